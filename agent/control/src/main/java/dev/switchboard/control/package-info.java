@@ -1,0 +1,2 @@
+/** Switchboard control. */
+package dev.switchboard.control;

@@ -1,0 +1,2 @@
+/** Switchboard runtime. */
+package dev.switchboard.runtime;

@@ -1,0 +1,2 @@
+/** Switchboard sidecar. */
+package dev.switchboard.sidecar;

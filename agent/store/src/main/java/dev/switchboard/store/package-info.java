@@ -1,0 +1,2 @@
+/** Switchboard store. */
+package dev.switchboard.store;

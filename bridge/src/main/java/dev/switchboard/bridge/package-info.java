@@ -1,0 +1,2 @@
+/** Switchboard bridge. */
+package dev.switchboard.bridge;

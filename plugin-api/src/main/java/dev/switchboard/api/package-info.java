@@ -1,0 +1,2 @@
+/** Switchboard api. */
+package dev.switchboard.api;
