@@ -1,0 +1,34 @@
+package dev.switchboard.control;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the runtime reports about one plugin.
+ *
+ * @param pluginId plugin id
+ * @param state current state
+ * @param version descriptor version of the active (or failed) jar, or null
+ * @param sha256 sha256 of that jar, or null
+ * @param since ISO-8601 UTC time the state was entered
+ * @param error reason when FAILED (or a warning such as leaked threads), else null
+ * @param unload outcome of the last unload of this plugin: {@code "collected"}, {@code "leaked"},
+ *     {@code "pending"}, or null when nothing was unloaded yet
+ * @param leakedThreads names of threads the plugin left running after stop (interrupted and
+ *     reported)
+ */
+public record PluginStatus(
+    String pluginId,
+    PluginState state,
+    String version,
+    String sha256,
+    String since,
+    String error,
+    String unload,
+    List<String> leakedThreads) {
+  public PluginStatus {
+    Objects.requireNonNull(pluginId, "pluginId == null");
+    Objects.requireNonNull(state, "state == null");
+    leakedThreads = leakedThreads == null ? List.of() : List.copyOf(leakedThreads);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.control;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An authenticated connection to the runtime inside one host JVM. Closing it leaves every plugin
+ * running; a new connection with the same token re-adopts them.
+ */
+public interface RuntimeConnection extends AutoCloseable {
+  RuntimeInfo info();
+
+  /** Activates, upgrades or reconfigures; completes with the resulting status (ACTIVE or FAILED). */
+  CompletableFuture<PluginStatus> activate(ActivateRequest request);
+
+  /** Deactivates (unregister, drain, stop, unload); completes with the INACTIVE or FAILED status. */
+  CompletableFuture<PluginStatus> deactivate(String pluginId);
+
+  /** The status of every plugin the runtime knows. */
+  CompletableFuture<List<PluginStatus>> status();
+
+  /** State changes pushed by the runtime (also for unload outcomes found later). */
+  void onEvent(Consumer<PluginStatus> listener);
+
+  /** Called once when the connection drops (host exited, socket closed). */
+  void onClosed(Consumer<Throwable> listener);
+
+  boolean isOpen();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One key and its value as read from a store.
+ *
+ * <p>{@code version} is the store's own token for fencing: etcd's {@code mod_revision}, ZooKeeper's
+ * {@code Stat.version}. It is only meaningful to the {@link KeySpace} that returned it.
+ */
+public final class Entry {
+  private final String key;
+  private final byte[] value;
+  private final long version;
+
+  public Entry(String key, byte[] value, long version) {
+    this.key = Objects.requireNonNull(key, "key == null");
+    this.value = Objects.requireNonNull(value, "value == null").clone();
+    this.version = version;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public byte[] value() {
+    return value.clone();
+  }
+
+  public String valueUtf8() {
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
+  public long version() {
+    return version;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Entry e && e.key.equals(key) && e.version == version && Arrays.equals(e.value, value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, version, Arrays.hashCode(value));
+  }
+
+  @Override
+  public String toString() {
+    return "Entry{" + key + "=" + valueUtf8() + " @" + version + "}";
+  }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A watched key space in one store (etcd or ZooKeeper), with identical key paths in both.
+ *
+ * <p>Keys are absolute slash-separated paths ({@code /switchboard/services/...}). In ZooKeeper a
+ * key is a znode holding data; a znode with children and no data is a directory, not a key.
+ * Parents are created as needed. Futures complete exceptionally with {@link StoreException}.
+ */
+public interface KeySpace extends AutoCloseable {
+  /** Sentinel for fenced writes: the key must not exist. */
+  long ABSENT = -1L;
+
+  /** {@code "etcd"} or {@code "zookeeper"}: the name used in status, metrics and logs. */
+  String storeName();
+
+  /** Client endpoints as configured, for messages. */
+  String endpoints();
+
+  StoreState state();
+
+  void addStateListener(Consumer<StoreState> listener);
+
+  CompletableFuture<Optional<Entry>> get(String key);
+
+  /** Every key under {@code prefix} (recursively), sorted by key. */
+  CompletableFuture<List<Entry>> list(String prefix);
+
+  /** Unconditional write; completes with the entry as written (with its new version). */
+  CompletableFuture<Entry> put(String key, byte[] value);
+
+  /**
+   * Fenced write: applied only if the key's current version equals {@code expectedVersion}
+   * ({@link #ABSENT}: only if the key does not exist). Completes with {@code false}, not an
+   * exception, when the condition failed.
+   */
+  CompletableFuture<Boolean> putIfVersion(String key, byte[] value, long expectedVersion);
+
+  /** Unconditional delete; {@code true} if something was deleted. */
+  CompletableFuture<Boolean> delete(String key);
+
+  /** Fenced delete; {@code false} when the key's version is not {@code expectedVersion}. */
+  CompletableFuture<Boolean> deleteIfVersion(String key, long expectedVersion);
+
+  /**
+   * Writes a key that lives only as long as this client: leased with keep-alive in etcd,
+   * ephemeral in ZooKeeper. The adapter re-creates it with its latest value after a lease or
+   * session loss.
+   */
+  CompletableFuture<Void> putLive(String key, byte[] value);
+
+  /** Deletes a key written by {@link #putLive} and stops re-creating it. */
+  CompletableFuture<Void> deleteLive(String key);
+
+  /** Watches every key under {@code prefix}; see {@link WatchListener} for the delivery rules. */
+  Watch watch(String prefix, WatchListener listener);
+
+  /** Closes watches and the client; live keys disappear with the session/lease. */
+  @Override
+  void close();
+}

@@ -1,0 +1,9 @@
+package dev.switchboard.store;
+
+/** A running watch; closing it stops delivery. */
+public interface Watch extends AutoCloseable {
+  String prefix();
+
+  @Override
+  void close();
+}
