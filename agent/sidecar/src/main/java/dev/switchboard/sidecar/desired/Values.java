@@ -1,0 +1,181 @@
+package dev.switchboard.sidecar.desired;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Strict parsers for the desired-state values of CONTRACT §1. Each throws {@link
+ * IllegalArgumentException} whose message is the reason shown to operators (the caller adds the
+ * key).
+ */
+public final class Values {
+  /** One strict JSON reader for everything the sidecar reads from stores. */
+  public static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private static final Set<String> SCHEMES = Set.of("file", "http", "https");
+  private static final int MAX_VERSION_LENGTH = 64;
+
+  private Values() {}
+
+  /** {@code true} or {@code false} (surrounding white space ignored). */
+  public static boolean parseEnabled(String text) {
+    String t = text.strip();
+    if (t.equals("true")) return true;
+    if (t.equals("false")) return false;
+    throw new IllegalArgumentException("not true or false: '" + abbreviate(t) + "'");
+  }
+
+  /** Parses JSON text, naming the syntax problem. */
+  public static JsonNode parseJson(String text) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node == null || node.isMissingNode()) throw new IllegalArgumentException("bad JSON: empty value");
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("bad JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** A JSON object; returned in canonical (compact) form. */
+  public static String parseConfig(String text) {
+    JsonNode node = parseJson(text);
+    if (!node.isObject()) throw new IllegalArgumentException("config must be a JSON object, got " + kind(node));
+    return node.toString();
+  }
+
+  public static ArtifactRef parseArtifact(String text) {
+    return artifact(parseJson(text), "");
+  }
+
+  public static Selection parseRollout(String text) {
+    JsonNode node = parseJson(text);
+    requireObject(node, "rollout");
+    onlyFields(node, "", Set.of("percent", "nodes"));
+    return selection(node, "");
+  }
+
+  public static Canary parseCanary(String text) {
+    JsonNode node = parseJson(text);
+    requireObject(node, "canary");
+    onlyFields(node, "", Set.of("artifact", "percent", "nodes"));
+    JsonNode a = node.get("artifact");
+    if (a == null || a.isNull()) throw new IllegalArgumentException("field 'artifact' missing");
+    return new Canary(artifact(a, "artifact."), selection(node, ""));
+  }
+
+  static ArtifactRef artifact(JsonNode node, String path) {
+    requireObject(node, path.isEmpty() ? "artifact" : path.substring(0, path.length() - 1));
+    onlyFields(node, path, Set.of("url", "sha256", "version"));
+    String url = text(node, path, "url", true);
+    String sha = text(node, path, "sha256", true);
+    String version = text(node, path, "version", false);
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("field '" + path + "url' is not a URL: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!SCHEMES.contains(scheme)) {
+      throw new IllegalArgumentException(
+          "field '" + path + "url' has unsupported URL scheme '" + scheme + "' (file, http, https only): " + url);
+    }
+    if (scheme.equals("file") && (uri.getPath() == null || uri.getPath().isEmpty())) {
+      throw new IllegalArgumentException("field '" + path + "url' names no file path: " + url);
+    }
+    if (!scheme.equals("file") && (uri.getHost() == null || uri.getHost().isEmpty())) {
+      throw new IllegalArgumentException("field '" + path + "url' names no host: " + url);
+    }
+    if (!sha.matches("[0-9a-fA-F]{64}")) {
+      throw new IllegalArgumentException("field '" + path + "sha256' is not 64 hex digits: '" + abbreviate(sha) + "'");
+    }
+    if (version != null && (version.isBlank() || version.length() > MAX_VERSION_LENGTH)) {
+      throw new IllegalArgumentException("field '" + path + "version' must be 1.." + MAX_VERSION_LENGTH + " characters");
+    }
+    return new ArtifactRef(url, sha.toLowerCase(Locale.ROOT), version);
+  }
+
+  static Selection selection(JsonNode node, String path) {
+    JsonNode p = node.get("percent");
+    JsonNode n = node.get("nodes");
+    boolean hasP = p != null && !p.isNull();
+    boolean hasN = n != null && !n.isNull();
+    if (hasP == hasN) {
+      throw new IllegalArgumentException("exactly one of fields '" + path + "percent', '" + path + "nodes' required");
+    }
+    if (hasP) {
+      if (!p.isIntegralNumber()) {
+        throw new IllegalArgumentException("field '" + path + "percent' must be an integer, got " + kind(p));
+      }
+      if (!p.canConvertToInt() || p.intValue() < 0 || p.intValue() > 100) {
+        throw new IllegalArgumentException("field '" + path + "percent' outside 0..100: " + p.asText());
+      }
+      return Selection.percent(p.intValue());
+    }
+    if (!n.isArray()) throw new IllegalArgumentException("field '" + path + "nodes' must be an array, got " + kind(n));
+    List<String> nodes = new ArrayList<>();
+    for (JsonNode e : n) {
+      if (!e.isTextual()) {
+        throw new IllegalArgumentException("field '" + path + "nodes' must hold strings, got " + kind(e));
+      }
+      nodes.add(Names.require("node", e.asText()));
+    }
+    return Selection.nodes(nodes);
+  }
+
+  private static void requireObject(JsonNode node, String what) {
+    if (!node.isObject()) throw new IllegalArgumentException(what + " must be a JSON object, got " + kind(node));
+  }
+
+  private static void onlyFields(JsonNode node, String path, Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw new IllegalArgumentException("unknown field '" + path + f + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String path, String field, boolean required) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (required) throw new IllegalArgumentException("field '" + path + field + "' missing");
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException("field '" + path + field + "' must be a string, got " + kind(v));
+    }
+    return v.asText();
+  }
+
+  static String kind(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case BOOLEAN -> "a boolean";
+      case NUMBER -> "a number";
+      case STRING -> "a string";
+      case NULL -> "null";
+      default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+}
