@@ -1,0 +1,103 @@
+package dev.switchboard.runtime.plugin;
+
+import dev.switchboard.api.ApiVersion;
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.PluginStatus;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The runtime core: loads, validates, starts, upgrades, reconfigures, stops and unloads plugins in
+ * this JVM. The control server calls it; everything it reports is a {@link PluginStatus}.
+ *
+ * <h2>Lifecycle of one plugin (states of CONTRACT §1; FETCHING is the sidecar's)</h2>
+ *
+ * <pre>
+ *            activate                 verified, loader ready      start() returned
+ * INACTIVE ───────────→ LOADING ─────────────────────→ STARTING ────────────────→ ACTIVE
+ *    ↑                    │                              │                           │ deactivate
+ *    │                    │ refused (sha256, archive,    │ start threw / timed out   ↓
+ *    │                    │ descriptor, class version,   │ (rolled back)          STOPPING
+ *    │                    ↓ entry type, config)          ↓                           │
+ *    │                  FAILED ←─────────────────────────┘                           │
+ *    └──────────────────────────────────────────────────────────────────────────────┘
+ *                 unregister → drain → stop → threads → resources → loader closed
+ * </pre>
+ *
+ * <ul>
+ *   <li>Each plugin instance moves through these states by compare-and-set; operations on one
+ *       plugin id are serialised, different ids proceed in parallel.
+ *   <li>Plugin code ({@code start}, {@code stop}, {@code reconfigure}) runs on a fresh thread of the
+ *       runtime with the plugin's loader as context class loader; a call that exceeds its timeout
+ *       is abandoned (interrupted) and reported.
+ *   <li>Activation from INACTIVE/FAILED reports LOADING, STARTING, then ACTIVE or FAILED with the
+ *       reason ({@code sha256: ...}, {@code archive: ...}, {@code descriptor: ...}, {@code class
+ *       ...}, {@code entry: ...}, {@code config: ...}, {@code start: ...}). A failure rolls back
+ *       completely (extensions, threads, resources, loader).
+ *   <li>Activating exactly what is active (same sha256 and config) is a no-op returning ACTIVE.
+ *       Same sha256 with another config: live reconfigure (validated first; a plugin that is not
+ *       {@link dev.switchboard.api.Reconfigurable} is restarted). Another sha256: upgrade — the
+ *       new instance is loaded and started beside the old one, the extension registrations are
+ *       swapped in one snapshot swap per extension point, then the old instance is drained and
+ *       unloaded. During an upgrade or reconfigure the status stays ACTIVE (old version); if the
+ *       new jar or config is refused, the old instance keeps serving, the returned future carries
+ *       FAILED with the reason, and the stored status is ACTIVE with {@code error} set to
+ *       {@code "upgrade to <version> failed: ..."} / {@code "config rejected: ..."}.
+ *   <li>Deactivation: STOPPING, then INACTIVE with {@code unload} = {@code pending}, {@code
+ *       collected} or {@code leaked}; a {@code pending} unload is resolved later and pushed as an
+ *       event. Threads the plugin left are interrupted and listed in {@code leakedThreads}.
+ * </ul>
+ *
+ * <p>Listeners get every status change; they are never called while a lock is held, and a
+ * throwing listener is logged and ignored.
+ */
+public interface PluginManager extends AutoCloseable {
+  /** Activates, upgrades or reconfigures; completes with ACTIVE or FAILED (never exceptionally). */
+  CompletableFuture<PluginStatus> activate(ActivateRequest request);
+
+  /** Deactivates; completes with INACTIVE (also for an unknown id) or FAILED. */
+  CompletableFuture<PluginStatus> deactivate(String pluginId);
+
+  /** The status of every plugin this manager has seen, sorted by id. */
+  List<PluginStatus> statuses();
+
+  Optional<PluginStatus> status(String pluginId);
+
+  /** Receives every status change (state changes and late unload outcomes). */
+  void addListener(Consumer<PluginStatus> listener);
+
+  void removeListener(Consumer<PluginStatus> listener);
+
+  /** The plugin API version this runtime offers. */
+  ApiVersion apiVersion();
+
+  /** The settings this manager was built with. */
+  PluginManagerConfig config();
+
+  /** Deactivates every plugin (bounded by the timeouts) and stops accepting requests. */
+  @Override
+  void close();
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link PluginManager}. */
+  final class Builder {
+    private PluginManagerConfig config = PluginManagerConfig.builder().build();
+
+    Builder() {}
+
+    public Builder config(PluginManagerConfig config) {
+      this.config = Objects.requireNonNull(config, "config == null");
+      return this;
+    }
+
+    public PluginManager build() {
+      return new PluginManagerImpl(config);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.switchboard.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The JVM-wide extension registry. It lives in the class loader that holds the plugin API (the
+ * host's), so the host, the runtime and every plugin see the same points.
+ *
+ * <p>Host side: {@link #point(Class)}. Runtime side: an {@link Owner} per loaded plugin collects its
+ * registrations, publishes them (replacing a previous version's in one snapshot swap per point),
+ * unregisters them and drains calls in flight.
+ */
+public final class Extensions {
+  // A ClassValue keeps the point on the Class object itself, so a point for an interface defined
+  // by a plugin does not pin that plugin's class loader.
+  private static final ClassValue<ExtensionPoint<?>> POINTS = new ClassValue<>() {
+    @Override
+    protected ExtensionPoint<?> computeValue(Class<?> type) {
+      return new ExtensionPoint<>(type);
+    }
+  };
+
+  private Extensions() {}
+
+  /** The extension point of {@code type} (created on first use; the same object afterwards). */
+  @SuppressWarnings("unchecked")
+  public static <T> ExtensionPoint<T> point(Class<T> type) {
+    Objects.requireNonNull(type, "type == null");
+    return (ExtensionPoint<T>) POINTS.get(type);
+  }
+
+  /** One registered extension. */
+  static final class Slot<T> implements Registration {
+    final Class<T> type;
+    final T extension;
+    final Owner owner;
+    volatile boolean live = true;
+
+    Slot(Class<T> type, T extension, Owner owner) {
+      this.type = type;
+      this.extension = extension;
+      this.owner = owner;
+    }
+
+    @Override
+    public Class<?> type() {
+      return type;
+    }
+
+    @Override
+    public Object extension() {
+      return extension;
+    }
+
+    @Override
+    public void close() {
+      owner.remove(this);
+    }
+
+    @Override
+    public String toString() {
+      return type.getName() + " <- " + extension.getClass().getName() + " (" + owner.label + ")";
+    }
+  }
+
+  /**
+   * The registrations of one loaded plugin (one per plugin instance; an upgrade has two). Before
+   * {@link #publish(Owner)} registrations are staged (invisible to the host); afterwards they go
+   * live at once. Used by the runtime and by {@link dev.switchboard.api.testing.PluginHarness}.
+   */
+  public static final class Owner {
+    private final String label;
+    private final LongAdder inFlight = new LongAdder();
+    private final List<Slot<?>> slots = new ArrayList<>(); // guarded by this
+    private boolean published; // guarded by this
+    private boolean closed; // guarded by this
+
+    public Owner(String label) {
+      this.label = Objects.requireNonNull(label, "label == null");
+    }
+
+    public String label() {
+      return label;
+    }
+
+    void enter() {
+      inFlight.increment();
+    }
+
+    void exit() {
+      inFlight.decrement();
+    }
+
+    /** Registers {@code extension}: staged before {@link #publish}, live after. */
+    public <T> Registration register(Class<T> type, T extension) {
+      Objects.requireNonNull(type, "type == null");
+      Objects.requireNonNull(extension, "extension == null");
+      if (!type.isInstance(extension)) {
+        throw new IllegalArgumentException(
+            "extension " + extension.getClass().getName() + " does not implement " + type.getName());
+      }
+      Slot<T> slot = new Slot<>(type, extension, this);
+      boolean goLive;
+      synchronized (this) {
+        if (closed) {
+          throw new PluginException(PluginException.Code.CLOSED, "registrations of " + label + " are closed");
+        }
+        slots.add(slot);
+        goLive = published;
+      }
+      if (goLive) {
+        point(type).swap(List.of(), List.of(slot));
+      }
+      return slot;
+    }
+
+    void remove(Slot<?> slot) {
+      boolean wasLive;
+      synchronized (this) {
+        if (!slots.remove(slot)) {
+          return;
+        }
+        wasLive = published;
+      }
+      if (wasLive) {
+        point(slot.type).swap(List.of(slot), List.of());
+      }
+      slot.live = false;
+    }
+
+    /**
+     * Makes this owner's staged registrations visible and removes every registration of {@code
+     * previous} (may be null), with one snapshot swap per extension point: no call sees neither.
+     * Afterwards {@code previous} is closed; drain it with {@link #awaitDrained}.
+     */
+    public void publish(Owner previous) {
+      Map<Class<?>, List<Slot<?>>> add = new LinkedHashMap<>();
+      synchronized (this) {
+        if (closed) {
+          throw new PluginException(PluginException.Code.CLOSED, "registrations of " + label + " are closed");
+        }
+        published = true;
+        for (Slot<?> s : slots) {
+          add.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
+        }
+      }
+      Map<Class<?>, List<Slot<?>>> remove = previous == null ? Map.of() : previous.closeAndGroup();
+      for (Map.Entry<Class<?>, List<Slot<?>>> e : add.entrySet()) {
+        point(e.getKey()).swap(remove.getOrDefault(e.getKey(), List.of()), e.getValue());
+      }
+      for (Map.Entry<Class<?>, List<Slot<?>>> e : remove.entrySet()) {
+        if (!add.containsKey(e.getKey())) {
+          point(e.getKey()).swap(e.getValue(), List.of());
+        }
+      }
+      remove.values().forEach(l -> l.forEach(s -> s.live = false));
+    }
+
+    private Map<Class<?>, List<Slot<?>>> closeAndGroup() {
+      Map<Class<?>, List<Slot<?>>> groups = new LinkedHashMap<>();
+      synchronized (this) {
+        closed = true;
+        if (published) {
+          for (Slot<?> s : slots) {
+            groups.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
+          }
+        }
+        slots.forEach(s -> s.live = false);
+        slots.clear();
+      }
+      return groups;
+    }
+
+    /** Removes every registration (new calls stop reaching them) and refuses new ones. Idempotent. */
+    public void unregisterAll() {
+      for (Map.Entry<Class<?>, List<Slot<?>>> e : closeAndGroup().entrySet()) {
+        point(e.getKey()).swap(e.getValue(), List.of());
+      }
+    }
+
+    /** Calls currently running inside this owner's extensions. */
+    public long inFlight() {
+      return inFlight.sum();
+    }
+
+    /**
+     * Waits until no call is running inside this owner's extensions (call after {@link
+     * #unregisterAll} or after another owner's {@link #publish}).
+     *
+     * @return true when drained, false on timeout
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long sleepMicros = 50;
+      while (inFlight.sum() != 0) {
+        if (System.nanoTime() - deadline >= 0) {
+          return false;
+        }
+        TimeUnit.MICROSECONDS.sleep(sleepMicros);
+        sleepMicros = Math.min(sleepMicros * 2, 10_000);
+      }
+      return true;
+    }
+
+    /** The current registrations (staged or live). */
+    public synchronized List<Registration> registrations() {
+      return List.copyOf(slots);
+    }
+
+    public synchronized boolean isPublished() {
+      return published;
+    }
+
+    @Override
+    public String toString() {
+      return "Owner[" + label + "]";
+    }
+  }
+}
