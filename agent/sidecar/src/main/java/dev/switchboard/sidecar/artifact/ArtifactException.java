@@ -1,0 +1,43 @@
+package dev.switchboard.sidecar.artifact;
+
+/** The one unchecked exception of the artifact cache, with an error code. */
+public final class ArtifactException extends RuntimeException {
+  /** What went wrong; {@link #retryable()} tells whether fetching again may help. */
+  public enum Code {
+    /** The bytes did not hash to the declared sha256: never used. */
+    CHECKSUM_MISMATCH(false),
+    /** Larger than the configured bound. */
+    TOO_LARGE(false),
+    /** No such file, or HTTP 404/410. */
+    NOT_FOUND(false),
+    /** URL scheme other than file, http, https. */
+    UNSUPPORTED(false),
+    /** I/O or HTTP failure that may be transient (connection refused, 5xx, truncated body). */
+    IO(true);
+
+    private final boolean retryable;
+
+    Code(boolean retryable) {
+      this.retryable = retryable;
+    }
+  }
+
+  private final Code code;
+
+  public ArtifactException(Code code, String message) {
+    this(code, message, null);
+  }
+
+  public ArtifactException(Code code, String message, Throwable cause) {
+    super(code + ": " + message, cause);
+    this.code = code;
+  }
+
+  public Code code() {
+    return code;
+  }
+
+  public boolean retryable() {
+    return code.retryable;
+  }
+}
