@@ -20,6 +20,23 @@ public interface RuntimeConnection extends AutoCloseable {
   /** The status of every plugin the runtime knows. */
   CompletableFuture<List<PluginStatus>> status();
 
+  /**
+   * Runtime figures (JSON values): plugin activation counts, class loaders created/collected,
+   * metaspace used, ... Keys are listed in {@code dev.switchboard.control.internal.Protocol}.
+   * Implementations that cannot tell complete exceptionally.
+   */
+  default CompletableFuture<java.util.Map<String, Object>> stats() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("stats not supported by " + getClass().getName()));
+  }
+
+  /**
+   * How long attaching and starting the runtime took when this connection injected it; empty when
+   * the connection re-adopted a runtime that was already running (nothing reloaded).
+   */
+  default java.util.Optional<java.time.Duration> injectedIn() {
+    return java.util.Optional.empty();
+  }
+
   /** State changes pushed by the runtime (also for unload outcomes found later). */
   void onEvent(Consumer<PluginStatus> listener);
 

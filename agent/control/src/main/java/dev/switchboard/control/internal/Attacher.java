@@ -1,0 +1,115 @@
+package dev.switchboard.control.internal;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.switchboard.control.ControlException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Every use of the Attach API ({@code jdk.attach}) lives in this class, so a Java runtime without
+ * that module fails here only, with {@code ATTACH_UNAVAILABLE} (see {@link #available()}).
+ */
+public final class Attacher {
+  private Attacher() {}
+
+  /** A JVM seen on this machine. */
+  public record Jvm(long pid, String displayName) {}
+
+  /** True when this Java runtime has the {@code jdk.attach} module. */
+  public static boolean available() {
+    return ModuleLayer.boot().findModule("jdk.attach").isPresent();
+  }
+
+  static ControlException unavailable(Throwable cause) {
+    return new ControlException(ControlException.Code.ATTACH_UNAVAILABLE,
+        "this Java runtime (" + System.getProperty("java.home") + ", " + System.getProperty("java.version")
+            + ") has no jdk.attach module; run switchboard with a full JDK, not a JRE or a jlink image without jdk.attach",
+        cause);
+  }
+
+  /** The JVMs the Attach API sees (same user, attach enabled or not). */
+  public static List<Jvm> list() {
+    if (!available()) throw unavailable(null);
+    try {
+      return Impl.list();
+    } catch (LinkageError e) {
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * Attaches to {@code pid}, loads {@code agentJar} with {@code args} and detaches.
+   *
+   * @return the host's system property {@code key} read after loading, or null
+   */
+  public static String loadAgent(long pid, Path agentJar, String args, String propertyToRead) {
+    if (!available()) throw unavailable(null);
+    try {
+      return Impl.loadAgent(pid, agentJar, args, propertyToRead);
+    } catch (LinkageError e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Kept separate so that loading {@link Attacher} itself never needs jdk.attach. */
+  private static final class Impl {
+    static List<Jvm> list() {
+      List<Jvm> out = new ArrayList<>();
+      for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+        long pid;
+        try {
+          pid = Long.parseLong(d.id());
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        out.add(new Jvm(pid, d.displayName()));
+      }
+      return out;
+    }
+
+    static String loadAgent(long pid, Path agentJar, String args, String propertyToRead) {
+      VirtualMachine vm;
+      try {
+        vm = VirtualMachine.attach(Long.toString(pid));
+      } catch (AttachNotSupportedException e) {
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e), e);
+      } catch (IOException e) {
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e), e);
+      } catch (SecurityException e) {
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, "attach to " + pid + " not permitted: " + e.getMessage(), e);
+      }
+      try {
+        vm.loadAgent(agentJar.toString(), args);
+        if (propertyToRead == null) return null;
+        Properties p = vm.getSystemProperties();
+        return p.getProperty(propertyToRead);
+      } catch (AgentLoadException e) {
+        throw new ControlException(ControlException.Code.FAILED,
+            "host " + pid + " could not load " + agentJar + " (not readable by the host, or not an agent jar): " + e.getMessage(), e);
+      } catch (AgentInitializationException e) {
+        throw new ControlException(ControlException.Code.FAILED,
+            "the runtime failed to start inside host " + pid + " (see the host's stderr): " + e.getMessage() + " (code " + e.returnValue() + ")", e);
+      } catch (IOException e) {
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, "loading the runtime into " + pid + " failed: " + e.getMessage(), e);
+      } finally {
+        try {
+          vm.detach();
+        } catch (IOException e) {
+          System.getLogger("dev.switchboard.control.attach").log(System.Logger.Level.DEBUG, "detach from " + pid + " failed: " + e);
+        }
+      }
+    }
+
+    private static String refusedHint(long pid, Exception e) {
+      return "host " + pid + " refused attach (" + e.getMessage() + "). Possible causes: the JVM runs with "
+          + "-XX:+DisableAttachMechanism, runs as another user, is not a HotSpot JVM, or is still starting up";
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.control.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+/** The files of the control directory: creation with private modes, token generation and reading. */
+public final class ControlFiles {
+  private ControlFiles() {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** A fresh token: 32 random bytes as 64 lowercase hex chars. */
+  public static String newToken() {
+    byte[] b = new byte[Protocol.TOKEN_HEX_LENGTH / 2];
+    RANDOM.nextBytes(b);
+    return hex(b);
+  }
+
+  public static String hex(byte[] b) {
+    char[] c = new char[b.length * 2];
+    for (int i = 0; i < b.length; i++) {
+      c[2 * i] = HEX[(b[i] >> 4) & 0xf];
+      c[2 * i + 1] = HEX[b[i] & 0xf];
+    }
+    return new String(c);
+  }
+
+  /** Creates the directory (mode 0700) if missing; refuses a path that exists and is not a directory. */
+  public static void ensureDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir)) return;
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) throw new IOException("control dir exists and is not a directory: " + dir);
+    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  /** Writes {@code text} to {@code file} atomically, the file created with mode 0600 before any byte is written. */
+  public static void writePrivate(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.write(tmp, text.getBytes(StandardCharsets.US_ASCII));
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads and validates a token file; null when it does not exist. */
+  public static String readToken(Path file) throws IOException {
+    if (!Files.exists(file)) return null;
+    if (Files.size(file) > 1024) throw new IOException("token file larger than 1 KiB: " + file);
+    String t = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+    if (!Protocol.isToken(t)) throw new IOException("token file does not hold 64 lowercase hex chars: " + file);
+    return t;
+  }
+
+  /** Deletes the token file only if it still holds {@code token} (a newer runtime may own it). */
+  public static void deleteIfOurs(Path file, String token) throws IOException {
+    String current;
+    try {
+      current = readToken(file);
+    } catch (IOException e) {
+      return;
+    }
+    if (token.equals(current)) Files.deleteIfExists(file);
+  }
+}

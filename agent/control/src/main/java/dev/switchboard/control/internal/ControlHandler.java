@@ -1,0 +1,25 @@
+package dev.switchboard.control.internal;
+
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.RuntimeInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** What the control server asks of the runtime behind it (the plugin manager, in the host). */
+public interface ControlHandler {
+  RuntimeInfo info();
+
+  CompletableFuture<PluginStatus> activate(ActivateRequest request);
+
+  CompletableFuture<PluginStatus> deactivate(String pluginId);
+
+  List<PluginStatus> statuses();
+
+  /**
+   * Runtime figures for operators and tests (counts of activations, loaders collected, metaspace
+   * bytes ...), as JSON-writable values.
+   */
+  Map<String, Object> stats();
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.control.internal;
+
+import java.nio.file.Path;
+
+/**
+ * Constants and file layout of the control channel (CONTRACT §5).
+ *
+ * <p>Messages (JSON objects, field {@code type}):
+ *
+ * <pre>
+ * client → runtime  hello      {protocol, token}                     first frame, within HANDSHAKE_TIMEOUT
+ * runtime → client  welcome    {protocol, runtimeVersion, apiVersion, hostPid, hostJava}
+ * runtime → client  error      {code, message}                       then the runtime closes
+ * client → runtime  activate   {id, pluginId, jarPath, sha256, configJson}
+ * client → runtime  deactivate {id, pluginId}
+ * client → runtime  status     {id}
+ * client → runtime  stats      {id}
+ * runtime → client  result     {id, ok:true, status | statuses | stats} or {id, ok:false, code, message}
+ * runtime → client  event      {status}                              pushed state changes
+ * </pre>
+ *
+ * Files in the control directory: {@code <pid>.sock} (the Unix socket) and {@code <pid>.token}
+ * (64 hex chars), both mode 0600 and owned by the host's user.
+ */
+public final class Protocol {
+  private Protocol() {}
+
+  /** Version of the messages (handshake). */
+  public static final int VERSION = 1;
+  /** Version byte at the start of every frame. */
+  public static final int FRAME_VERSION = 1;
+  /** Largest payload of one frame. */
+  public static final int MAX_FRAME = 1 << 20;
+  /** Time a client has to send hello, and to get welcome. */
+  public static final long HANDSHAKE_TIMEOUT_MILLIS = 5_000;
+  /** Length of the token in hex chars (32 random bytes). */
+  public static final int TOKEN_HEX_LENGTH = 64;
+
+  public static final String HELLO = "hello";
+  public static final String WELCOME = "welcome";
+  public static final String ERROR = "error";
+  public static final String ACTIVATE = "activate";
+  public static final String DEACTIVATE = "deactivate";
+  public static final String STATUS = "status";
+  public static final String STATS = "stats";
+  public static final String RESULT = "result";
+  public static final String EVENT = "event";
+
+  public static Path socketPath(Path controlDir, long pid) {
+    return controlDir.resolve(pid + ".sock");
+  }
+
+  public static Path tokenPath(Path controlDir, long pid) {
+    return controlDir.resolve(pid + ".token");
+  }
+
+  /** True for exactly 64 lowercase hex chars. */
+  public static boolean isToken(String s) {
+    if (s == null || s.length() != TOKEN_HEX_LENGTH) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+    }
+    return true;
+  }
+}
