@@ -11,11 +11,19 @@ import java.util.Objects;
  * @param value the new value, or {@code null} when the key was deleted
  * @param version the store's version token after the change (etcd mod_revision of the event,
  *     ZooKeeper Stat.version); for deletes the revision/zxid at which the delete was seen, or -1
+ * @param ephemeral the key dies with its writer's session/lease (ZooKeeper {@code ephemeralOwner !=
+ *     0}, etcd {@code lease != 0}); such keys are only delivered when the watch asked for them
+ *     ({@link WatchOptions#includeEphemeral()}) or when they are this adapter's own live keys
  */
-public record Change(String key, byte[] value, long version) {
+public record Change(String key, byte[] value, long version, boolean ephemeral) {
   public Change {
     Objects.requireNonNull(key, "key == null");
     value = value == null ? null : value.clone();
+  }
+
+  /** A change of an ordinary (non-ephemeral) key. */
+  public Change(String key, byte[] value, long version) {
+    this(key, value, version, false);
   }
 
   public static Change put(String key, byte[] value, long version) {
@@ -41,12 +49,16 @@ public record Change(String key, byte[] value, long version) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Change c && c.key.equals(key) && c.version == version && Arrays.equals(c.value, value);
+    return o instanceof Change c
+        && c.key.equals(key)
+        && c.version == version
+        && c.ephemeral == ephemeral
+        && Arrays.equals(c.value, value);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(key, version, Arrays.hashCode(value));
+    return Objects.hash(key, version, ephemeral, Arrays.hashCode(value));
   }
 
   @Override

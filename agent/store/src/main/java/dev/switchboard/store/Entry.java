@@ -14,11 +14,26 @@ public final class Entry {
   private final String key;
   private final byte[] value;
   private final long version;
+  private final boolean ephemeral;
 
   public Entry(String key, byte[] value, long version) {
+    this(key, value, version, false);
+  }
+
+  /**
+   * @param ephemeral the key dies with its writer's session/lease (ZooKeeper {@code ephemeralOwner
+   *     != 0}, etcd {@code lease != 0}): not desired state; the bridge never copies it
+   */
+  public Entry(String key, byte[] value, long version, boolean ephemeral) {
     this.key = Objects.requireNonNull(key, "key == null");
     this.value = Objects.requireNonNull(value, "value == null").clone();
     this.version = version;
+    this.ephemeral = ephemeral;
+  }
+
+  /** True for a key bound to a session or lease (status keys, live keys). */
+  public boolean ephemeral() {
+    return ephemeral;
   }
 
   public String key() {
@@ -39,7 +54,7 @@ public final class Entry {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Entry e && e.key.equals(key) && e.version == version && Arrays.equals(e.value, value);
+    return o instanceof Entry e && e.key.equals(key) && e.version == version && e.ephemeral == ephemeral && Arrays.equals(e.value, value);
   }
 
   @Override

@@ -28,7 +28,11 @@ public interface KeySpace extends AutoCloseable {
 
   CompletableFuture<Optional<Entry>> get(String key);
 
-  /** Every key under {@code prefix} (recursively), sorted by key. */
+  /**
+   * Every key under {@code prefix} (recursively), sorted by key. Ephemeral/leased keys are included
+   * and flagged ({@link Entry#ephemeral()}); keys that are not valid paths and values over the
+   * bound are left out (and logged).
+   */
   CompletableFuture<List<Entry>> list(String prefix);
 
   /** Unconditional write; completes with the entry as written (with its new version). */
@@ -59,6 +63,17 @@ public interface KeySpace extends AutoCloseable {
 
   /** Watches every key under {@code prefix}; see {@link WatchListener} for the delivery rules. */
   Watch watch(String prefix, WatchListener listener);
+
+  /**
+   * Watches with options. Implementations of this module support every option; the default here
+   * (for test fakes) only accepts {@link WatchOptions#DEFAULTS}.
+   */
+  default Watch watch(String prefix, WatchOptions options, WatchListener listener) {
+    if (!WatchOptions.DEFAULTS.equals(options)) {
+      throw new StoreException(StoreException.Code.REJECTED, storeName() + " adapter does not support " + options);
+    }
+    return watch(prefix, listener);
+  }
 
   /** Closes watches and the client; live keys disappear with the session/lease. */
   @Override

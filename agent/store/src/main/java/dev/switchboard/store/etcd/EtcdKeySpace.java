@@ -1,0 +1,337 @@
+package dev.switchboard.store.etcd;
+
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.Keys;
+import dev.switchboard.store.StoreException;
+import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Watch;
+import dev.switchboard.store.WatchListener;
+import dev.switchboard.store.WatchOptions;
+import dev.switchboard.store.internal.Futures;
+import dev.switchboard.store.internal.StateCell;
+import dev.switchboard.store.internal.Threads;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link KeySpace} over etcd through jetcd. Internal: obtain it from {@code KeySpaces.etcd(...)}.
+ *
+ * <p>Versions are {@code mod_revision}s. Fenced writes are transactions comparing {@code
+ * mod_revision} (absent: {@code version == 0}). The store state is CONNECTED while a
+ * linearizable probe read (which needs an etcd leader) succeeds and every watch is caught up.
+ */
+public final class EtcdKeySpace implements KeySpace {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdKeySpace.class);
+
+  final EtcdOptions options;
+  final Client client;
+  final KV kv;
+  final StateCell state = new StateCell("etcd");
+  final ScheduledExecutorService scheduler;
+  final EtcdLiveKeys live;
+  private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean probeOk;
+
+  private EtcdKeySpace(EtcdOptions options) {
+    this.options = options;
+    this.client =
+        Client.builder()
+            .endpoints(options.endpoints().toArray(String[]::new))
+            .connectTimeout(options.operationTimeout())
+            .retryMaxDuration(options.operationTimeout())
+            .keepaliveTime(java.time.Duration.ofSeconds(5))
+            .keepaliveTimeout(java.time.Duration.ofSeconds(3))
+            .build();
+    this.kv = client.getKVClient();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-etcd-probe"));
+    this.live = new EtcdLiveKeys(this);
+    scheduler.scheduleWithFixedDelay(this::probe, 0, 1000, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens a key space; the client connects in the background. */
+  public static EtcdKeySpace open(EtcdOptions options) {
+    return new EtcdKeySpace(options);
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static ByteSequence bytes(byte[] b) {
+    return ByteSequence.from(b);
+  }
+
+  long timeoutMillis() {
+    return options.operationTimeout().toMillis();
+  }
+
+  StoreException map(String what, Throwable t) {
+    String msg = String.valueOf(t.getMessage());
+    if (t instanceof io.etcd.jetcd.common.exception.EtcdException ee) {
+      switch (ee.getErrorCode()) {
+        case UNAVAILABLE, DEADLINE_EXCEEDED:
+          return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + msg, t);
+        case PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, INVALID_ARGUMENT:
+          return new StoreException(StoreException.Code.REJECTED, what + ": " + msg, t);
+        default:
+          break;
+      }
+    }
+    if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")) {
+      return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + msg, t);
+    }
+    return new StoreException(StoreException.Code.INTERNAL, what + ": " + t, t);
+  }
+
+  <T> CompletableFuture<T> guard(CompletableFuture<T> f, String what) {
+    return Futures.guard(f, timeoutMillis(), what, t -> map(what, t));
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new StoreException(StoreException.Code.CLOSED, "etcd key space is closed");
+    }
+  }
+
+  void checkValue(String key, byte[] value) {
+    if (value.length > options.maxValueBytes()) {
+      throw new StoreException(
+          StoreException.Code.VALUE_TOO_LARGE,
+          key + ": value of " + value.length + " bytes > maxValueBytes " + options.maxValueBytes());
+    }
+  }
+
+  /** A linearizable count-only read: fails without a leader. */
+  private void probe() {
+    if (closed.get()) {
+      return;
+    }
+    boolean ok;
+    try {
+      kv.get(bytes("/"), GetOption.builder().withCountOnly(true).withLimit(1).build())
+          .get(Math.min(timeoutMillis(), 3000), TimeUnit.MILLISECONDS);
+      ok = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      if (probeOk) {
+        LOG.warn("etcd at {} not answering: {}", endpoints(), Futures.unwrap(e).toString());
+      }
+      ok = false;
+    }
+    probeOk = ok;
+    recomputeState();
+    if (ok) {
+      live.check();
+    }
+  }
+
+  void recomputeState() {
+    if (closed.get()) {
+      return;
+    }
+    boolean watchesOk = watches.stream().allMatch(EtcdWatch::healthy);
+    if (probeOk && watchesOk) {
+      state.set(StoreState.CONNECTED);
+    } else if (state.get() != StoreState.CONNECTING || !probeOk) {
+      if (state.get() == StoreState.CONNECTED) {
+        state.set(StoreState.DISCONNECTED);
+      }
+    }
+  }
+
+  @Override
+  public String storeName() {
+    return "etcd";
+  }
+
+  @Override
+  public String endpoints() {
+    return String.join(",", options.endpoints());
+  }
+
+  @Override
+  public StoreState state() {
+    return state.get();
+  }
+
+  @Override
+  public void addStateListener(Consumer<StoreState> listener) {
+    state.addListener(listener);
+  }
+
+  boolean isOwnLease(long lease) {
+    return lease != 0 && live.isOwn(lease);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Entry>> get(String key) {
+    checkOpen();
+    Keys.requirePath(key);
+    return guard(kv.get(bytes(key)), "get " + key)
+        .thenApply(
+            r -> {
+              if (r.getKvs().isEmpty()) {
+                return Optional.empty();
+              }
+              KeyValue k = r.getKvs().get(0);
+              byte[] v = k.getValue().getBytes();
+              checkValue(key, v);
+              return Optional.of(new Entry(key, v, k.getModRevision(), k.getLease() != 0));
+            });
+  }
+
+  @Override
+  public CompletableFuture<List<Entry>> list(String prefix) {
+    checkOpen();
+    Keys.requirePrefix(prefix);
+    String range = "/".equals(prefix) ? "/" : prefix + "/";
+    return guard(kv.get(bytes(range), GetOption.builder().isPrefix(true).build()), "list " + prefix)
+        .thenApply(
+            r -> {
+              List<Entry> out = new ArrayList<>();
+              for (KeyValue k : r.getKvs()) {
+                byte[] raw = k.getKey().getBytes();
+                Optional<String> problem = Keys.pathProblem(raw);
+                if (problem.isPresent()) {
+                  LOG.warn("etcd list {}: skipped key: {}", prefix, problem.get());
+                  continue;
+                }
+                String key = k.getKey().toString(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] v = k.getValue().getBytes();
+                if (v.length > options.maxValueBytes()) {
+                  LOG.warn("etcd list {}: skipped {}: value of {} bytes > maxValueBytes {}", prefix, key, v.length, options.maxValueBytes());
+                  continue;
+                }
+                out.add(new Entry(key, v, k.getModRevision(), k.getLease() != 0));
+              }
+              out.sort(Comparator.comparing(Entry::key));
+              return out;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Entry> put(String key, byte[] value) {
+    checkOpen();
+    Keys.requirePath(key);
+    checkValue(key, value);
+    byte[] copy = value.clone();
+    return guard(kv.put(bytes(key), bytes(copy)), "put " + key)
+        .thenApply(r -> new Entry(key, copy, r.getHeader().getRevision()));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfVersion(String key, byte[] value, long expectedVersion) {
+    checkOpen();
+    Keys.requirePath(key);
+    checkValue(key, value);
+    return guard(
+            kv.txn().If(condition(key, expectedVersion)).Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT)).commit(),
+            "putIfVersion " + key)
+        .thenApply(r -> r.isSucceeded());
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(String key) {
+    checkOpen();
+    Keys.requirePath(key);
+    return guard(kv.delete(bytes(key)), "delete " + key).thenApply(r -> r.getDeleted() > 0);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> deleteIfVersion(String key, long expectedVersion) {
+    checkOpen();
+    Keys.requirePath(key);
+    if (expectedVersion == ABSENT) {
+      return get(key).thenApply(e -> e.isEmpty());
+    }
+    return guard(
+            kv.txn().If(condition(key, expectedVersion)).Then(Op.delete(bytes(key), DeleteOption.DEFAULT)).commit(),
+            "deleteIfVersion " + key)
+        .thenApply(r -> r.isSucceeded());
+  }
+
+  private static Cmp condition(String key, long expectedVersion) {
+    return expectedVersion == ABSENT
+        ? new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion));
+  }
+
+  @Override
+  public CompletableFuture<Void> putLive(String key, byte[] value) {
+    checkOpen();
+    Keys.requirePath(key);
+    checkValue(key, value);
+    return live.put(key, value.clone());
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteLive(String key) {
+    checkOpen();
+    Keys.requirePath(key);
+    return live.delete(key);
+  }
+
+  @Override
+  public Watch watch(String prefix, WatchListener listener) {
+    return watch(prefix, WatchOptions.DEFAULTS, listener);
+  }
+
+  @Override
+  public Watch watch(String prefix, WatchOptions opts, WatchListener listener) {
+    checkOpen();
+    Keys.requirePrefix(prefix);
+    EtcdWatch w = new EtcdWatch(this, prefix, opts, listener);
+    watches.add(w);
+    w.start();
+    return w;
+  }
+
+  void removed(EtcdWatch w) {
+    watches.remove(w);
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (EtcdWatch w : List.copyOf(watches)) {
+      w.close();
+    }
+    live.close();
+    scheduler.shutdownNow();
+    state.set(StoreState.CLOSED);
+    client.close();
+  }
+}

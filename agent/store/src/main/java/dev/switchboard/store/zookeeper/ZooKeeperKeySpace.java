@@ -1,0 +1,421 @@
+package dev.switchboard.store.zookeeper;
+
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.Keys;
+import dev.switchboard.store.StoreException;
+import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Watch;
+import dev.switchboard.store.WatchListener;
+import dev.switchboard.store.WatchOptions;
+import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.store.internal.Futures;
+import dev.switchboard.store.internal.StateCell;
+import dev.switchboard.store.internal.Threads;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link KeySpace} over ZooKeeper through Curator. Internal: obtain it from {@code
+ * KeySpaces.zookeeper(...)}.
+ *
+ * <p>A key is a znode with non-empty data; an empty or CONTAINER znode is a directory. Versions
+ * are {@code Stat.version}. Parents are created as CONTAINER nodes (ZooKeeper removes them when
+ * their last child goes). Live keys are EPHEMERAL {@link PersistentNode}s, re-created by Curator
+ * after a session loss. SUSPENDED and LOST make the state DISCONNECTED; RECONNECTED makes every
+ * watch re-read and diff before it reports CONNECTED again.
+ */
+public final class ZooKeeperKeySpace implements KeySpace {
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperKeySpace.class);
+
+  final ZooKeeperOptions options;
+  final CuratorFramework client;
+  final StateCell state = new StateCell("zookeeper");
+  private final ExecutorService ops;
+  private final Set<ZkWatch> watches = ConcurrentHashMap.newKeySet();
+  private final Map<String, PersistentNode> live = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean connected;
+
+  private ZooKeeperKeySpace(ZooKeeperOptions options) {
+    this.options = options;
+    this.ops = Executors.newFixedThreadPool(4, Threads.daemon("switchboard-zk-op"));
+    this.client =
+        CuratorFrameworkFactory.builder()
+            .connectString(options.connectString())
+            .sessionTimeoutMs((int) options.sessionTimeout().toMillis())
+            .connectionTimeoutMs((int) options.connectionTimeout().toMillis())
+            .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 5))
+            .build();
+    client.getConnectionStateListenable().addListener((c, s) -> onConnectionState(s));
+    client.start();
+  }
+
+  /** Opens a key space; the client connects in the background. */
+  public static ZooKeeperKeySpace open(ZooKeeperOptions options) {
+    return new ZooKeeperKeySpace(options);
+  }
+
+  private void onConnectionState(ConnectionState s) {
+    LOG.info("zookeeper {}: connection {}", options.connectString(), s);
+    switch (s) {
+      case CONNECTED, RECONNECTED -> {
+        connected = true;
+        for (ZkWatch w : watches) {
+          w.resync("connection " + s);
+        }
+      }
+      case SUSPENDED, LOST, READ_ONLY -> {
+        connected = false;
+        for (ZkWatch w : watches) {
+          w.disconnected(s.toString());
+        }
+      }
+      default -> {}
+    }
+    recomputeState();
+  }
+
+  void recomputeState() {
+    if (closed.get()) {
+      return;
+    }
+    if (connected && watches.stream().allMatch(ZkWatch::healthy)) {
+      state.set(StoreState.CONNECTED);
+    } else if (state.get() == StoreState.CONNECTED) {
+      state.set(StoreState.DISCONNECTED);
+    }
+  }
+
+  boolean isConnected() {
+    return connected;
+  }
+
+  long sessionId() {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  long timeoutMillis() {
+    return options.operationTimeout().toMillis();
+  }
+
+  private <T> CompletableFuture<T> async(String what, Callable<T> body) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new StoreException(StoreException.Code.CLOSED, "zookeeper key space is closed"));
+    }
+    CompletableFuture<T> f =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return body.call();
+              } catch (RuntimeException e) {
+                throw e;
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            ops);
+    return Futures.guard(f, timeoutMillis(), what, t -> map(what, t));
+  }
+
+  StoreException map(String what, Throwable t) {
+    if (t instanceof KeeperException ke) {
+      return switch (ke.code()) {
+        case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED ->
+            new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + options.connectString() + ": " + ke.getMessage(), t);
+        case NOAUTH, AUTHFAILED, NOCHILDRENFOREPHEMERALS, INVALIDACL ->
+            new StoreException(StoreException.Code.REJECTED, what + ": " + ke.getMessage(), t);
+        default -> new StoreException(StoreException.Code.INTERNAL, what + ": " + ke.getMessage(), t);
+      };
+    }
+    return new StoreException(StoreException.Code.INTERNAL, what + ": " + t, t);
+  }
+
+  private void checkValue(String key, byte[] value) {
+    if (value.length > options.maxValueBytes()) {
+      throw new StoreException(
+          StoreException.Code.VALUE_TOO_LARGE, key + ": value of " + value.length + " bytes > maxValueBytes " + options.maxValueBytes());
+    }
+    if (value.length == 0) {
+      throw new StoreException(
+          StoreException.Code.REJECTED, key + ": empty value (an empty znode is a directory in ZooKeeper, not a key)");
+    }
+  }
+
+  @Override
+  public String storeName() {
+    return "zookeeper";
+  }
+
+  @Override
+  public String endpoints() {
+    return options.connectString();
+  }
+
+  @Override
+  public StoreState state() {
+    return state.get();
+  }
+
+  @Override
+  public void addStateListener(Consumer<StoreState> listener) {
+    state.addListener(listener);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Entry>> get(String key) {
+    Keys.requirePath(key);
+    return Futures.guard(ZkTree.readOne(client, key), timeoutMillis(), "get " + key, t -> map("get " + key, t))
+        .thenApply(
+            n -> {
+              if (n == null || n.data().length == 0 || n.stat().getEphemeralOwner() == ZkNodes.CONTAINER_OWNER) {
+                return Optional.empty();
+              }
+              if (n.data().length > options.maxValueBytes()) {
+                throw new StoreException(StoreException.Code.VALUE_TOO_LARGE, key + ": value of " + n.data().length + " bytes > maxValueBytes " + options.maxValueBytes());
+              }
+              return Optional.of(new Entry(key, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat())));
+            });
+  }
+
+  @Override
+  public CompletableFuture<List<Entry>> list(String prefix) {
+    Keys.requirePrefix(prefix);
+    return Futures.guard(ZkTree.read(client, prefix), timeoutMillis() * 4, "list " + prefix, t -> map("list " + prefix, t))
+        .thenApply(
+            nodes -> {
+              List<Entry> out = new ArrayList<>();
+              for (Map.Entry<String, ZkTree.Node> e : nodes.entrySet()) {
+                String p = e.getKey();
+                ZkTree.Node n = e.getValue();
+                ZkNodes.Kind k = ZkNodes.classify(p, n.data(), n.stat(), sessionId(), options.maxValueBytes(), false);
+                if (k == ZkNodes.Kind.KEY || k == ZkNodes.Kind.FOREIGN_EPHEMERAL) {
+                  out.add(new Entry(p, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat())));
+                } else if (k != ZkNodes.Kind.DIRECTORY) {
+                  LOG.warn("zookeeper list {}: skipped {}: {}", prefix, p, ZkNodes.reason(k, p, n.data(), n.stat(), options.maxValueBytes()));
+                }
+              }
+              out.sort(Comparator.comparing(Entry::key));
+              return out;
+            });
+  }
+
+  @Override
+  public CompletableFuture<Entry> put(String key, byte[] value) {
+    Keys.requirePath(key);
+    checkValue(key, value);
+    byte[] copy = value.clone();
+    return async(
+        "put " + key,
+        () -> {
+          while (true) {
+            try {
+              Stat s = client.setData().forPath(key, copy);
+              return new Entry(key, copy, s.getVersion());
+            } catch (KeeperException.NoNodeException e) {
+              try {
+                client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, copy);
+                return new Entry(key, copy, 0);
+              } catch (KeeperException.NodeExistsException race) {
+                // created in between: set it
+              }
+            }
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> putIfVersion(String key, byte[] value, long expectedVersion) {
+    Keys.requirePath(key);
+    checkValue(key, value);
+    byte[] copy = value.clone();
+    return async(
+        "putIfVersion " + key,
+        () -> {
+          if (expectedVersion == ABSENT) {
+            try {
+              client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, copy);
+              return true;
+            } catch (KeeperException.NodeExistsException e) {
+              // a directory (empty data) counts as absent: fill it, fenced on its version
+              Stat s = new Stat();
+              byte[] d = client.getData().storingStatIn(s).forPath(key);
+              if (d != null && d.length > 0) {
+                return false;
+              }
+              try {
+                client.setData().withVersion(s.getVersion()).forPath(key, copy);
+                return true;
+              } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
+                return false;
+              }
+            }
+          }
+          try {
+            client.setData().withVersion((int) expectedVersion).forPath(key, copy);
+            return true;
+          } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            return false;
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(String key) {
+    Keys.requirePath(key);
+    return async(
+        "delete " + key,
+        () -> {
+          Stat s = client.checkExists().forPath(key);
+          if (s == null) {
+            return false;
+          }
+          return deleteFenced(key, s.getVersion());
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> deleteIfVersion(String key, long expectedVersion) {
+    Keys.requirePath(key);
+    return async(
+        "deleteIfVersion " + key,
+        () -> {
+          if (expectedVersion == ABSENT) {
+            Stat s = new Stat();
+            try {
+              byte[] d = client.getData().storingStatIn(s).forPath(key);
+              return d == null || d.length == 0;
+            } catch (KeeperException.NoNodeException e) {
+              return true;
+            }
+          }
+          return deleteFenced(key, expectedVersion);
+        });
+  }
+
+  /** Deletes a key; a key with children becomes a directory (empty data) instead. */
+  private boolean deleteFenced(String key, long version) throws Exception {
+    try {
+      client.delete().withVersion((int) version).forPath(key);
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
+    } catch (KeeperException.NotEmptyException e) {
+      try {
+        client.setData().withVersion((int) version).forPath(key, new byte[0]);
+        return true;
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> putLive(String key, byte[] value) {
+    Keys.requirePath(key);
+    checkValue(key, value);
+    byte[] copy = value.clone();
+    return async(
+        "putLive " + key,
+        () -> {
+          PersistentNode n = live.get(key);
+          if (n != null) {
+            n.setData(copy);
+            return null;
+          }
+          n = new PersistentNode(client, CreateMode.EPHEMERAL, false, key, copy, true);
+          PersistentNode prev = live.putIfAbsent(key, n);
+          if (prev != null) {
+            prev.setData(copy);
+            return null;
+          }
+          n.start();
+          if (!n.waitForInitialCreate(timeoutMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("zookeeper live key {} not created yet; Curator keeps trying", key);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteLive(String key) {
+    Keys.requirePath(key);
+    return async(
+        "deleteLive " + key,
+        () -> {
+          PersistentNode n = live.remove(key);
+          if (n != null) {
+            n.close();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Watch watch(String prefix, WatchListener listener) {
+    return watch(prefix, WatchOptions.DEFAULTS, listener);
+  }
+
+  @Override
+  public Watch watch(String prefix, WatchOptions opts, WatchListener listener) {
+    if (closed.get()) {
+      throw new StoreException(StoreException.Code.CLOSED, "zookeeper key space is closed");
+    }
+    Keys.requirePrefix(prefix);
+    ZkWatch w = new ZkWatch(this, prefix, opts, listener);
+    watches.add(w);
+    w.start();
+    return w;
+  }
+
+  void removed(ZkWatch w) {
+    watches.remove(w);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (ZkWatch w : List.copyOf(watches)) {
+      w.close();
+    }
+    for (PersistentNode n : live.values()) {
+      try {
+        n.close();
+      } catch (Exception e) {
+        LOG.debug("closing live node: {}", e.toString());
+      }
+    }
+    live.clear();
+    ops.shutdownNow();
+    state.set(StoreState.CLOSED);
+    client.close();
+  }
+}
