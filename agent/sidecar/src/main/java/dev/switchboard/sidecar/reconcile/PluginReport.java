@@ -1,0 +1,39 @@
+package dev.switchboard.sidecar.reconcile;
+
+import java.util.Objects;
+
+/**
+ * The status of one plugin on this node, as published in the status key and {@code /v1/status}
+ * (CONTRACT §1): {@code {"state", "desired", "version", "sha256", "since", "error", "generation"}}.
+ *
+ * @param active whether the runtime last reported the plugin ACTIVE (for metrics; not published)
+ */
+public record PluginReport(
+    String plugin,
+    String state,
+    boolean desired,
+    String version,
+    String sha256,
+    String since,
+    String error,
+    long generation,
+    boolean active) {
+  public PluginReport {
+    Objects.requireNonNull(plugin, "plugin == null");
+    Objects.requireNonNull(state, "state == null");
+    Objects.requireNonNull(since, "since == null");
+  }
+
+  /** Same content ignoring {@code since}. */
+  boolean sameAs(PluginReport o) {
+    return o != null
+        && plugin.equals(o.plugin)
+        && state.equals(o.state)
+        && desired == o.desired
+        && Objects.equals(version, o.version)
+        && Objects.equals(sha256, o.sha256)
+        && Objects.equals(error, o.error)
+        && generation == o.generation
+        && active == o.active;
+  }
+}

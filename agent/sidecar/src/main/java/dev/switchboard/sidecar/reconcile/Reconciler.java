@@ -1,0 +1,360 @@
+package dev.switchboard.sidecar.reconcile;
+
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.ControlException;
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.sidecar.artifact.ArtifactException;
+import dev.switchboard.sidecar.desired.ArtifactRef;
+import dev.switchboard.sidecar.desired.Resolution;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the runtime toward the desired state, plugin by plugin.
+ *
+ * <p>All state lives on one loop thread; operations (fetch, activate, deactivate) run
+ * asynchronously and their completions come back to the loop. Per plugin at most one operation is
+ * in flight; a new desired state arriving meanwhile replaces the pending one (rapid flips are
+ * coalesced: the last write wins, and nothing older is applied after it). Operations are chosen
+ * by comparing the desired state with the runtime's reported state, so repeating one is harmless.
+ * Failures are retried with exponential backoff and shown in the plugin's report. Nothing acts
+ * until {@link #desiredReady()} (a store delivered its snapshot) and a connection is attached, so
+ * a restart never deactivates plugins it has not heard about yet.
+ */
+public final class Reconciler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  /** Receives reports and measurements; called on the loop thread with no lock held. */
+  public interface Listener {
+    default void onReport(PluginReport report) {}
+
+    default void onRemoved(String plugin) {}
+
+    /** A change observed at the store reached the runtime's ACTIVE/INACTIVE answer. */
+    default void onFlip(String plugin, boolean active, Duration elapsed) {}
+
+    default void onFailure(String plugin, String reason) {}
+  }
+
+  private final ScheduledExecutorService loop;
+  private final Function<ArtifactRef, CompletableFuture<Path>> fetcher;
+  private final Listener listener;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final LongSupplier nanos;
+  private final Map<String, Slot> slots = new HashMap<>();
+  private RuntimeConnection conn;
+  private boolean ready;
+
+  public Reconciler(Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener, Duration initialBackoff, Duration maxBackoff) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
+    this.listener = Objects.requireNonNull(listener, "listener == null");
+    this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff == null");
+    this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff == null");
+    this.nanos = System::nanoTime;
+    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "switchboard-reconciler");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private void exec(Runnable task) {
+    try {
+      loop.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.error("reconciler task failed", e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("reconciler closed; task dropped");
+    }
+  }
+
+  private void notify(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.error("reconciler listener failed", e);
+    }
+  }
+
+  /** A new resolution for {@code plugin}, observed now. {@code inStore}: the store has keys for it. */
+  public void submit(String plugin, Resolution resolution, boolean inStore) {
+    long observed = nanos.getAsLong();
+    exec(() -> onSubmit(plugin, resolution, inStore, observed));
+  }
+
+  /** The desired state is complete (a store delivered its snapshot): start acting. */
+  public void desiredReady() {
+    exec(() -> {
+      if (ready) return;
+      ready = true;
+      slots.values().forEach(this::step);
+    });
+  }
+
+  /** Uses {@code c} from now on: reads the runtime's status (re-adoption), then reconciles. */
+  public CompletableFuture<Void> attach(RuntimeConnection c) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    c.onEvent(s -> exec(() -> onEvent(c, s)));
+    c.status().whenComplete((list, err) -> exec(() -> {
+      if (err != null) {
+        done.completeExceptionally(unwrap(err));
+        return;
+      }
+      conn = c;
+      for (PluginStatus s : list) {
+        Slot slot = slots.computeIfAbsent(s.pluginId(), this::newSlot);
+        if (!Objects.equals(slot.actual == null ? null : slot.actual.sha256(), s.sha256())) slot.appliedConfig = null;
+        slot.actual = s;
+      }
+      for (Slot slot : slots.values()) {
+        if (list.stream().noneMatch(s -> s.pluginId().equals(slot.plugin))) {
+          slot.actual = null;
+          slot.appliedConfig = null;
+        }
+        slot.failures = 0;
+        cancelRetry(slot);
+      }
+      LOG.info("attached to runtime {} in pid {}; it reports {} plugin(s)", c.info().runtimeVersion(), c.info().hostPid(), list.size());
+      new ArrayList<>(slots.values()).forEach(this::step);
+      done.complete(null);
+    }));
+    return done;
+  }
+
+  /** The connection is gone (host exited or socket closed); operations wait for the next attach. */
+  public void detach(RuntimeConnection c) {
+    exec(() -> {
+      if (conn != c) return;
+      conn = null;
+      for (Slot s : slots.values()) {
+        s.actual = null;
+        s.appliedConfig = null;
+        cancelRetry(s);
+        publish(s);
+      }
+    });
+  }
+
+  /** Current reports, in plugin order (a snapshot taken on the loop). */
+  public CompletableFuture<List<PluginReport>> reports() {
+    return CompletableFuture.supplyAsync(() -> slots.values().stream()
+        .map(s -> s.report).filter(Objects::nonNull)
+        .sorted((a, b) -> a.plugin().compareTo(b.plugin())).toList(), loop);
+  }
+
+  /** True when attached, ready, and no plugin has an operation in flight or a pending retry. */
+  public CompletableFuture<Boolean> settled() {
+    return CompletableFuture.supplyAsync(() -> conn != null && ready
+        && slots.values().stream().noneMatch(s -> s.busy || s.retry != null), loop);
+  }
+
+  private Slot newSlot(String plugin) {
+    Slot s = new Slot(plugin);
+    s.target = new Target(new Resolution(plugin, false, null, "{}", false, null), false, 0, nanos.getAsLong());
+    return s;
+  }
+
+  private void onSubmit(String plugin, Resolution r, boolean inStore, long observed) {
+    Slot s = slots.computeIfAbsent(plugin, this::newSlot);
+    if (s.target.sameDesire(r, inStore)) return;
+    s.target = new Target(r, inStore, s.target.generation() + 1, observed);
+    if (s.retry != null) {
+      cancelRetry(s);
+      s.failures = 0;
+    }
+    step(s);
+  }
+
+  private void onEvent(RuntimeConnection c, PluginStatus status) {
+    if (c != conn) return;
+    Slot s = slots.computeIfAbsent(status.pluginId(), this::newSlot);
+    if (s.busy) return; // the operation's own answer is authoritative
+    if (!Objects.equals(s.actual == null ? null : s.actual.sha256(), status.sha256())) s.appliedConfig = null;
+    s.actual = status;
+    PluginState st = status.state();
+    if (st == PluginState.ACTIVE || st == PluginState.INACTIVE || st == PluginState.FAILED) step(s);
+    else publish(s);
+  }
+
+  private enum Op { NONE, ACTIVATE, DEACTIVATE }
+
+  private Op decide(Slot s) {
+    Resolution r = s.target.resolution();
+    if (r.runnable()) {
+      boolean matches = s.actual != null && s.actual.state() == PluginState.ACTIVE
+          && r.artifact().sha256().equals(s.actual.sha256())
+          && r.configJson().equals(s.appliedConfig);
+      return matches ? Op.NONE : Op.ACTIVATE;
+    }
+    return s.actuallyInactive() ? Op.NONE : Op.DEACTIVATE;
+  }
+
+  private void step(Slot s) {
+    if (s.busy || s.retry != null) return;
+    if (conn == null || !ready) {
+      publish(s);
+      return;
+    }
+    Op op = decide(s);
+    if (op == Op.NONE) {
+      s.lastError = null;
+      s.failures = 0;
+      if (!s.target.inStore() && s.actuallyInactive()) {
+        slots.remove(s.plugin);
+        if (s.report != null) notify(() -> listener.onRemoved(s.plugin));
+        return;
+      }
+      publish(s);
+      return;
+    }
+    Target t = s.target;
+    RuntimeConnection c = conn;
+    s.busy = true;
+    CompletableFuture<PluginStatus> result;
+    if (op == Op.ACTIVATE) {
+      ArtifactRef a = t.resolution().artifact();
+      s.phase = PluginState.FETCHING;
+      publish(s);
+      result = fetcher.apply(a).thenCompose(path -> {
+        exec(() -> { if (s.busy && s.target == t) { s.phase = PluginState.LOADING; publish(s); } });
+        return c.activate(new ActivateRequest(s.plugin, path.toAbsolutePath().toString(), a.sha256(), t.resolution().configJson()));
+      });
+    } else {
+      s.phase = PluginState.STOPPING;
+      publish(s);
+      result = c.deactivate(s.plugin);
+    }
+    result.whenComplete((st, err) -> exec(() -> finished(s, t, op, c, st, err)));
+  }
+
+  private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err) {
+    s.busy = false;
+    s.phase = null;
+    if (c != conn) {
+      publish(s); // detached meanwhile; the next attach re-reads the runtime
+      return;
+    }
+    String reason = null;
+    String error = null;
+    if (err != null) {
+      Throwable cause = unwrap(err);
+      reason = reasonOf(cause);
+      error = cause.getMessage();
+    } else {
+      s.actual = st;
+      PluginState want = op == Op.ACTIVATE ? PluginState.ACTIVE : PluginState.INACTIVE;
+      if (op == Op.ACTIVATE) s.appliedConfig = st.state() == PluginState.ACTIVE ? t.resolution().configJson() : null;
+      if (st.state() != want) {
+        reason = "runtime_" + st.state().name().toLowerCase(Locale.ROOT);
+        error = (op == Op.ACTIVATE ? "activation" : "deactivation") + " ended " + st.state()
+            + (st.error() == null ? "" : ": " + st.error());
+      }
+    }
+    if (reason == null) {
+      s.failures = 0;
+      s.lastError = null;
+      if (s.flipRecordedFor != t.generation() && t == s.target) {
+        s.flipRecordedFor = t.generation();
+        Duration elapsed = Duration.ofNanos(nanos.getAsLong() - t.observedNanos());
+        notify(() -> listener.onFlip(s.plugin, op == Op.ACTIVATE, elapsed));
+      }
+      step(s);
+      return;
+    }
+    s.failures++;
+    s.lastError = error;
+    String r = reason;
+    notify(() -> listener.onFailure(s.plugin, r));
+    if (t != s.target) {
+      step(s); // a newer desired state arrived: try it now
+      return;
+    }
+    long delay = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(20, s.failures - 1));
+    LOG.warn("plugin {}: {} (attempt {}, retrying in {} ms)", s.plugin, error, s.failures, delay);
+    s.retry = loop.schedule(() -> exec(() -> {
+      s.retry = null;
+      step(s);
+    }), delay, TimeUnit.MILLISECONDS);
+    publish(s);
+  }
+
+  private void cancelRetry(Slot s) {
+    if (s.retry != null) {
+      s.retry.cancel(false);
+      s.retry = null;
+    }
+  }
+
+  private void publish(Slot s) {
+    Resolution r = s.target.resolution();
+    PluginStatus a = s.actual;
+    String state;
+    String error = null;
+    if (s.busy) {
+      state = (a != null && s.phase == PluginState.LOADING
+          && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.phase.name();
+    } else if (r.error() != null) {
+      state = PluginState.FAILED.name();
+      error = r.error();
+    } else if (s.lastError != null) {
+      state = PluginState.FAILED.name();
+      error = s.lastError + " (attempt " + s.failures + ", retrying)";
+    } else {
+      state = a == null ? PluginState.INACTIVE.name() : a.state().name();
+      error = a == null ? null : a.error();
+    }
+    if (error == null && conn == null && ready && r.desired()) error = "not attached to the host JVM";
+    boolean showActual = a != null && a.state() != PluginState.INACTIVE;
+    String version = showActual && a.version() != null ? a.version() : r.artifact() == null ? null : r.artifact().version();
+    String sha = showActual && a.sha256() != null ? a.sha256() : r.artifact() == null ? null : r.artifact().sha256();
+    boolean active = a != null && a.state() == PluginState.ACTIVE;
+    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, now(), error, s.target.generation(), active);
+    if (next.sameAs(s.report)) return;
+    s.report = next;
+    notify(() -> listener.onReport(next));
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
+  static String reasonOf(Throwable t) {
+    if (t instanceof ArtifactException a) return "fetch_" + a.code().name().toLowerCase(Locale.ROOT);
+    if (t instanceof ControlException c) return "control_" + c.code().name().toLowerCase(Locale.ROOT);
+    return "error";
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+    return t;
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.switchboard.sidecar.reconcile;
+
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import java.util.concurrent.ScheduledFuture;
+
+/** Per-plugin reconciliation state; touched only on the reconciler's loop thread. */
+final class Slot {
+  final String plugin;
+  Target target;
+  /** What the runtime last said (null: not known to the runtime). */
+  PluginStatus actual;
+  /** Config sent with the activation that made the current runtime state (null: unknown). */
+  String appliedConfig;
+  /** An operation is in flight. */
+  boolean busy;
+  /** State shown while busy: FETCHING, LOADING or STOPPING. */
+  PluginState phase;
+  int failures;
+  String lastError;
+  ScheduledFuture<?> retry;
+  long flipRecordedFor = -1;
+  PluginReport report;
+
+  Slot(String plugin) {
+    this.plugin = plugin;
+  }
+
+  boolean actuallyInactive() {
+    return actual == null || actual.state() == PluginState.INACTIVE;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.sidecar.reconcile;
+
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.ControlException;
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.control.RuntimeInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/** A runtime in memory: pure logic for reconciler tests (real runtimes are tested in the ITs). */
+final class FakeConnection implements RuntimeConnection {
+  final Map<String, PluginStatus> plugins = new ConcurrentHashMap<>();
+  final List<String> ops = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger failNext = new AtomicInteger();
+  volatile boolean hold;
+  final List<Runnable> held = new CopyOnWriteArrayList<>();
+  final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
+  volatile boolean open = true;
+
+  @Override
+  public RuntimeInfo info() {
+    return new RuntimeInfo("test", 1, "1.0", 4242, "17");
+  }
+
+  @Override
+  public CompletableFuture<PluginStatus> activate(ActivateRequest r) {
+    ops.add("activate " + r.pluginId() + " " + r.sha256().substring(0, 4) + " " + r.configJson());
+    return answer(() -> {
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new ControlException(ControlException.Code.FAILED, "boom in " + r.pluginId());
+      }
+      PluginStatus s = new PluginStatus(r.pluginId(), PluginState.ACTIVE, "v-" + r.sha256().substring(0, 4), r.sha256(),
+          Instant.now().toString(), null, null, List.of());
+      plugins.put(r.pluginId(), s);
+      return s;
+    });
+  }
+
+  @Override
+  public CompletableFuture<PluginStatus> deactivate(String id) {
+    ops.add("deactivate " + id);
+    return answer(() -> {
+      PluginStatus s = new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, "collected", List.of());
+      plugins.remove(id);
+      return s;
+    });
+  }
+
+  private CompletableFuture<PluginStatus> answer(java.util.function.Supplier<PluginStatus> work) {
+    CompletableFuture<PluginStatus> f = new CompletableFuture<>();
+    Runnable r = () -> {
+      try {
+        f.complete(work.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    };
+    if (hold) held.add(r);
+    else r.run();
+    return f;
+  }
+
+  void release() {
+    hold = false;
+    List<Runnable> copy = new ArrayList<>(held);
+    held.clear();
+    copy.forEach(Runnable::run);
+  }
+
+  void push(PluginStatus s) {
+    plugins.put(s.pluginId(), s);
+    listeners.forEach(l -> l.accept(s));
+  }
+
+  @Override
+  public CompletableFuture<List<PluginStatus>> status() {
+    return CompletableFuture.completedFuture(List.copyOf(plugins.values()));
+  }
+
+  @Override
+  public void onEvent(Consumer<PluginStatus> listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void onClosed(Consumer<Throwable> listener) {}
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public void close() {
+    open = false;
+  }
+}

@@ -1,0 +1,227 @@
+package dev.switchboard.sidecar.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.sidecar.artifact.ArtifactException;
+import dev.switchboard.sidecar.desired.ArtifactRef;
+import dev.switchboard.sidecar.desired.Resolution;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+  static final ArtifactRef V1 = new ArtifactRef("file:///v1.jar", "1".repeat(64), "1.0.0");
+  static final ArtifactRef V2 = new ArtifactRef("file:///v2.jar", "2".repeat(64), "2.0.0");
+  static final ArtifactRef BAD = new ArtifactRef("file:///bad.jar", "b".repeat(64), "6.6.6");
+
+  final FakeConnection runtime = new FakeConnection();
+  final Map<String, PluginReport> reports = new ConcurrentHashMap<>();
+  final List<String> removed = new CopyOnWriteArrayList<>();
+  final List<Duration> flips = new CopyOnWriteArrayList<>();
+  final List<String> failures = new CopyOnWriteArrayList<>();
+  final AtomicInteger fetches = new AtomicInteger();
+  final Reconciler reconciler = new Reconciler(this::fetch, new Reconciler.Listener() {
+    @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
+    @Override public void onRemoved(String p) { removed.add(p); reports.remove(p); }
+    @Override public void onFlip(String p, boolean active, Duration d) { flips.add(d); }
+    @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
+  }, Duration.ofMillis(20), Duration.ofMillis(200));
+
+  CompletableFuture<Path> fetch(ArtifactRef a) {
+    fetches.incrementAndGet();
+    if (a.equals(BAD)) {
+      return CompletableFuture.failedFuture(new ArtifactException(ArtifactException.Code.CHECKSUM_MISMATCH, "sha256 mismatch for " + a.url()));
+    }
+    return CompletableFuture.completedFuture(Path.of("/cache/" + a.sha256() + ".jar"));
+  }
+
+  @AfterEach
+  void close() {
+    reconciler.close();
+  }
+
+  static Resolution on(ArtifactRef a) {
+    return new Resolution("p", true, a, "{}", false, null);
+  }
+
+  static Resolution off() {
+    return new Resolution("p", false, V1, "{}", false, null);
+  }
+
+  void start() {
+    reconciler.desiredReady();
+    reconciler.attach(runtime).join();
+  }
+
+  void awaitState(String plugin, String state) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reports.get(plugin)).isNotNull()
+        .extracting(PluginReport::state).isEqualTo(state));
+  }
+
+  void awaitSettled() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> reconciler.settled().join());
+  }
+
+  @Test
+  void enablingActivatesAndDisablingDeactivatesRecordingFlipToLive() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    assertThat(reports.get("p").sha256()).isEqualTo(V1.sha256());
+    assertThat(reports.get("p").desired()).isTrue();
+    reconciler.submit("p", off(), true);
+    awaitState("p", "INACTIVE");
+    awaitSettled();
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}", "deactivate p");
+    assertThat(flips).hasSize(2).allSatisfy(d -> assertThat(d).isPositive());
+    assertThat(reports.get("p").generation()).isEqualTo(2);
+  }
+
+  @Test
+  void rapidFlipsAreCoalescedAndTheLastWriteWins() {
+    start();
+    runtime.hold = true;
+    reconciler.submit("p", on(V1), true);
+    await().until(() -> runtime.ops.size() == 1);
+    for (int i = 0; i < 20; i++) {
+      reconciler.submit("p", off(), true);
+      reconciler.submit("p", on(i % 2 == 0 ? V1 : V2), true);
+    }
+    reconciler.submit("p", off(), true);
+    reconciler.submit("p", new Resolution("p", true, V2, "{\"n\":1}", false, null), true);
+    await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+    assertThat(runtime.ops).hasSize(1); // one operation at a time per plugin
+    runtime.release();
+    awaitSettled();
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}", "activate p 2222 {\"n\":1}");
+    assertThat(reports.get("p").state()).isEqualTo("ACTIVE");
+    assertThat(reports.get("p").sha256()).isEqualTo(V2.sha256());
+    assertThat(flips).hasSize(1); // only the last generation reached the runtime as a flip
+  }
+
+  @Test
+  void anOlderStateIsNeverAppliedAfterANewerOne() {
+    start();
+    runtime.hold = true;
+    reconciler.submit("p", on(V1), true);
+    await().until(() -> runtime.ops.size() == 1);
+    reconciler.submit("p", off(), true);
+    reconciler.submit("p", on(V1), true);
+    reconciler.submit("p", off(), true);
+    runtime.release();
+    awaitSettled();
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}", "deactivate p");
+    assertThat(runtime.plugins).isEmpty();
+  }
+
+  @Test
+  void failuresAreRetriedWithBackoffAndVisibleInStatus() {
+    runtime.failNext.set(3);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    start();
+    reconciler.submit("p", on(V1), true);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      PluginReport r = reports.get("p");
+      if (r != null && r.error() != null) seen.add(r.state() + " " + r.error());
+      assertThat(r.state()).isEqualTo("ACTIVE");
+    });
+    assertThat(failures).containsExactly("p:control_failed", "p:control_failed", "p:control_failed");
+    assertThat(runtime.ops).hasSize(4);
+    assertThat(reports.get("p").error()).isNull();
+  }
+
+  @Test
+  void aFailingPluginShowsFailedWithTheReason() {
+    runtime.failNext.set(1000);
+    start();
+    reconciler.submit("p", on(V1), true);
+    await().untilAsserted(() -> assertThat(reports.get("p").error()).contains("boom in p").contains("retrying"));
+    assertThat(reports.get("p").state()).isEqualTo("FAILED");
+  }
+
+  @Test
+  void aChecksumMismatchNeverReachesTheRuntime() {
+    start();
+    reconciler.submit("p", on(BAD), true);
+    await().untilAsserted(() -> assertThat(failures).contains("p:fetch_checksum_mismatch"));
+    awaitState("p", "FAILED");
+    assertThat(reports.get("p").error()).contains("sha256 mismatch");
+    assertThat(runtime.ops).isEmpty();
+  }
+
+  @Test
+  void desiredStateErrorsAreReportedFailedWhileTheLastValidStateIsApplied() {
+    start();
+    reconciler.submit("p", new Resolution("p", true, V1, "{}", false, "/k/config: bad JSON (last valid value kept)"), true);
+    await().until(() -> runtime.plugins.containsKey("p"));
+    awaitState("p", "FAILED");
+    assertThat(reports.get("p").error()).contains("/k/config: bad JSON");
+    reconciler.submit("p", new Resolution("p", true, null, "{}", false, "/k/artifact: desired but no valid artifact"), true);
+    await().until(() -> runtime.plugins.isEmpty()); // nothing valid to run
+  }
+
+  @Test
+  void nothingHappensBeforeTheDesiredStateIsReady() {
+    runtime.push(new PluginStatus("old", PluginState.ACTIVE, "1", V1.sha256(), Instant.now().toString(), null, null, List.of()));
+    reconciler.attach(runtime).join();
+    reconciler.submit("p", on(V1), true);
+    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+    assertThat(runtime.ops).isEmpty();
+    reconciler.desiredReady();
+    awaitSettled();
+    // "old" is not in the store: deactivated, then forgotten
+    assertThat(runtime.ops).containsExactlyInAnyOrder("activate p 1111 {}", "deactivate old");
+    await().untilAsserted(() -> assertThat(removed).containsExactly("old"));
+  }
+
+  @Test
+  void reAdoptionDoesNotReloadAPluginThatAlreadyMatches() {
+    runtime.push(new PluginStatus("p", PluginState.ACTIVE, "1.0.0", V1.sha256(), Instant.now().toString(), null, null, List.of()));
+    reconciler.submit("p", on(V1), true);
+    start();
+    awaitSettled();
+    // same sha256 ACTIVE: at most a reconfigure (same sha256, config only), never a deactivate or another jar
+    assertThat(runtime.ops).allSatisfy(op -> assertThat(op).isEqualTo("activate p 1111 {}"));
+    assertThat(runtime.ops.size()).isLessThanOrEqualTo(1);
+    int before = runtime.ops.size();
+    reconciler.submit("p", on(V1), true); // same desire again: idempotent
+    awaitSettled();
+    assertThat(runtime.ops).hasSize(before);
+    assertThat(fetches.get()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void aNewHostAfterDetachGetsTheDesiredStateRestored() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    reconciler.detach(runtime);
+    await().untilAsserted(() -> assertThat(reports.get("p").error()).isEqualTo("not attached to the host JVM"));
+    FakeConnection fresh = new FakeConnection();
+    reconciler.attach(fresh).join();
+    await().until(() -> fresh.plugins.containsKey("p"));
+    assertThat(fresh.ops).containsExactly("activate p 1111 {}");
+    awaitState("p", "ACTIVE");
+  }
+
+  @Test
+  void aPluginThatCrashesInTheRuntimeIsReactivated() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    runtime.push(new PluginStatus("p", PluginState.FAILED, "1.0.0", V1.sha256(), Instant.now().toString(), "crashed", null, List.of()));
+    await().until(() -> runtime.ops.size() == 2);
+    awaitState("p", "ACTIVE");
+  }
+}
