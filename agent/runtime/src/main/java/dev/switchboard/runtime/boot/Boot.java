@@ -1,0 +1,78 @@
+package dev.switchboard.runtime.boot;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Entry of {@code dist/switchboard-runtime.jar}: {@code agentmain} (Attach API) and {@code
+ * premain} ({@code -javaagent}). This jar is appended to the host's system class path, so it holds
+ * only this package (JDK only). The real runtime, its libraries and the control channel are nested
+ * jars, extracted to a private directory and loaded by an {@link IsolatedLoader} that shows them
+ * only the JDK and the plugin API: host classes can never see them, and they never see the host.
+ *
+ * <p>Attaching again finds the running runtime (the static {@link #reattach} hook and the system
+ * property {@value #STARTED_PROPERTY}) and only asks it to make sure its control socket is
+ * published; nothing is started twice.
+ */
+public final class Boot {
+  /** Set in the host once the runtime runs: its version. */
+  public static final String STARTED_PROPERTY = "switchboard.runtime.version";
+  static final String ENTRY_CLASS = "dev.switchboard.runtime.control.RuntimeEntry";
+
+  private static Consumer<Map<String, String>> reattach; // guarded by Boot.class
+
+  private Boot() {}
+
+  public static void agentmain(String args, Instrumentation inst) {
+    start(args, inst, "agentmain");
+  }
+
+  public static void premain(String args, Instrumentation inst) {
+    start(args, inst, "premain");
+  }
+
+  private static synchronized void start(String rawArgs, Instrumentation inst, String how) {
+    Map<String, String> args = BootArgs.parse(rawArgs);
+    if (reattach != null) {
+      log("already running (version " + System.getProperty(STARTED_PROPERTY) + "); " + how + " re-publishes the control channel only");
+      reattach.accept(args);
+      return;
+    }
+    if (System.getProperty(STARTED_PROPERTY) != null) {
+      throw new IllegalStateException("a switchboard runtime (version " + System.getProperty(STARTED_PROPERTY)
+          + ") was started in this JVM by another bootstrap; refusing to start a second one");
+    }
+    long t0 = System.nanoTime();
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    try {
+      NestedJars jars = NestedJars.extract(Boot.class);
+      args.putIfAbsent("runtimeVersion", jars.version());
+      if (!IsolatedLoader.apiVisibleToHost()) {
+        inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
+        log("the host has no plugin API: appended " + jars.pluginApi() + " to its class path");
+      }
+      IsolatedLoader loader = IsolatedLoader.create(jars.runtimeImpl());
+      Thread.currentThread().setContextClassLoader(loader);
+      Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
+      Method m = entry.getMethod("start", Map.class, Instrumentation.class);
+      @SuppressWarnings("unchecked")
+      Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst);
+      reattach = hook;
+      System.setProperty(STARTED_PROPERTY, jars.version());
+      log("runtime " + jars.version() + " started via " + how + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      Throwable c = e.getCause();
+      throw new IllegalStateException("switchboard runtime failed to start: " + c, c);
+    } catch (Exception e) {
+      throw new IllegalStateException("switchboard runtime failed to start: " + e, e);
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
+  static void log(String message) {
+    System.err.println("[switchboard] " + message);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.switchboard.runtime.control;
+
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.RuntimeInfo;
+import dev.switchboard.control.internal.ControlHandler;
+import dev.switchboard.control.internal.Protocol;
+import dev.switchboard.runtime.plugin.PluginManager;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves control requests with the {@link PluginManager} and keeps the figures of {@code stats}:
+ * plugin starts per id (a start is a transition into STARTING), unload outcomes, metaspace.
+ */
+final class ManagerHandler implements ControlHandler {
+  private final PluginManager manager;
+  private final RuntimeInfo info;
+  private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> unloads = new ConcurrentHashMap<>();
+  private final Map<String, PluginState> last = new ConcurrentHashMap<>();
+
+  ManagerHandler(PluginManager manager, String version) {
+    this.manager = manager;
+    this.info = new RuntimeInfo(version, Protocol.VERSION, manager.apiVersion().toString(),
+        ProcessHandle.current().pid(), System.getProperty("java.version"));
+  }
+
+  void record(PluginStatus s) {
+    PluginState before = last.put(s.pluginId(), s.state());
+    if (s.state() == PluginState.STARTING && before != PluginState.STARTING) {
+      starts.computeIfAbsent(s.pluginId(), k -> new AtomicLong()).incrementAndGet();
+    }
+    if (s.unload() != null && !"pending".equals(s.unload()) && s.state() == PluginState.INACTIVE) {
+      unloads.computeIfAbsent(s.unload(), k -> new AtomicLong()).incrementAndGet();
+    }
+  }
+
+  @Override
+  public RuntimeInfo info() {
+    return info;
+  }
+
+  @Override
+  public CompletableFuture<PluginStatus> activate(ActivateRequest request) {
+    return manager.activate(request);
+  }
+
+  @Override
+  public CompletableFuture<PluginStatus> deactivate(String pluginId) {
+    return manager.deactivate(pluginId);
+  }
+
+  @Override
+  public List<PluginStatus> statuses() {
+    return manager.statuses();
+  }
+
+  @Override
+  public Map<String, Object> stats() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> s = new LinkedHashMap<>();
+    starts.forEach((k, v) -> s.put(k, v.get()));
+    m.put("starts", s);
+    Map<String, Object> u = new LinkedHashMap<>();
+    unloads.forEach((k, v) -> u.put(k, v.get()));
+    m.put("unloads", u);
+    m.put("metaspaceUsedBytes", metaspaceUsed());
+    m.put("loadedClasses", loadedClasses());
+    return m;
+  }
+
+  private static long metaspaceUsed() {
+    try {
+      for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getName().equals("Metaspace")) return p.getUsage().getUsed();
+      }
+    } catch (LinkageError | RuntimeException e) {
+      // a host without java.management: no figure
+    }
+    return -1;
+  }
+
+  private static long loadedClasses() {
+    try {
+      return ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+    } catch (LinkageError | RuntimeException e) {
+      return -1;
+    }
+  }
+}

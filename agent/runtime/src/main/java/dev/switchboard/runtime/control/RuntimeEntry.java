@@ -1,0 +1,134 @@
+package dev.switchboard.runtime.control;
+
+import dev.switchboard.control.internal.AgentArgs;
+import dev.switchboard.control.internal.ControlFiles;
+import dev.switchboard.control.internal.ControlServer;
+import dev.switchboard.runtime.plugin.PluginManager;
+import dev.switchboard.runtime.plugin.PluginManagerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Started by the bootstrap inside the runtime's private loader: builds the {@link PluginManager},
+ * publishes the control channel ({@link ControlServer}) in the control directory and wires the
+ * manager's state events to every controller. Returns the hook the bootstrap calls when the
+ * runtime is attached again (re-publish the socket and token if they were removed, or listen in
+ * another control directory too; nothing is reloaded).
+ *
+ * <p>Host exports: the {@code exports} agent argument plus the host's own declaration in the
+ * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated), fixed at the first start.
+ */
+public final class RuntimeEntry {
+  public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
+  private static final System.Logger LOG = System.getLogger("dev.switchboard.runtime");
+
+  private final PluginManager manager;
+  private final ManagerHandler handler;
+  private final String token = ControlFiles.newToken();
+  private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
+  private final List<String> exports;
+
+  private RuntimeEntry(PluginManager manager, ManagerHandler handler, List<String> exports) {
+    this.manager = manager;
+    this.handler = handler;
+    this.exports = exports;
+  }
+
+  /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot}. */
+  public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst) throws IOException {
+    Path dir = controlDir(args);
+    List<String> exports = exports(args.get("exports"), System.getProperty(HOST_EXPORTS_PROPERTY));
+    PluginManager manager = PluginManager.builder()
+        .config(PluginManagerConfig.builder().hostExports(exports).build())
+        .build();
+    String version = args.getOrDefault("runtimeVersion", "unknown");
+    ManagerHandler handler = new ManagerHandler(manager, version);
+    RuntimeEntry entry = new RuntimeEntry(manager, handler, exports);
+    manager.addListener(entry::onStatus);
+    try {
+      entry.publish(dir);
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    LOG.log(System.Logger.Level.INFO, "switchboard runtime " + version + " ready; host exports " + exports);
+    return entry::reattach;
+  }
+
+  static Path controlDir(Map<String, String> args) {
+    String d = args.get("controlDir");
+    if (d == null || d.isBlank()) d = Path.of(System.getProperty("java.io.tmpdir"), "switchboard").toString();
+    Path p = Path.of(d);
+    if (!p.isAbsolute()) throw new IllegalArgumentException("controlDir is not an absolute path: " + d);
+    return p.normalize();
+  }
+
+  static List<String> exports(String fromArgs, String fromHost) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String src : new String[] {fromArgs, fromHost}) {
+      if (src == null) continue;
+      for (String p : src.split(",")) {
+        String t = p.trim();
+        if (!t.isEmpty()) out.add(t);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private void onStatus(dev.switchboard.control.PluginStatus s) {
+    handler.record(s);
+    List<ControlServer> copy;
+    synchronized (this) {
+      copy = List.copyOf(servers);
+    }
+    for (ControlServer server : copy) server.publish(s);
+  }
+
+  private void publish(Path dir) throws IOException {
+    long pid = ProcessHandle.current().pid();
+    synchronized (this) {
+      for (ControlServer s : servers) {
+        if (s.socket().getParent().equals(dir)) {
+          if (s.isPublished()) return;
+          s.close(); // its files were removed from outside: publish again, same token
+          servers.remove(s);
+          break;
+        }
+      }
+      servers.add(ControlServer.start(dir, pid, token, handler));
+      List<String> dirs = new ArrayList<>();
+      for (ControlServer s : servers) dirs.add(s.socket().getParent().toString());
+      System.setProperty(AgentArgs.CONTROL_DIR_PROPERTY, String.join(",", dirs));
+    }
+  }
+
+  private void reattach(Map<String, String> args) {
+    List<String> asked = exports(args.get("exports"), null);
+    if (!exports.containsAll(asked)) {
+      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed at the first start " + exports + "; ignoring " + asked);
+    }
+    try {
+      publish(controlDir(args));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish the control channel: " + e.getMessage(), e);
+    }
+  }
+
+  private void shutdown() {
+    List<ControlServer> copy;
+    synchronized (this) {
+      copy = List.copyOf(servers);
+    }
+    for (ControlServer s : copy) s.close();
+  }
+}
