@@ -13,6 +13,17 @@ import java.time.Duration;
 public interface RuntimeClient {
   RuntimeConnection connect(long hostPid);
 
+  /**
+   * Connects only if a runtime already runs in {@code hostPid} and publishes its socket and token in
+   * the control directory (re-adoption; never attaches, never loads anything). Empty when there is
+   * none (no files, or a stale socket nobody answers).
+   *
+   * @throws ControlException NO_SUCH_PROCESS, UNAUTHORIZED (token refused), PROTOCOL, TIMEOUT
+   */
+  default java.util.Optional<RuntimeConnection> adopt(long hostPid) {
+    throw new UnsupportedOperationException("adopt not supported by " + getClass().getName());
+  }
+
   /** Builder for the default implementation. */
   static Builder builder() {
     return new Builder();

@@ -34,13 +34,24 @@ public final class Clients implements RuntimeClient {
     return new Clients(builder);
   }
 
-  @Override
-  public RuntimeConnection connect(long hostPid) {
+  private static ProcessHandle process(long hostPid) {
     if (hostPid <= 0) throw new ControlException(ControlException.Code.NO_SUCH_PROCESS, "pid <= 0: " + hostPid);
     Optional<ProcessHandle> ph = ProcessHandle.of(hostPid);
     if (ph.isEmpty() || !ph.get().isAlive()) {
       throw new ControlException(ControlException.Code.NO_SUCH_PROCESS, "no process with pid " + hostPid + " on this machine");
     }
+    return ph.get();
+  }
+
+  @Override
+  public Optional<RuntimeConnection> adopt(long hostPid) {
+    process(hostPid);
+    return Optional.ofNullable(tryAdopt(hostPid, Protocol.socketPath(controlDir, hostPid), Protocol.tokenPath(controlDir, hostPid)));
+  }
+
+  @Override
+  public RuntimeConnection connect(long hostPid) {
+    ProcessHandle ph = process(hostPid);
     Path socket = Protocol.socketPath(controlDir, hostPid);
     Path tokenFile = Protocol.tokenPath(controlDir, hostPid);
     ClientConnection adopted = tryAdopt(hostPid, socket, tokenFile);
@@ -49,7 +60,7 @@ public final class Clients implements RuntimeClient {
     if (hostPid == ProcessHandle.current().pid()) {
       throw new ControlException(ControlException.Code.ATTACH_REFUSED, "pid " + hostPid + " is this process; a JVM cannot inject the runtime into itself");
     }
-    checkSameUser(hostPid, ph.get());
+    checkSameUser(hostPid, ph);
     if (!Files.isRegularFile(runtimeJar)) {
       throw new ControlException(ControlException.Code.FAILED, "runtime jar not found: " + runtimeJar + " (build dist/switchboard-runtime.jar or pass its path)");
     }

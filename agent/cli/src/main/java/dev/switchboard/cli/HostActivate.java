@@ -1,0 +1,138 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.ControlException;
+import dev.switchboard.control.PluginState;
+import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.control.internal.ControlFiles;
+import dev.switchboard.control.internal.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "activate", mixinStandardHelpOptions = true,
+    description = "Attach if needed and activate (or upgrade, or reconfigure) a plugin jar; computes its sha256.")
+final class HostActivate implements Callable<Integer> {
+  private static final long MAX_DESCRIPTOR_BYTES = 64 * 1024;
+
+  @Mixin HostOptions options;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--pid", required = true, paramLabel = "P", description = "Host JVM pid.")
+  long pid;
+
+  @Option(names = "--jar", required = true, paramLabel = "FILE", description = "Plugin jar (plugin.json at its root).")
+  Path jar;
+
+  @Option(names = "--config", paramLabel = "JSON", description = "Plugin config: a JSON object, or @file.")
+  String config;
+
+  @Option(names = "--plugin", paramLabel = "ID", description = "Plugin id (default: the id in the jar's plugin.json).")
+  String pluginId;
+
+  @Option(names = "--exports", split = ",", paramLabel = "PKG", description = "Host packages plugins may see (used when attaching).")
+  List<String> exports = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    Path file = jar.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file)) throw usage("--jar: no such file: " + file);
+    String configJson = configJson();
+    String id = pluginId;
+    if (id == null) {
+      try {
+        id = idFromDescriptor(file);
+      } catch (IOException | RuntimeException e) {
+        System.err.println("switchboard host activate: cannot read the plugin id from " + file + ": " + e.getMessage()
+            + " (pass --plugin ID to let the runtime report the descriptor problem)");
+        return Main.EXIT_FAILED;
+      }
+    }
+    String sha;
+    try {
+      sha = sha256(file);
+    } catch (IOException e) {
+      System.err.println("switchboard host activate: cannot read " + file + ": " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+    try (RuntimeConnection conn = options.client(exports).connect(pid)) {
+      conn.injectedIn().ifPresentOrElse(
+          d -> System.out.println("attached to " + pid + " and started the runtime in " + d.toMillis() + " ms"),
+          () -> System.out.println("re-adopted the runtime in " + pid));
+      PluginStatus s = HostSupport.await(conn.activate(new ActivateRequest(id, file.toString(), sha, configJson)), options.timeoutSeconds);
+      HostSupport.printStatus(System.out, s);
+      return s.state() == PluginState.FAILED ? Main.EXIT_FAILED : Main.EXIT_OK;
+    } catch (ControlException e) {
+      return HostSupport.failed("activate", e);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private String configJson() {
+    if (config == null) return "{}";
+    String text = config;
+    if (config.startsWith("@")) {
+      try {
+        Path p = Path.of(config.substring(1));
+        if (Files.size(p) > 1 << 20) throw usage("--config: file larger than 1 MiB: " + p);
+        text = Files.readString(p, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw usage("--config: cannot read " + config.substring(1) + ": " + e.getMessage());
+      }
+    }
+    try {
+      Json.parseObject(text);
+    } catch (Json.JsonException e) {
+      throw usage("--config is not a JSON object: " + e.getMessage());
+    }
+    return text;
+  }
+
+  static String idFromDescriptor(Path file) throws IOException {
+    try (ZipFile z = new ZipFile(file.toFile())) {
+      ZipEntry e = z.getEntry("plugin.json");
+      if (e == null) throw new IOException("no plugin.json at the root of the jar");
+      try (InputStream in = z.getInputStream(e)) {
+        byte[] b = in.readNBytes((int) MAX_DESCRIPTOR_BYTES + 1);
+        if (b.length > MAX_DESCRIPTOR_BYTES) throw new IOException("plugin.json larger than " + MAX_DESCRIPTOR_BYTES + " bytes");
+        Object id = Json.parseObject(new String(b, StandardCharsets.UTF_8)).get("id");
+        if (!(id instanceof String) || !((String) id).matches("[a-z0-9][a-z0-9._-]{0,62}")) {
+          throw new IOException("plugin.json 'id' is not a valid name ([a-z0-9][a-z0-9._-]{0,62}): " + id);
+        }
+        return (String) id;
+      }
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      return ControlFiles.hex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from this JDK", e);
+    }
+  }
+}
