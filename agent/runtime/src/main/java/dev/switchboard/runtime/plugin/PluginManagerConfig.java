@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *     or {@code com.example.spi.*} for the package and its sub-packages), loaded by {@code
  *     hostLoader}; besides these, plugins see only the JDK and the plugin API
  * @param hostLoader the loader host exports come from (default: the system class loader)
- * @param apiLoader the loader of the plugin API (default: the loader of {@link Plugin})
+ * @param apiLoader the loader of the plugin API (default: the loader of {@link Plugin}; null means
+ *     the bootstrap loader)
  * @param apiVersion plugin API version offered (default {@link ApiVersion#CURRENT})
  * @param hostJavaFeature Java feature release of the host (class files above it are refused)
  * @param maxJarBytes largest jar file accepted
@@ -60,7 +61,6 @@ public record PluginManagerConfig(
       }
     }
     Objects.requireNonNull(hostLoader, "hostLoader == null");
-    Objects.requireNonNull(apiLoader, "apiLoader == null");
     Objects.requireNonNull(apiVersion, "apiVersion == null");
     if (hostJavaFeature < 8) {
       throw new IllegalArgumentException("hostJavaFeature < 8: " + hostJavaFeature);

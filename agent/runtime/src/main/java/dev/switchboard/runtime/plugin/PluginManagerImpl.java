@@ -1,50 +1,344 @@
 package dev.switchboard.runtime.plugin;
 
 import dev.switchboard.api.ApiVersion;
+import dev.switchboard.api.PluginConfig;
+import dev.switchboard.api.PluginDescriptor;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
-/** First compiling version of the facade: loading is being implemented. */
+/** See {@link PluginManager} for the state machine this implements. */
 final class PluginManagerImpl implements PluginManager {
+  private static final System.Logger LOG = System.getLogger("switchboard.runtime.plugins");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private enum Lifecycle { OPEN, CLOSING, CLOSED }
+
   private final PluginManagerConfig config;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
+  private final ExecutorService ops;
+  private final UnloadWatcher watcher = new UnloadWatcher();
+
+  /** Per plugin id: operations are chained on {@code tail}, so one runs at a time. */
+  private static final class Slot {
+    final String id;
+    CompletableFuture<?> tail = CompletableFuture.completedFuture(null); // guarded by this
+    PluginInstance active; // touched only by the running operation
+    long unloadGeneration; // touched only by the running operation
+    volatile PluginStatus status;
+
+    Slot(String id) {
+      this.id = id;
+    }
+  }
 
   PluginManagerImpl(PluginManagerConfig config) {
     this.config = config;
+    AtomicInteger n = new AtomicInteger();
+    this.ops = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "switchboard-plugin-op-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
+  // ---- requests ----
+
   @Override
-  public CompletableFuture<PluginStatus> activate(ActivateRequest request) {
-    return CompletableFuture.completedFuture(new PluginStatus(request.pluginId(), PluginState.FAILED, null,
-        request.sha256(), Instant.now().toString(), "runtime: plugin loading not implemented yet", null, List.of()));
+  public CompletableFuture<PluginStatus> activate(ActivateRequest req) {
+    if (!PluginDescriptor.isValidId(req.pluginId())) {
+      return CompletableFuture.completedFuture(failed(req.pluginId().isEmpty() ? "?" : req.pluginId(), null, req.sha256(),
+          "request: plugin id '" + req.pluginId() + "' does not match " + PluginDescriptor.ID_RULE.pattern()));
+    }
+    if (!SHA256.matcher(req.sha256()).matches()) {
+      return CompletableFuture.completedFuture(failed(req.pluginId(), null, req.sha256(),
+          "sha256: expected 64 hex digits, got '" + req.sha256() + "'"));
+    }
+    if (lifecycle.get() != Lifecycle.OPEN) {
+      return CompletableFuture.completedFuture(failed(req.pluginId(), null, req.sha256(), "runtime: plugin manager is closed"));
+    }
+    Slot slot = slots.computeIfAbsent(req.pluginId(), Slot::new);
+    return submit(slot, () -> doActivate(slot, req));
   }
 
   @Override
   public CompletableFuture<PluginStatus> deactivate(String pluginId) {
-    return CompletableFuture.completedFuture(new PluginStatus(pluginId, PluginState.INACTIVE, null, null,
-        Instant.now().toString(), null, null, List.of()));
+    Slot slot = pluginId == null ? null : slots.get(pluginId);
+    if (slot == null) {
+      return CompletableFuture.completedFuture(
+          new PluginStatus(String.valueOf(pluginId), PluginState.INACTIVE, null, null, now(), null, null, List.of()));
+    }
+    return submit(slot, () -> doDeactivate(slot));
+  }
+
+  private CompletableFuture<PluginStatus> submit(Slot slot, Supplier<PluginStatus> op) {
+    CompletableFuture<PluginStatus> result;
+    synchronized (slot) {
+      result = slot.tail.handle((r, e) -> null).thenApplyAsync(ignored -> {
+        try {
+          return op.get();
+        } catch (RuntimeException | Error e) {
+          LOG.log(System.Logger.Level.ERROR, "plugin operation on " + slot.id + " failed unexpectedly", e);
+          PluginStatus s = failed(slot.id, null, null, "runtime: internal error: " + PluginCalls.describe(e));
+          emit(slot, s);
+          return s;
+        }
+      }, ops);
+      slot.tail = result;
+    }
+    return result;
+  }
+
+  // ---- operations (run one at a time per slot) ----
+
+  private PluginStatus doActivate(Slot slot, ActivateRequest req) {
+    PluginInstance cur = slot.active;
+    if (cur == null) {
+      return fresh(slot, req);
+    }
+    if (cur.sha256.equalsIgnoreCase(req.sha256())) {
+      String canonical = Descriptors.canonical(req.configJson());
+      if (canonical.equals(cur.configCanonical())) {
+        return slot.status;
+      }
+      return reconfigure(slot, cur, req, canonical);
+    }
+    return replace(slot, cur, req, "upgrade to " + req.sha256().substring(0, 12));
+  }
+
+  private PluginStatus fresh(Slot slot, ActivateRequest req) {
+    emit(slot, status(slot, PluginState.LOADING, null, req.sha256(), null, keepUnload(slot), List.of()));
+    PluginInstance next;
+    try {
+      next = PluginInstance.load(req, config);
+    } catch (PluginRefusedException e) {
+      return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of()));
+    }
+    emit(slot, status(slot, PluginState.STARTING, next.version, next.sha256, null, keepUnload(slot), List.of()));
+    PluginInstance.Teardown t = next.start(watcher);
+    if (t != null) {
+      long gen = ++slot.unloadGeneration;
+      String unload = await(t.unload());
+      PluginStatus s = emit(slot, status(slot, PluginState.FAILED, next.version, next.sha256, t.failure(), unload,
+          t.leakedThreads()));
+      resolveLater(slot, gen, t.unload(), unload);
+      return s;
+    }
+    next.publish(null);
+    slot.active = next;
+    return emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, null, keepUnload(slot), List.of()));
+  }
+
+  /** Upgrade or restart: start {@code req} beside {@code cur}, swap, then drain and unload {@code cur}. */
+  private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
+    PluginInstance next;
+    try {
+      next = PluginInstance.load(req, config);
+    } catch (PluginRefusedException e) {
+      return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage());
+    }
+    String attempt = !what.startsWith("upgrade") ? what
+        : "upgrade to " + next.version + (cur.version.equals(next.version) ? " (" + next.sha256.substring(0, 12) + ")" : "");
+    PluginInstance.Teardown failedStart = next.start(watcher);
+    if (failedStart != null) {
+      resolveLater(slot, -1, failedStart.unload(), UnloadWatcher.PENDING);
+      return refusedWhileActive(slot, cur, next.version, next.sha256, attempt, failedStart.failure());
+    }
+    next.publish(cur); // one snapshot swap per extension point: every call sees the old or the new
+    slot.active = next;
+    emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, null, keepUnload(slot), List.of()));
+    PluginInstance.Teardown old = cur.stop(watcher);
+    long gen = ++slot.unloadGeneration;
+    String unload = await(old.unload());
+    List<String> notes = new ArrayList<>(old.problems());
+    if (old.failure() != null) {
+      notes.add(0, old.failure());
+    }
+    String warning = notes.isEmpty() ? null : "previous " + cur.version + ": " + String.join("; ", notes);
+    PluginStatus s = emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, warning, unload,
+        old.leakedThreads()));
+    resolveLater(slot, gen, old.unload(), unload);
+    return s;
+  }
+
+  private PluginStatus reconfigure(Slot slot, PluginInstance cur, ActivateRequest req, String canonical) {
+    PluginConfig cfg;
+    try {
+      cfg = Descriptors.config(req.configJson(), cur.schema());
+    } catch (PluginRefusedException e) {
+      return configRejected(slot, cur, e.getMessage());
+    }
+    if (!cur.reconfigurable()) {
+      return replace(slot, cur, req, "restart with new config");
+    }
+    String failure = cur.reconfigure(cfg, canonical);
+    if (failure != null) {
+      return configRejected(slot, cur, failure);
+    }
+    return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
+  }
+
+  private PluginStatus configRejected(Slot slot, PluginInstance cur, String reason) {
+    emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, "config rejected: " + reason, keepUnload(slot),
+        keepLeaked(slot)));
+    return failed(slot.id, cur.version, cur.sha256, reason);
+  }
+
+  private PluginStatus refusedWhileActive(Slot slot, PluginInstance cur, String version, String sha, String what,
+      String reason) {
+    emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, what + " failed: " + reason, keepUnload(slot),
+        keepLeaked(slot)));
+    return failed(slot.id, version, sha, reason);
+  }
+
+  private PluginStatus doDeactivate(Slot slot) {
+    PluginInstance cur = slot.active;
+    PluginStatus prev = slot.status;
+    if (cur == null) {
+      if (prev != null && prev.state() == PluginState.INACTIVE) {
+        return prev;
+      }
+      return emit(slot, status(slot, PluginState.INACTIVE, prev == null ? null : prev.version(),
+          prev == null ? null : prev.sha256(), null, keepUnload(slot), keepLeaked(slot)));
+    }
+    emit(slot, status(slot, PluginState.STOPPING, cur.version, cur.sha256, null, keepUnload(slot), List.of()));
+    PluginInstance.Teardown t = cur.stop(watcher);
+    slot.active = null;
+    long gen = ++slot.unloadGeneration;
+    String unload = await(t.unload());
+    List<String> notes = new ArrayList<>();
+    if (t.failure() != null) {
+      notes.add(t.failure());
+    }
+    notes.addAll(t.problems());
+    PluginState end = t.failure() == null ? PluginState.INACTIVE : PluginState.FAILED;
+    PluginStatus s = emit(slot, status(slot, end, cur.version, cur.sha256, notes.isEmpty() ? null : String.join("; ", notes),
+        unload, t.leakedThreads()));
+    resolveLater(slot, gen, t.unload(), unload);
+    return s;
+  }
+
+  // ---- unload outcome ----
+
+  private String await(CompletableFuture<String> unload) {
+    try {
+      return unload.get(config.collectWait().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return UnloadWatcher.PENDING;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return UnloadWatcher.PENDING;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return UnloadWatcher.PENDING;
+    }
+  }
+
+  /** When the first answer was {@code pending}, pushes the final outcome as an event later. */
+  private void resolveLater(Slot slot, long gen, CompletableFuture<String> unload, String reported) {
+    if (!UnloadWatcher.PENDING.equals(reported)) {
+      return;
+    }
+    unload.thenAccept(outcome -> {
+      if (gen < 0) {
+        LOG.log(System.Logger.Level.INFO, "unload of a failed upgrade of " + slot.id + ": " + outcome);
+        return;
+      }
+      if (lifecycle.get() == Lifecycle.CLOSED) {
+        return;
+      }
+      submit(slot, () -> {
+        PluginStatus s = slot.status;
+        if (slot.unloadGeneration == gen && s != null && UnloadWatcher.PENDING.equals(s.unload())) {
+          return emit(slot, new PluginStatus(s.pluginId(), s.state(), s.version(), s.sha256(), s.since(), s.error(),
+              outcome, s.leakedThreads()));
+        }
+        return s;
+      });
+    });
+  }
+
+  // ---- statuses and events ----
+
+  private PluginStatus status(Slot slot, PluginState state, String version, String sha, String error, String unload,
+      List<String> leaked) {
+    PluginStatus prev = slot.status;
+    String since = prev != null && prev.state() == state ? prev.since() : now();
+    return new PluginStatus(slot.id, state, version, sha == null ? null : sha.toLowerCase(java.util.Locale.ROOT), since,
+        error, unload, leaked);
+  }
+
+  private static PluginStatus failed(String id, String version, String sha, String error) {
+    return new PluginStatus(id, PluginState.FAILED, version, sha, now(), error, null, List.of());
+  }
+
+  private static String keepUnload(Slot slot) {
+    PluginStatus s = slot.status;
+    return s == null ? null : s.unload();
+  }
+
+  private static List<String> keepLeaked(Slot slot) {
+    PluginStatus s = slot.status;
+    return s == null ? List.of() : s.leakedThreads();
+  }
+
+  private PluginStatus emit(Slot slot, PluginStatus s) {
+    slot.status = s;
+    for (Consumer<PluginStatus> l : listeners) {
+      try {
+        l.accept(s);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "status listener failed", e);
+      }
+    }
+    return s;
+  }
+
+  private static String now() {
+    return Instant.now().toString();
   }
 
   @Override
   public List<PluginStatus> statuses() {
-    return List.of();
+    List<PluginStatus> out = new ArrayList<>();
+    for (Slot s : slots.values()) {
+      PluginStatus st = s.status;
+      if (st != null) {
+        out.add(st);
+      }
+    }
+    out.sort(Comparator.comparing(PluginStatus::pluginId));
+    return out;
   }
 
   @Override
   public Optional<PluginStatus> status(String pluginId) {
-    return Optional.empty();
+    Slot s = pluginId == null ? null : slots.get(pluginId);
+    return s == null ? Optional.empty() : Optional.ofNullable(s.status);
   }
 
   @Override
   public void addListener(Consumer<PluginStatus> listener) {
-    listeners.add(listener);
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener == null"));
   }
 
   @Override
@@ -62,6 +356,27 @@ final class PluginManagerImpl implements PluginManager {
     return config;
   }
 
+  /** Deactivates every plugin (each bounded by the manager's timeouts), then stops the threads. */
   @Override
-  public void close() {}
+  public void close() {
+    if (!lifecycle.compareAndSet(Lifecycle.OPEN, Lifecycle.CLOSING)) {
+      return;
+    }
+    List<CompletableFuture<PluginStatus>> all = new ArrayList<>();
+    for (Slot slot : slots.values()) {
+      all.add(submit(slot, () -> doDeactivate(slot)));
+    }
+    long boundMs = config.drainTimeout().plus(config.stopTimeout()).plus(config.threadTimeout().multipliedBy(2))
+        .plus(config.collectWait()).toMillis() + 5_000;
+    try {
+      CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(boundMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "not every plugin stopped while closing the plugin manager: " + e);
+    }
+    lifecycle.set(Lifecycle.CLOSED);
+    ops.shutdown();
+    watcher.close();
+  }
 }

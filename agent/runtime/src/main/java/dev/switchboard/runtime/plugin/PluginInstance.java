@@ -1,0 +1,229 @@
+package dev.switchboard.runtime.plugin;
+
+import com.networknt.schema.JsonSchema;
+import dev.switchboard.api.Extensions;
+import dev.switchboard.api.Plugin;
+import dev.switchboard.api.PluginConfig;
+import dev.switchboard.api.PluginDescriptor;
+import dev.switchboard.api.Reconfigurable;
+import dev.switchboard.api.internal.CleanupReport;
+import dev.switchboard.api.internal.ManagedContext;
+import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.PluginState;
+import dev.switchboard.runtime.plugin.PluginRefusedException.Code;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One loaded plugin jar (an upgrade has two instances of the same plugin id at once). Its state
+ * moves by compare-and-set along LOADING → STARTING → ACTIVE → STOPPING → INACTIVE, or to FAILED
+ * from LOADING, STARTING or STOPPING (see {@link PluginManager} for the whole machine). Once
+ * stopped or failed, every reference to plugin code is dropped so the loader can be collected.
+ */
+final class PluginInstance {
+  final String id;
+  final String sha256;
+  final String version;
+  private final PluginManagerConfig settings;
+  private final AtomicReference<PluginState> state = new AtomicReference<>(PluginState.LOADING);
+  private final JsonSchema schema;
+  private volatile String configCanonical;
+  private PluginClassLoader loader;
+  private Constructor<?> constructor;
+  private PluginConfig initialConfig;
+  private Plugin plugin;
+  private ManagedContext context;
+  private Extensions.Owner owner;
+
+  /** What tearing an instance down found. */
+  record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<String> unload) {}
+
+  private PluginInstance(String id, String sha256, String version, PluginManagerConfig settings, JsonSchema schema,
+      String configCanonical) {
+    this.id = id;
+    this.sha256 = sha256;
+    this.version = version;
+    this.settings = settings;
+    this.schema = schema;
+    this.configCanonical = configCanonical;
+  }
+
+  /**
+   * LOADING: reads and verifies the jar, validates descriptor, class versions and config, creates
+   * the loader and checks the entry class without initialising it. No plugin code runs.
+   */
+  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings) {
+    Path jarPath = Path.of(req.jarPath());
+    JarImage jar = JarImage.read(jarPath, req.sha256(), settings);
+    Descriptors.Parsed parsed = Descriptors.parse(jar, req.pluginId(), settings.apiVersion());
+    ClassVersions.check(jar, settings.hostJavaFeature());
+    PluginConfig config = Descriptors.config(req.configJson(), parsed.schema());
+    PluginDescriptor d = parsed.descriptor();
+    PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), settings, parsed.schema(),
+        Descriptors.canonical(req.configJson()));
+    PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
+        settings.hostLoader(), settings.hostExports());
+    try {
+      inst.constructor = entryConstructor(loader, d.entry());
+    } catch (RuntimeException e) {
+      loader.close();
+      inst.state.set(PluginState.FAILED);
+      throw e;
+    }
+    inst.loader = loader;
+    inst.initialConfig = config;
+    return inst;
+  }
+
+  private static Constructor<?> entryConstructor(ClassLoader loader, String entry) {
+    Class<?> c;
+    try {
+      c = Class.forName(entry, false, loader);
+    } catch (ClassNotFoundException e) {
+      throw new PluginRefusedException(Code.ENTRY, "class " + entry + " not found in the jar");
+    } catch (LinkageError e) {
+      throw new PluginRefusedException(Code.ENTRY, "class " + entry + " cannot be loaded: " + e);
+    }
+    if (!Plugin.class.isAssignableFrom(c)) {
+      throw new PluginRefusedException(Code.ENTRY, entry + " does not implement " + Plugin.class.getName());
+    }
+    if (c.isInterface() || Modifier.isAbstract(c.getModifiers()) || !Modifier.isPublic(c.getModifiers())) {
+      throw new PluginRefusedException(Code.ENTRY, entry + " is not a public concrete class");
+    }
+    try {
+      return c.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new PluginRefusedException(Code.ENTRY, entry + " has no public no-arg constructor");
+    } catch (LinkageError e) {
+      throw new PluginRefusedException(Code.ENTRY, "class " + entry + " cannot be linked: " + e);
+    }
+  }
+
+  PluginState state() {
+    return state.get();
+  }
+
+  private void move(PluginState from, PluginState to) {
+    if (!state.compareAndSet(from, to)) {
+      throw new IllegalStateException("plugin " + id + "@" + version + ": illegal transition " + from + " -> " + to
+          + " (state is " + state.get() + ")");
+    }
+  }
+
+  String configCanonical() {
+    return configCanonical;
+  }
+
+  JsonSchema schema() {
+    return schema;
+  }
+
+  /**
+   * STARTING: instantiates the entry class and calls {@code start} on a runtime thread. Returns
+   * null on success (state stays STARTING until {@link #publish}); otherwise the instance is rolled
+   * back (state FAILED) and the teardown says why.
+   */
+  Teardown start(UnloadWatcher watcher) {
+    move(PluginState.LOADING, PluginState.STARTING);
+    owner = new Extensions.Owner(id + "@" + version);
+    context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout());
+    Constructor<?> ctor = constructor;
+    ManagedContext ctx = context;
+    Plugin[] created = new Plugin[1];
+    PluginCalls.Outcome o = PluginCalls.run("switchboard-" + id + "-start", loader, settings.startTimeout(), () -> {
+      created[0] = (Plugin) ctor.newInstance();
+      created[0].start(ctx);
+      return null;
+    });
+    constructor = null;
+    initialConfig = null;
+    if (o.ok()) {
+      plugin = created[0];
+      return null;
+    }
+    created[0] = null;
+    Teardown t = teardown("start: " + o.failure(), PluginState.STARTING, watcher);
+    return t;
+  }
+
+  /** Makes the staged extensions visible, replacing {@code previous}'s in one swap per point: ACTIVE. */
+  void publish(PluginInstance previous) {
+    owner.publish(previous == null ? null : previous.owner);
+    move(PluginState.STARTING, PluginState.ACTIVE);
+  }
+
+  boolean reconfigurable() {
+    return plugin instanceof Reconfigurable;
+  }
+
+  /** Delivers a validated config to a {@link Reconfigurable} plugin; null on success, else why not. */
+  String reconfigure(PluginConfig config, String canonical) {
+    Reconfigurable r = (Reconfigurable) plugin;
+    PluginCalls.Outcome o = PluginCalls.run("switchboard-" + id + "-reconfigure", loader, settings.stopTimeout(),
+        () -> {
+          r.reconfigure(config);
+          return null;
+        });
+    if (!o.ok()) {
+      return "reconfigure: " + o.failure();
+    }
+    context.config(config);
+    configCanonical = canonical;
+    return null;
+  }
+
+  /**
+   * STOPPING: unregister (no-op if a newer instance already replaced the registrations) → drain
+   * in-flight calls → stop → context cleanup (executors, resources, threads) → loader closed and
+   * watched. Ends INACTIVE, or FAILED when stop threw or timed out.
+   */
+  Teardown stop(UnloadWatcher watcher) {
+    move(PluginState.ACTIVE, PluginState.STOPPING);
+    owner.unregisterAll();
+    List<String> problems = new ArrayList<>();
+    try {
+      if (!owner.awaitDrained(settings.drainTimeout())) {
+        problems.add("drain: " + owner.inFlight() + " calls still in flight after " + PluginCalls.human(settings.drainTimeout()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      problems.add("drain: interrupted");
+    }
+    Plugin p = plugin;
+    PluginCalls.Outcome o = PluginCalls.run("switchboard-" + id + "-stop", loader, settings.stopTimeout(), () -> {
+      p.stop();
+      return null;
+    });
+    Teardown t = teardown(o.ok() ? null : "stop: " + o.failure(), PluginState.STOPPING, watcher);
+    problems.addAll(t.problems());
+    return new Teardown(t.failure(), t.leakedThreads(), problems, t.unload());
+  }
+
+  private Teardown teardown(String failure, PluginState from, UnloadWatcher watcher) {
+    PluginClassLoader l = loader;
+    CleanupReport report = context.close(settings.threadTimeout(), belongsTo(l));
+    owner.unregisterAll();
+    plugin = null;
+    context = null;
+    owner = null;
+    loader = null;
+    l.close();
+    CompletableFuture<String> unload = watcher.watch(l, id + "@" + version, settings.collectTimeout());
+    move(from, failure == null ? PluginState.INACTIVE : PluginState.FAILED);
+    return new Teardown(failure, report.leakedThreads(), report.problems(), unload);
+  }
+
+  private static java.util.function.Predicate<Thread> belongsTo(ClassLoader l) {
+    return t -> t.getContextClassLoader() == l || t.getClass().getClassLoader() == l;
+  }
+
+  @Override
+  public String toString() {
+    return id + "@" + version + " (" + sha256.substring(0, 12) + ", " + state.get() + ")";
+  }
+}
