@@ -41,7 +41,7 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(t -> EXIT_FAILED);
+    cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
     return cl;
   }
