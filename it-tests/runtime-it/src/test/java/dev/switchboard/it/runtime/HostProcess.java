@@ -1,0 +1,126 @@
+package dev.switchboard.it.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A separately started host JVM ({@code java -jar dist/sample-host.jar --port 0} by default);
+ * collects its output lines, knows its pid and port, and is killed on {@link #close()}.
+ */
+final class HostProcess implements AutoCloseable {
+  final Process process;
+  final List<String> lines = new CopyOnWriteArrayList<>();
+  final int port;
+  final String name;
+
+  private HostProcess(String name, List<String> command, boolean expectPort) throws IOException {
+    this.name = name;
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    this.process = pb.start();
+    Thread t = new Thread(this::pump, "host-output-" + process.pid());
+    t.setDaemon(true);
+    t.start();
+    int p = -1;
+    if (expectPort) {
+      String line = await(l -> l.startsWith("LISTENING "), 30);
+      p = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+    }
+    this.port = p;
+  }
+
+  /** The sample host on an ephemeral port, with the given java binary and extra JVM options. */
+  static HostProcess sampleHost(String java, String... jvmOptions) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx128m");
+    cmd.addAll(List.of(jvmOptions));
+    cmd.add("-jar");
+    cmd.add(Dist.sampleHost().toString());
+    cmd.add("--port");
+    cmd.add("0");
+    return new HostProcess("sample-host", cmd, true);
+  }
+
+  /** Any main class from this module's test classes (a host without the plugin API). */
+  static HostProcess testMain(Class<?> main, String... jvmOptions) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Dist.java17());
+    cmd.addAll(List.of(jvmOptions));
+    cmd.add("-cp");
+    cmd.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
+    cmd.add(main.getName());
+    HostProcess h = new HostProcess(main.getSimpleName(), cmd, false);
+    h.await(l -> l.startsWith("READY"), 30);
+    return h;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private void pump() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String l;
+      while ((l = r.readLine()) != null) {
+        lines.add(l);
+        if (Boolean.getBoolean("switchboard.it.echo")) System.out.println("[" + name + " " + process.pid() + "] " + l);
+      }
+    } catch (IOException e) {
+      lines.add("<output closed: " + e + ">");
+    }
+  }
+
+  /** Waits for an output line matching {@code p}. */
+  String await(Predicate<String> p, int seconds) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      for (String l : lines) if (p.test(l)) return l;
+      if (!process.isAlive()) break;
+      sleep(20);
+    }
+    for (String l : lines) if (p.test(l)) return l;
+    throw new AssertionError(name + " " + process.pid() + ": expected output line not seen within " + seconds + " s; alive="
+        + process.isAlive() + "; output:\n" + String.join("\n", lines));
+  }
+
+  /** Sends a line to the host's stdin (test hosts read commands). */
+  void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  String output() {
+    return String.join("\n", lines);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
