@@ -164,6 +164,7 @@ final class EtcdWatch implements Watch {
       return;
     }
     long headerRev = resp.getHeader().getRevision();
+    LOG.debug("etcd watch {}: response created={} progress={} events={} header={} last={}", prefix, resp.isCreatedNotify(), resp.isProgressNotify(), resp.getEvents().size(), headerRev, lastRevision);
     if (resp.isCreatedNotify()) {
       retryMs = ks.options.retryDelay().toMillis();
       if (lastRevision >= headerRev) {
@@ -175,7 +176,8 @@ final class EtcdWatch implements Watch {
       return;
     }
     if (resp.isProgressNotify() || resp.getEvents().isEmpty()) {
-      lastRevision = Math.max(lastRevision, headerRev);
+      // etcd 3.4 may send a progress notification before the history of a resumed watcher:
+      // it marks the stream alive but never advances lastRevision (events up to it may follow)
       if (!healthy) {
         markSynced();
       }
