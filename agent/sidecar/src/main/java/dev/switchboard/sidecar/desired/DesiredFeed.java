@@ -1,0 +1,212 @@
+package dev.switchboard.sidecar.desired;
+
+import dev.switchboard.store.Change;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Watch;
+import dev.switchboard.store.WatchListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the service's desired state in every configured store and feeds the resolutions of
+ * the <em>active</em> store to a {@link Sink}.
+ *
+ * <p>The rule with two stores: the preferred store is active while it is connected and caught up
+ * (its watch delivered its snapshot or resync); while it is not, the other store is active if
+ * that one is connected and caught up; while neither is, the last active view stays in force
+ * (nothing is flipped on a stale view). Switching the active store re-resolves every plugin
+ * against the new view. One store alone is simply always the candidate.
+ *
+ * <p>All state lives on one thread, so changes are resolved and submitted in store order.
+ */
+public final class DesiredFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DesiredFeed.class);
+
+  /** Receives resolutions for this node; called on the feed thread. */
+  public interface Sink {
+    void submit(String plugin, Resolution resolution, boolean inStore);
+
+    /** The first store delivered its snapshot: the desired state is complete. */
+    void ready();
+
+    /** The active store changed (name or null). */
+    default void activeStore(String store) {}
+  }
+
+  private final List<KeySpace> stores;
+  private final String prefer;
+  private final String root;
+  private final String node;
+  private final Sink sink;
+  private final Map<String, View> views = new LinkedHashMap<>();
+  private final Set<String> submitted = new TreeSet<>();
+  private final List<Watch> watches = new ArrayList<>();
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "switchboard-desired-feed");
+    t.setDaemon(true);
+    return t;
+  });
+  private View active;
+  private boolean readySent;
+
+  public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink) {
+    if (stores.isEmpty()) throw new IllegalArgumentException("no store configured");
+    this.stores = List.copyOf(stores);
+    this.prefer = prefer;
+    this.root = DesiredKeys.normalizeRoot(root);
+    this.node = Names.require("node", node);
+    this.sink = Objects.requireNonNull(sink, "sink == null");
+    for (KeySpace ks : this.stores) views.put(ks.storeName(), new View(ks, new ServiceDesiredState(this.root, service)));
+  }
+
+  public void start() {
+    for (View v : views.values()) {
+      String prefix = v.state.prefix().substring(0, v.state.prefix().length() - 1);
+      StoreState initial = v.store.state();
+      exec(() -> v.state(initial));
+      watches.add(v.store.watch(prefix, new WatchListener() {
+        @Override
+        public void onChanges(List<Change> changes) {
+          exec(() -> changed(v, changes));
+        }
+
+        @Override
+        public void onSynced() {
+          exec(() -> {
+            v.synced = true;
+            LOG.info("{} caught up with {}", v.store.storeName(), prefix);
+            reselect();
+          });
+        }
+
+        @Override
+        public void onSkipped(String key, String reason) {
+          LOG.warn("{} skipped {}: {}", v.store.storeName(), key, reason);
+        }
+
+        @Override
+        public void onState(StoreState state) {
+          exec(() -> {
+            v.state(state);
+            reselect();
+          });
+        }
+      }));
+    }
+  }
+
+  /** Name of the store whose view is in force, or null before any store caught up. */
+  public CompletableFuture<String> activeStore() {
+    return CompletableFuture.supplyAsync(() -> active == null ? null : active.store.storeName(), thread);
+  }
+
+  /** True when the active store is connected and caught up. */
+  public CompletableFuture<Boolean> caughtUp() {
+    return CompletableFuture.supplyAsync(() -> active != null && active.eligible(), thread);
+  }
+
+  /** Refused keys of the active view that belong to no plugin. */
+  public CompletableFuture<List<KeyError>> rejected() {
+    return CompletableFuture.supplyAsync(() -> active == null ? List.<KeyError>of() : active.state.rejected(), thread);
+  }
+
+  private void changed(View v, List<Change> changes) {
+    Set<String> affected = new TreeSet<>();
+    for (Change c : changes) affected.addAll(v.state.apply(c));
+    if (v == active) affected.forEach(this::resolve);
+  }
+
+  private void reselect() {
+    View preferred = views.get(prefer);
+    View candidate = null;
+    if (preferred != null && preferred.eligible()) candidate = preferred;
+    else {
+      for (View v : views.values()) {
+        if (v.eligible()) {
+          candidate = v;
+          break;
+        }
+      }
+    }
+    if (candidate == null || candidate == active) return;
+    LOG.info("desired state now read from {} (was {})", candidate.store.storeName(), active == null ? "none" : active.store.storeName());
+    active = candidate;
+    Set<String> all = new TreeSet<>(submitted);
+    all.addAll(active.state.plugins());
+    all.forEach(this::resolve);
+    String name = active.store.storeName();
+    safely(() -> sink.activeStore(name));
+    if (!readySent) {
+      readySent = true;
+      safely(sink::ready);
+    }
+  }
+
+  private void resolve(String plugin) {
+    Resolution r = active.state.resolve(plugin, node);
+    boolean inStore = active.state.plugins().contains(plugin);
+    if (inStore) submitted.add(plugin);
+    else submitted.remove(plugin);
+    safely(() -> sink.submit(plugin, r, inStore));
+  }
+
+  private void exec(Runnable r) {
+    try {
+      thread.execute(() -> safely(r));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("desired feed closed");
+    }
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.error("desired-state feed step failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Watch w : watches) {
+      try {
+        w.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing watch {}: {}", w.prefix(), e.toString());
+      }
+    }
+    thread.shutdownNow();
+  }
+
+  private static final class View {
+    final KeySpace store;
+    final ServiceDesiredState state;
+    StoreState storeState = StoreState.CONNECTING;
+    boolean synced;
+
+    View(KeySpace store, ServiceDesiredState state) {
+      this.store = store;
+      this.state = state;
+    }
+
+    void state(StoreState s) {
+      storeState = s;
+      if (s != StoreState.CONNECTED) synced = false;
+    }
+
+    boolean eligible() {
+      return storeState == StoreState.CONNECTED && synced;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.sidecar.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sidecar.reconcile.PluginReport;
+import java.util.List;
+import java.util.TreeMap;
+
+/** The JSON shapes of CONTRACT §1 (status keys) and §4 ({@code /v1/status}). */
+public final class StatusJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StatusJson() {}
+
+  public static ObjectNode plugin(PluginReport r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("state", r.state());
+    o.put("desired", r.desired());
+    o.put("version", r.version());
+    o.put("sha256", r.sha256());
+    o.put("since", r.since());
+    o.put("error", r.error());
+    o.put("generation", r.generation());
+    return o;
+  }
+
+  public static ObjectNode agent(AgentStatus a) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("agentVersion", a.agentVersion());
+    o.put("runtimeVersion", a.runtimeVersion());
+    o.put("hostPid", a.hostPid());
+    o.put("hostJava", a.hostJava());
+    o.put("attached", a.attached());
+    ObjectNode stores = o.putObject("stores");
+    new TreeMap<>(a.stores()).forEach(stores::put);
+    o.put("since", a.since());
+    return o;
+  }
+
+  /** {@code {"service", "node", "agent": {…}, "plugins": [{"plugin": id, …status…}]}}. */
+  public static String document(String service, String node, AgentStatus agent, List<PluginReport> plugins) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("service", service);
+    o.put("node", node);
+    o.set("agent", agent(agent));
+    ArrayNode arr = o.putArray("plugins");
+    for (PluginReport r : plugins) {
+      ObjectNode p = JSON.createObjectNode();
+      p.put("plugin", r.plugin());
+      p.setAll(plugin(r));
+      arr.add(p);
+    }
+    return o.toString();
+  }
+
+  public static byte[] bytes(ObjectNode node) {
+    return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.sidecar.status;
+
+import dev.switchboard.sidecar.desired.DesiredKeys;
+import dev.switchboard.sidecar.reconcile.PluginReport;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.StoreState;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the status keys of CONTRACT §1 to every connected store with {@link KeySpace#putLive}
+ * (leased in etcd, ephemeral in ZooKeeper), in order, from one thread. A store that (re)connects
+ * gets every key written again.
+ */
+public final class StatusPublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
+
+  private final List<KeySpace> stores;
+  private final String root;
+  private final String service;
+  private final String node;
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "switchboard-status-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  // touched only on the writer thread
+  private final Map<String, byte[]> current = new TreeMap<>();
+
+  public StatusPublisher(List<KeySpace> stores, String root, String service, String node) {
+    this.stores = List.copyOf(stores);
+    this.root = root;
+    this.service = service;
+    this.node = node;
+    for (KeySpace ks : this.stores) {
+      ks.addStateListener(s -> {
+        if (s == StoreState.CONNECTED) submit(() -> current.forEach((k, v) -> write(ks, k, v)));
+      });
+    }
+  }
+
+  public void agent(AgentStatus a) {
+    put(DesiredKeys.agentStatusKey(root, service, node), StatusJson.bytes(StatusJson.agent(a)));
+  }
+
+  public void plugin(PluginReport r) {
+    put(DesiredKeys.pluginStatusKey(root, service, node, r.plugin()), StatusJson.bytes(StatusJson.plugin(r)));
+  }
+
+  public void removed(String plugin) {
+    String key = DesiredKeys.pluginStatusKey(root, service, node, plugin);
+    submit(() -> {
+      current.remove(key);
+      for (KeySpace ks : stores) {
+        if (ks.state() == StoreState.CONNECTED) {
+          ks.deleteLive(key).exceptionally(e -> {
+            LOG.warn("cannot delete status key {} in {}: {}", key, ks.storeName(), e.toString());
+            return null;
+          });
+        }
+      }
+    });
+  }
+
+  private void put(String key, byte[] value) {
+    submit(() -> {
+      current.put(key, value);
+      for (KeySpace ks : stores) write(ks, key, value);
+    });
+  }
+
+  private void write(KeySpace ks, String key, byte[] value) {
+    if (ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
+    ks.putLive(key, value).exceptionally(e -> {
+      LOG.warn("cannot write status key {} to {}: {}", key, ks.storeName(), e.toString());
+      return null;
+    });
+  }
+
+  private void submit(Runnable r) {
+    try {
+      writer.execute(() -> {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.error("status write failed", e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("status publisher closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+  }
+}
