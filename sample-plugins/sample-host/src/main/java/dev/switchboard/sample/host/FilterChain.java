@@ -1,0 +1,99 @@
+package dev.switchboard.sample.host;
+
+import dev.switchboard.api.ExtensionPoint;
+import dev.switchboard.api.Extensions;
+import dev.switchboard.sample.spi.Exchange;
+import dev.switchboard.sample.spi.RequestFilter;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * Per request: runs the active {@link RequestFilter}s (one snapshot read, no lock), then answers
+ * {@code 200 hello} unless a filter answered, then tells every filter the outcome. A filter that
+ * throws gets the request answered with 500 and the failure printed; the host keeps serving.
+ */
+final class FilterChain {
+  static final ExtensionPoint<RequestFilter> FILTERS = Extensions.point(RequestFilter.class);
+
+  void handle(HttpServerRequest req) {
+    VertxExchange ex = new VertxExchange(req);
+    try {
+      FILTERS.forEachWhile(FilterChain::apply, ex);
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("sample-host: a request filter failed: " + e);
+      ex.respond(500, "filter failed: " + e.getClass().getName() + "\n");
+    }
+    HttpServerResponse resp = req.response();
+    resp.setStatusCode(ex.status);
+    resp.putHeader("Content-Type", "text/plain; charset=utf-8");
+    try {
+      FILTERS.forEach(FilterChain::completed, ex);
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("sample-host: a request filter failed after the response was decided: " + e);
+    }
+    resp.end(ex.body);
+  }
+
+  private static boolean apply(RequestFilter f, VertxExchange ex) {
+    return f.filter(ex);
+  }
+
+  private static void completed(RequestFilter f, VertxExchange ex) {
+    f.completed(ex);
+  }
+
+  static final class VertxExchange implements Exchange {
+    private final HttpServerRequest req;
+    private final long start = System.nanoTime();
+    int status = 200;
+    String body = "hello";
+
+    VertxExchange(HttpServerRequest req) {
+      this.req = req;
+    }
+
+    @Override
+    public String method() {
+      return req.method().name();
+    }
+
+    @Override
+    public String path() {
+      return req.path();
+    }
+
+    @Override
+    public String requestHeader(String name) {
+      return req.getHeader(name);
+    }
+
+    @Override
+    public String clientAddress() {
+      SocketAddress a = req.remoteAddress();
+      return a == null ? "unknown" : a.hostAddress();
+    }
+
+    @Override
+    public void setResponseHeader(String name, String value) {
+      req.response().putHeader(name, value);
+    }
+
+    @Override
+    public void respond(int status, String body) {
+      if (status < 100 || status > 599) throw new IllegalArgumentException("status out of range 100..599: " + status);
+      this.status = status;
+      this.body = body == null ? "" : body;
+    }
+
+    @Override
+    public int status() {
+      return status;
+    }
+
+    @Override
+    public long elapsedNanos() {
+      return System.nanoTime() - start;
+    }
+  }
+}
