@@ -55,11 +55,38 @@ final class HostProcess implements AutoCloseable {
     cmd.add(Dist.java17());
     cmd.addAll(List.of(jvmOptions));
     cmd.add("-cp");
-    cmd.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
+    cmd.add(location(main));
     cmd.add(main.getName());
     HostProcess h = new HostProcess(main.getSimpleName(), cmd, false);
     h.await(l -> l.startsWith("READY"), 30);
     return h;
+  }
+
+  /** A main class of this module's tests with the control channel on its class path (a controller process). */
+  static HostProcess controller(Class<?> main, String readyPrefix, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Dist.java17());
+    cmd.add("-cp");
+    cmd.add(location(main) + java.io.File.pathSeparator + location(dev.switchboard.control.RuntimeClient.class));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    HostProcess h = new HostProcess(main.getSimpleName(), cmd, false);
+    h.await(l -> l.startsWith(readyPrefix), 60);
+    return h;
+  }
+
+  static String location(Class<?> c) {
+    try {
+      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
   }
 
   long pid() {
