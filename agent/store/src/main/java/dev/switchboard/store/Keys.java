@@ -144,6 +144,16 @@ public final class Keys {
     return "/".equals(prefix) ? key.substring(1) : key.substring(prefix.length() + 1);
   }
 
+  private static final Pattern SEQUENTIAL = Pattern.compile("(^|.*[^0-9])[0-9]{10}$");
+
+  /**
+   * True when the last segment ends in ZooKeeper's 10-digit sequence counter ({@code lock-0000000012}):
+   * how a sequential znode is recognised (ZooKeeper's Stat does not record it).
+   */
+  public static boolean looksSequential(String path) {
+    return SEQUENTIAL.matcher(path.substring(path.lastIndexOf('/') + 1)).matches();
+  }
+
   static String quote(String s) {
     return s == null ? "null" : "\"" + s.replace("\"", "\\\"") + "\"";
   }

@@ -1,15 +1,12 @@
 package dev.switchboard.store.zookeeper;
 
 import dev.switchboard.store.Keys;
-import java.util.regex.Pattern;
 import org.apache.zookeeper.data.Stat;
 
 /** What a znode is to the key space. */
 final class ZkNodes {
   /** ZooKeeper's marker for CONTAINER nodes in {@code ephemeralOwner}. */
   static final long CONTAINER_OWNER = Long.MIN_VALUE;
-
-  private static final Pattern SEQUENTIAL = Pattern.compile("(^|.*[^0-9])[0-9]{10}$");
 
   enum Kind {
     /** A key holding a value. */
@@ -40,7 +37,7 @@ final class ZkNodes {
     if (data.length == 0 || stat.getEphemeralOwner() == CONTAINER_OWNER) {
       return Kind.DIRECTORY;
     }
-    if (skipSequential && SEQUENTIAL.matcher(path.substring(path.lastIndexOf('/') + 1)).matches()) {
+    if (skipSequential && Keys.looksSequential(path)) {
       return Kind.SEQUENTIAL;
     }
     if (isEphemeral(stat) && stat.getEphemeralOwner() != ownSession) {

@@ -214,7 +214,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
               for (Map.Entry<String, ZkTree.Node> e : nodes.entrySet()) {
                 String p = e.getKey();
                 ZkTree.Node n = e.getValue();
-                ZkNodes.Kind k = ZkNodes.classify(p, n.data(), n.stat(), sessionId(), options.maxValueBytes(), false);
+                ZkNodes.Kind k = ZkNodes.classify(p, n.data(), n.stat(), sessionId(), options.maxValueBytes(), options.skipSequentialNames());
                 if (k == ZkNodes.Kind.KEY || k == ZkNodes.Kind.FOREIGN_EPHEMERAL) {
                   out.add(new Entry(p, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat())));
                 } else if (k != ZkNodes.Kind.DIRECTORY) {

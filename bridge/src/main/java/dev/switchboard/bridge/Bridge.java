@@ -1,0 +1,252 @@
+package dev.switchboard.bridge;
+
+import dev.switchboard.bridge.config.BridgeConfig;
+import dev.switchboard.bridge.http.BridgeHttp;
+import dev.switchboard.bridge.leader.EtcdLeader;
+import dev.switchboard.bridge.ledger.Ledger;
+import dev.switchboard.bridge.mapping.Mappings;
+import dev.switchboard.bridge.merge.Side;
+import dev.switchboard.store.Change;
+import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.KeySpaces;
+import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Watch;
+import dev.switchboard.store.WatchListener;
+import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.store.internal.Threads;
+import io.etcd.jetcd.Client;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The etcd ↔ ZooKeeper bridge: watches every mapped prefix on both sides (leader and standbys
+ * alike), and while leader merges each changed key (see {@link Engine}), runs a full comparison when
+ * elected, after every store resync (reconnect, compaction) and every {@code antiEntropyInterval}.
+ */
+public final class Bridge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+
+  enum Lifecycle { NEW, RUNNING, CLOSED }
+
+  private final BridgeConfig config;
+  private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
+  private final Mappings mappings;
+  private final KeySpace etcd;
+  private final KeySpace zk;
+  private final Client raw;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService leaderThread;
+  private final ExecutorService workers;
+  private final EtcdLeader leader;
+  private final Ledger ledger;
+  private final BridgeMetrics metrics;
+  private final Engine engine;
+  private final List<Watch> watches = new ArrayList<>();
+  private volatile Instant lastSync;
+  private volatile boolean scanRequested;
+  private BridgeHttp http;
+
+  private Bridge(BridgeConfig config) {
+    this.config = config;
+    this.mappings = new Mappings(config.root(), config.mappings(), config.bridgePrefix());
+    this.etcd = KeySpaces.etcd(EtcdOptions.builder().endpoints(config.etcdEndpoints()).maxValueBytes(config.maxValueBytes()).build());
+    this.zk =
+        KeySpaces.zookeeper(
+            ZooKeeperOptions.builder(config.zkConnect()).maxValueBytes(config.maxValueBytes()).sessionTimeout(config.zkSessionTimeout()).build());
+    this.raw = Client.builder().endpoints(config.etcdEndpoints().toArray(String[]::new)).build();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-scan"));
+    this.leaderThread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-leader"));
+    this.workers = Executors.newFixedThreadPool(config.workers(), Threads.daemon("switchboard-bridge-merge"));
+    this.leader = new EtcdLeader(raw, config.leaderKey(), config.id(), config.leaderTtl(), new LeaderEvents(), leaderThread);
+    this.ledger = new Ledger(raw, config.ledgerPrefix(), leader, 5000);
+    this.metrics =
+        new BridgeMetrics(
+            () -> leader.isLeader() ? 1 : 0,
+            () -> engine().queue.size(),
+            () -> lastSync == null ? 0 : lastSync.toEpochMilli() / 1000.0,
+            () -> etcd.state() == StoreState.CONNECTED ? 1 : 0,
+            () -> zk.state() == StoreState.CONNECTED ? 1 : 0);
+    this.engine = new Engine(etcd, zk, mappings, ledger, metrics, config.conflictWinner(), leader::isLeader, scheduler, 5000);
+  }
+
+  private Engine engine() {
+    return engine;
+  }
+
+  /** Starts a bridge: stores, watches, election, workers, HTTP. */
+  public static Bridge start(BridgeConfig config) {
+    Bridge b = new Bridge(config);
+    b.begin();
+    return b;
+  }
+
+  private void begin() {
+    if (!lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.RUNNING)) {
+      throw new IllegalStateException("bridge already started: " + lifecycle.get());
+    }
+    LOG.info("bridge {}: etcd {} <-> zookeeper {}; mappings {}; conflicts: {} wins", config.id(), etcd.endpoints(), zk.endpoints(), mappings.all(), config.conflictWinner().label());
+    for (String p : mappings.etcdPrefixes()) {
+      watches.add(etcd.watch(p, new SideListener(Side.ETCD)));
+    }
+    for (String p : mappings.zkPrefixes()) {
+      watches.add(zk.watch(p, new SideListener(Side.ZOOKEEPER)));
+    }
+    for (int i = 0; i < config.workers(); i++) {
+      workers.execute(engine::workerLoop);
+    }
+    long ae = config.antiEntropyInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(() -> requestScan("anti-entropy"), ae, ae, TimeUnit.MILLISECONDS);
+    http = BridgeHttp.start(config.httpHost(), config.httpPort(), this);
+    leader.start();
+  }
+
+  /** Queues a full comparison on the scan thread (several requests coalesce). */
+  void requestScan(String why) {
+    if (scanRequested || lifecycle.get() != Lifecycle.RUNNING) {
+      return;
+    }
+    scanRequested = true;
+    try {
+      scheduler.execute(
+          () -> {
+            scanRequested = false;
+            if (!leader.isLeader()) {
+              return;
+            }
+            try {
+              LOG.debug("full comparison ({})", why);
+              engine.scan();
+              lastSync = Instant.now();
+            } catch (RuntimeException e) {
+              metrics.error("scan");
+              LOG.warn("full comparison ({}) failed: {}; retrying in 2 s", why, e.getMessage());
+              scheduler.schedule(() -> requestScan("retry"), 2, TimeUnit.SECONDS);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      scanRequested = false;
+    }
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public BridgeMetrics metrics() {
+    return metrics;
+  }
+
+  public boolean isLeader() {
+    return leader.isLeader();
+  }
+
+  /** The {@code /v1/status} document. */
+  public Map<String, Object> status() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", config.id());
+    m.put("leader", leader.isLeader());
+    m.put("leaderId", leader.leaderId());
+    m.put("lastSync", lastSync == null ? null : lastSync.toString());
+    m.put("pending", engine.queue.size());
+    m.put("stores", Map.of("etcd", etcd.state().toString(), "zookeeper", zk.state().toString()));
+    m.put("writes", metrics.writes());
+    m.put("conflicts", metrics.conflicts());
+    m.put("skipped", metrics.skips());
+    m.put("conflictWinner", config.conflictWinner().label());
+    return m;
+  }
+
+  public boolean healthy() {
+    return lifecycle.get() == Lifecycle.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    if (lifecycle.getAndSet(Lifecycle.CLOSED) == Lifecycle.CLOSED) {
+      return;
+    }
+    engine.queue.close();
+    leader.close();
+    workers.shutdownNow();
+    scheduler.shutdownNow();
+    leaderThread.shutdownNow();
+    watches.forEach(Watch::close);
+    if (http != null) {
+      http.close();
+    }
+    etcd.close();
+    zk.close();
+    raw.close();
+    LOG.info("bridge {} stopped", config.id());
+  }
+
+  private final class LeaderEvents implements EtcdLeader.Listener {
+    @Override
+    public void elected(long term) {
+      try {
+        ledger.load();
+      } catch (Exception e) {
+        LOG.warn("loading the ledger failed ({}); retrying with the next scan", e.toString());
+      }
+      requestScan("elected");
+    }
+
+    @Override
+    public void revoked(String why) {
+      engine.queue.clear();
+    }
+  }
+
+  private final class SideListener implements WatchListener {
+    private final Side side;
+    private boolean synced;
+
+    SideListener(Side side) {
+      this.side = side;
+    }
+
+    @Override
+    public void onChanges(List<Change> changes) {
+      if (!leader.isLeader()) {
+        return;
+      }
+      for (Change c : changes) {
+        var pair = side == Side.ETCD ? mappings.fromEtcd(c.key()) : mappings.fromZk(c.key());
+        if (pair.isPresent()) {
+          engine.changed(pair.get().etcdKey(), side);
+        } else {
+          metrics.skip(side.label(), "unmapped");
+          LOG.debug("{} key {} matches no mapping", side.label(), c.key());
+        }
+      }
+    }
+
+    @Override
+    public void onSynced() {
+      if (synced) {
+        requestScan(side.label() + " resynced");
+      }
+      synced = true;
+    }
+
+    @Override
+    public void onSkipped(String key, String reason) {
+      String r = reason.startsWith("invalid key") ? "invalid_key"
+          : reason.contains("bytes >") ? "oversized"
+          : reason.contains("sequential") ? "sequential"
+          : reason.contains("ephemeral") || reason.contains("leased") ? "ephemeral" : "other";
+      metrics.skip(side.label(), r);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.switchboard.bridge;
+
+import dev.switchboard.bridge.merge.Side;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/** The bridge's Prometheus metrics (names in docs/bridge.md). */
+public final class BridgeMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong conflicts = new AtomicLong();
+  private final AtomicLong skips = new AtomicLong();
+
+  BridgeMetrics(Supplier<Number> leader, Supplier<Number> pending, Supplier<Number> lastSync, Supplier<Number> etcdUp, Supplier<Number> zkUp) {
+    Gauge.builder("switchboard_bridge_leader", leader).description("1 while this bridge is the leader").register(registry);
+    Gauge.builder("switchboard_bridge_pending", pending).description("keys waiting to be merged").register(registry);
+    Gauge.builder("switchboard_bridge_last_sync_timestamp_seconds", lastSync).description("end of the last full comparison").register(registry);
+    Gauge.builder("switchboard_bridge_store_connected", etcdUp).tag("store", "etcd").register(registry);
+    Gauge.builder("switchboard_bridge_store_connected", zkUp).tag("store", "zookeeper").register(registry);
+  }
+
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(name + String.join(",", tags), k -> Counter.builder(name).tags(tags).register(registry));
+  }
+
+  void write(Side target, boolean delete) {
+    writes.incrementAndGet();
+    counter("switchboard_bridge_writes", "store", target.label(), "op", delete ? "delete" : "put").increment();
+  }
+
+  void conflict(Side winner) {
+    conflicts.incrementAndGet();
+    counter("switchboard_bridge_conflicts", "winner", winner.label()).increment();
+  }
+
+  void skip(String store, String reason) {
+    skips.incrementAndGet();
+    counter("switchboard_bridge_skipped", "store", store, "reason", reason).increment();
+  }
+
+  void fenceFailed(Side target) {
+    counter("switchboard_bridge_fenced_retries", "store", target.label()).increment();
+  }
+
+  void error(String reason) {
+    counter("switchboard_bridge_errors", "reason", reason).increment();
+  }
+
+  void scan(int differing) {
+    counter("switchboard_bridge_scans").increment();
+    counter("switchboard_bridge_scan_differences").increment(differing);
+  }
+
+  /** Time from a change being seen in {@code source} to it being written to the other store. */
+  void lag(Side source, Duration d) {
+    Timer.builder("switchboard_bridge_lag_seconds")
+        .tag("direction", source.label() + "_to_" + source.other().label())
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(d);
+  }
+
+  long writes() {
+    return writes.get();
+  }
+
+  long conflicts() {
+    return conflicts.get();
+  }
+
+  long skips() {
+    return skips.get();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,251 @@
+package dev.switchboard.bridge;
+
+import dev.switchboard.bridge.ledger.Ledger;
+import dev.switchboard.bridge.mapping.Mappings;
+import dev.switchboard.bridge.merge.Decision;
+import dev.switchboard.bridge.merge.Merge;
+import dev.switchboard.bridge.merge.Side;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.StoreException;
+import dev.switchboard.store.internal.Futures;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges keys. One code path: a watch event and a full comparison both end in {@link
+ * #mergeKey(String)}, which reads the key's current value in both stores and its ledger entry,
+ * applies {@link Merge#decide} and performs the decision with fenced writes (etcd: mod_revision;
+ * ZooKeeper: znode version or create-if-absent), then records the new ledger entry (fenced on the
+ * leader's term). A failed fence means someone wrote in between: the key is merged again from
+ * fresh reads.
+ */
+final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** Outcome of one merge, for tests and logs. */
+  enum Outcome { IN_SYNC, LEDGER_ONLY, WROTE, FENCED, SKIPPED, NOT_LEADER, FAILED }
+
+  private final KeySpace etcd;
+  private final KeySpace zk;
+  private final Mappings mappings;
+  private final Ledger ledger;
+  private final BridgeMetrics metrics;
+  private final Side winner;
+  private final BooleanSupplier leader;
+  private final ScheduledExecutorService scheduler;
+  private final long timeoutMs;
+  final KeyQueue queue = new KeyQueue();
+  private final Map<String, long[]> firstSeen = new ConcurrentHashMap<>(); // key -> {nanos, side ordinal}
+
+  Engine(KeySpace etcd, KeySpace zk, Mappings mappings, Ledger ledger, BridgeMetrics metrics, Side winner,
+      BooleanSupplier leader, ScheduledExecutorService scheduler, long timeoutMs) {
+    this.etcd = etcd;
+    this.zk = zk;
+    this.mappings = mappings;
+    this.ledger = ledger;
+    this.metrics = metrics;
+    this.winner = winner;
+    this.leader = leader;
+    this.scheduler = scheduler;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** A change seen in {@code source} for the bridged key {@code etcdKey}. */
+  void changed(String etcdKey, Side source) {
+    firstSeen.putIfAbsent(etcdKey, new long[] {System.nanoTime(), source.ordinal()});
+    queue.offer(etcdKey);
+  }
+
+  void workerLoop() {
+    while (true) {
+      String key;
+      try {
+        key = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      try {
+        mergeKey(key);
+      } catch (RuntimeException e) {
+        LOG.error("merge of {} failed unexpectedly; retrying in 1 s", key, e);
+        retryLater(key, 1000);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  private void retryLater(String key, long ms) {
+    try {
+      scheduler.schedule(() -> queue.offer(key), ms, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  Outcome mergeKey(String etcdKey) {
+    if (!leader.getAsBoolean()) {
+      firstSeen.remove(etcdKey);
+      return Outcome.NOT_LEADER;
+    }
+    Optional<Mappings.Pair> pair = mappings.fromEtcd(etcdKey);
+    if (pair.isEmpty()) {
+      firstSeen.remove(etcdKey);
+      return Outcome.SKIPPED;
+    }
+    String zkKey = pair.get().zkKey();
+    Optional<Entry> e;
+    Optional<Entry> z;
+    try {
+      CompletableFuture<Optional<Entry>> fe = etcd.get(etcdKey);
+      CompletableFuture<Optional<Entry>> fz = zk.get(zkKey);
+      e = Futures.await(fe, timeoutMs * 2, "read " + etcdKey);
+      z = Futures.await(fz, timeoutMs * 2, "read " + zkKey);
+    } catch (StoreException ex) {
+      if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) {
+        skip(etcdKey, "oversized", ex.getMessage());
+        return Outcome.SKIPPED;
+      }
+      metrics.error("read");
+      LOG.warn("merge {}: {}; retrying in 1 s", etcdKey, ex.getMessage());
+      retryLater(etcdKey, 1000);
+      return Outcome.FAILED;
+    }
+    if (e.isPresent() && e.get().ephemeral() || z.isPresent() && z.get().ephemeral()) {
+      skip(etcdKey, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
+      return Outcome.SKIPPED;
+    }
+    if (z.isPresent() && dev.switchboard.store.Keys.looksSequential(zkKey)) {
+      skip(etcdKey, "sequential", "ZooKeeper node " + zkKey + " is sequential (not desired state)");
+      return Outcome.SKIPPED;
+    }
+    if (e.isPresent() && e.get().value().length == 0) {
+      skip(etcdKey, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
+      return Outcome.SKIPPED;
+    }
+    byte[] ev = e.map(Entry::value).orElse(null);
+    byte[] zv = z.map(Entry::value).orElse(null);
+    byte[] lv = ledger.get(etcdKey);
+    Decision d = Merge.decide(ev, zv, lv, winner);
+    if (d.writesStore()) {
+      boolean ok;
+      try {
+        ok = write(d, etcdKey, zkKey, e, z);
+      } catch (StoreException ex) {
+        metrics.error("write");
+        LOG.warn("merge {}: write to {} failed: {}; retrying in 1 s", etcdKey, d.target().label(), ex.getMessage());
+        retryLater(etcdKey, 1000);
+        return Outcome.FAILED;
+      }
+      if (!ok) {
+        metrics.fenceFailed(d.target());
+        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target().label());
+        retryLater(etcdKey, 20);
+        return Outcome.FENCED;
+      }
+      metrics.write(d.target(), d.value() == null);
+      if (d.conflict()) {
+        metrics.conflict(winner);
+        LOG.warn("conflict on {}: etcd={} zookeeper={} ledger={}; {} wins (conflictWinner), {} := {}",
+            etcdKey, Decision.show(ev), Decision.show(zv), Decision.show(lv), winner.label(), d.target().label(), Decision.show(d.value()));
+      } else {
+        LOG.info("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
+      }
+      long[] seen = firstSeen.remove(etcdKey);
+      if (seen != null) {
+        metrics.lag(Side.values()[(int) seen[1]], Duration.ofNanos(System.nanoTime() - seen[0]));
+      }
+    } else {
+      firstSeen.remove(etcdKey);
+    }
+    if (d.ledgerChanged()) {
+      try {
+        if (!ledger.set(etcdKey, d.ledger())) {
+          LOG.warn("merge {}: ledger write refused: no longer the leader", etcdKey);
+          return Outcome.NOT_LEADER;
+        }
+      } catch (Exception ex) {
+        metrics.error("ledger");
+        LOG.warn("merge {}: ledger write failed ({}); the next merge repairs it", etcdKey, ex.toString());
+        retryLater(etcdKey, 1000);
+        return Outcome.FAILED;
+      }
+    }
+    return d.writesStore() ? Outcome.WROTE : d.ledgerChanged() ? Outcome.LEDGER_ONLY : Outcome.IN_SYNC;
+  }
+
+  private boolean write(Decision d, String etcdKey, String zkKey, Optional<Entry> e, Optional<Entry> z) {
+    KeySpace ks = d.target() == Side.ETCD ? etcd : zk;
+    String key = d.target() == Side.ETCD ? etcdKey : zkKey;
+    Optional<Entry> cur = d.target() == Side.ETCD ? e : z;
+    long version = cur.map(Entry::version).orElse(KeySpace.ABSENT);
+    CompletableFuture<Boolean> f = d.value() == null ? ks.deleteIfVersion(key, version) : ks.putIfVersion(key, d.value(), version);
+    return Futures.await(f, timeoutMs * 2, "write " + key);
+  }
+
+  private void skip(String etcdKey, String reason, String detail) {
+    firstSeen.remove(etcdKey);
+    metrics.skip("bridge", reason);
+    LOG.warn("skipped {}: {}", etcdKey, detail);
+  }
+
+  /**
+   * Full comparison: lists both stores and the ledger and queues every key where they are not all
+   * equal. Costs one range read in etcd and one pipelined tree read in ZooKeeper, and no write, when
+   * nothing differs.
+   */
+  int scan() {
+    if (!leader.getAsBoolean()) {
+      return 0;
+    }
+    Map<String, byte[]> ev = new HashMap<>();
+    Map<String, byte[]> zv = new HashMap<>();
+    for (String p : mappings.etcdPrefixes()) {
+      List<Entry> l = Futures.await(etcd.list(p), timeoutMs * 4, "list etcd " + p);
+      for (Entry en : l) {
+        if (!en.ephemeral()) {
+          mappings.fromEtcd(en.key()).ifPresent(pair -> ev.put(pair.etcdKey(), en.value()));
+        }
+      }
+    }
+    for (String p : mappings.zkPrefixes()) {
+      List<Entry> l = Futures.await(zk.list(p), timeoutMs * 4, "list zookeeper " + p);
+      for (Entry en : l) {
+        if (!en.ephemeral()) {
+          mappings.fromZk(en.key()).ifPresent(pair -> zv.put(pair.etcdKey(), en.value()));
+        }
+      }
+    }
+    TreeSet<String> keys = new TreeSet<>(ev.keySet());
+    keys.addAll(zv.keySet());
+    keys.addAll(ledger.keys());
+    int differing = 0;
+    for (String k : keys) {
+      byte[] e = ev.get(k);
+      byte[] z = zv.get(k);
+      if (!Arrays.equals(e, z) || !Arrays.equals(e, ledger.get(k))) {
+        differing++;
+        queue.offer(k);
+      }
+    }
+    metrics.scan(differing);
+    LOG.info("full comparison: {} key(s) in etcd, {} in zookeeper, {} in the ledger; {} to merge", ev.size(), zv.size(), ledger.size(), differing);
+    return differing;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.bridge.merge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What the three-way merge decided for one key.
+ *
+ * @param target the store to write, or null when no store write is needed
+ * @param value the value to write to {@code target} ({@code null}: delete it there)
+ * @param ledger the value both stores hold once the write (if any) is done: the new ledger entry
+ *     ({@code null}: no ledger entry)
+ * @param ledgerChanged whether the ledger must be written
+ * @param conflict both stores changed since the ledger; {@code target} is the loser
+ */
+public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict) {
+  public boolean writesStore() {
+    return target != null;
+  }
+
+  public static String show(byte[] v) {
+    return v == null ? "<absent>" : '"' + new String(v, StandardCharsets.UTF_8) + '"';
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Decision d
+        && d.target == target
+        && Arrays.equals(d.value, value)
+        && Arrays.equals(d.ledger, ledger)
+        && d.ledgerChanged == ledgerChanged
+        && d.conflict == conflict;
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(value) * 31 + Arrays.hashCode(ledger) + (target == null ? 0 : target.hashCode());
+  }
+
+  @Override
+  public String toString() {
+    return "Decision{"
+        + (target == null ? "no store write" : "write " + target.label() + " := " + show(value))
+        + ", ledger " + (ledgerChanged ? ":= " + show(ledger) : "unchanged")
+        + (conflict ? ", CONFLICT" : "")
+        + "}";
+  }
+}
