@@ -319,7 +319,7 @@ public final class Reconciler implements AutoCloseable {
           && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.phase.name();
     } else if (r.error() != null) {
       state = PluginState.FAILED.name();
-      error = r.error();
+      error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + " (attempt " + s.failures + ", retrying)");
     } else if (s.lastError != null) {
       state = PluginState.FAILED.name();
       error = s.lastError + " (attempt " + s.failures + ", retrying)";

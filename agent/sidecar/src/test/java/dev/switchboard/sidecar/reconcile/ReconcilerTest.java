@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.control.PluginState;
+import dev.switchboard.sidecar.testing.FakeConnection;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;

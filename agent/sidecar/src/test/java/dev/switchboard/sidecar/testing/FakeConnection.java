@@ -1,4 +1,4 @@
-package dev.switchboard.sidecar.reconcile;
+package dev.switchboard.sidecar.testing;
 
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
@@ -18,14 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** A runtime in memory: pure logic for reconciler tests (real runtimes are tested in the ITs). */
-final class FakeConnection implements RuntimeConnection {
-  final Map<String, PluginStatus> plugins = new ConcurrentHashMap<>();
-  final List<String> ops = Collections.synchronizedList(new ArrayList<>());
-  final AtomicInteger failNext = new AtomicInteger();
-  volatile boolean hold;
-  final List<Runnable> held = new CopyOnWriteArrayList<>();
-  final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
-  volatile boolean open = true;
+public final class FakeConnection implements RuntimeConnection {
+  public final Map<String, PluginStatus> plugins = new ConcurrentHashMap<>();
+  public final List<String> ops = Collections.synchronizedList(new ArrayList<>());
+  public final AtomicInteger failNext = new AtomicInteger();
+  public volatile boolean hold;
+  public final List<Runnable> held = new CopyOnWriteArrayList<>();
+  public final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
+  public volatile boolean open = true;
 
   @Override
   public RuntimeInfo info() {
@@ -70,14 +70,14 @@ final class FakeConnection implements RuntimeConnection {
     return f;
   }
 
-  void release() {
+  public void release() {
     hold = false;
     List<Runnable> copy = new ArrayList<>(held);
     held.clear();
     copy.forEach(Runnable::run);
   }
 
-  void push(PluginStatus s) {
+  public void push(PluginStatus s) {
     plugins.put(s.pluginId(), s);
     listeners.forEach(l -> l.accept(s));
   }

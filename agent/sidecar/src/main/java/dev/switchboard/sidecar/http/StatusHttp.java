@@ -1,0 +1,106 @@
+package dev.switchboard.sidecar.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP endpoints (CONTRACT §4), on Vert.x core: {@code GET /v1/status},
+ * {@code /metrics}, {@code /healthz}, {@code /readyz}. Bound to 127.0.0.1 unless configured
+ * otherwise.
+ */
+public final class StatusHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusHttp.class);
+
+  /** What the endpoints serve. Futures must not block the event loop. */
+  public interface Source {
+    CompletableFuture<String> statusJson();
+
+    String metrics();
+
+    /** Null when ready, else the reason. */
+    CompletableFuture<String> notReadyReason();
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+
+  private StatusHttp(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  /** Binds and returns once listening (port 0 picks a free port; see {@link #port()}). */
+  public static StatusHttp start(String host, int port, Source source) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    HttpServer server = vertx.createHttpServer();
+    server.requestHandler(req -> handle(req, source));
+    try {
+      server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+    }
+    LOG.info("HTTP listening on {}:{}", host, server.actualPort());
+    return new StatusHttp(vertx, server);
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) t = t.getCause();
+    return t.toString();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private static void handle(HttpServerRequest req, Source source) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end("method not allowed\n");
+      return;
+    }
+    switch (req.path()) {
+      case "/v1/status" -> source.statusJson().whenComplete((json, err) -> {
+        if (err != null) send(req, 500, "text/plain; charset=utf-8", "status unavailable: " + err + "\n");
+        else send(req, 200, "application/json", json);
+      });
+      case "/metrics" -> {
+        String text;
+        try {
+          text = source.metrics();
+        } catch (RuntimeException e) {
+          LOG.error("metrics scrape failed", e);
+          send(req, 500, "text/plain; charset=utf-8", "metrics unavailable: " + e + "\n");
+          return;
+        }
+        send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text);
+      }
+      case "/healthz" -> send(req, 200, "text/plain; charset=utf-8", "ok\n");
+      case "/readyz" -> source.notReadyReason().whenComplete((reason, err) -> {
+        if (err != null) send(req, 503, "text/plain; charset=utf-8", "not ready: " + err + "\n");
+        else if (reason == null) send(req, 200, "text/plain; charset=utf-8", "ready\n");
+        else send(req, 503, "text/plain; charset=utf-8", "not ready: " + reason + "\n");
+      });
+      default -> send(req, 404, "text/plain; charset=utf-8", "not found: " + req.path() + "\n");
+    }
+  }
+
+  private static void send(HttpServerRequest req, int status, String type, String body) {
+    req.response().setStatusCode(status).putHeader("Content-Type", type).end(body);
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing HTTP: {}", e.toString());
+    }
+  }
+}
