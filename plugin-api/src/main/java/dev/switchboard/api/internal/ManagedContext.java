@@ -225,6 +225,21 @@ public final class ManagedContext implements PluginContext {
         }
       }
     }
+    // Pool threads of executors that just terminated may still be finishing their exit: short grace.
+    long graceEnd = System.nanoTime() + Math.min(threadTimeout.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(250));
+    for (Thread t : left) {
+      long ms = TimeUnit.NANOSECONDS.toMillis(graceEnd - System.nanoTime());
+      if (ms <= 0) {
+        break;
+      }
+      try {
+        t.join(ms);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    left.removeIf(t -> !t.isAlive());
     List<String> leaked = new ArrayList<>();
     if (!left.isEmpty()) {
       for (Thread t : left) {
