@@ -51,7 +51,7 @@ final class HostSupport {
       case ATTACH_UNAVAILABLE:
         return "use a full JDK (with the jdk.attach module) to run switchboard";
       case UNAUTHORIZED:
-        return "the token in the control dir does not match the runtime; use the same --control-dir as the process that attached";
+        return "the runtime accepts only its host's user holding the token of the control dir; run as that user with the same --control-dir as the process that attached";
       case TIMEOUT:
         return "the host may be busy or stopped; see its stderr for [switchboard] lines";
       default:
