@@ -1,10 +1,24 @@
 package dev.switchboard.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sidecar.desired.DesiredKeys;
+import dev.switchboard.sidecar.desired.Values;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Operator verbs against etcd or ZooKeeper (CONTRACT §3). */
+/** Operator verbs against etcd or ZooKeeper (CONTRACT §3). Exit 0 success, 1 failed, 2 usage. */
 @Command(
     name = "ctl",
     mixinStandardHelpOptions = true,
@@ -18,9 +32,11 @@ import picocli.CommandLine.Command;
       CtlCommand.Canary.class,
       CtlCommand.Promote.class,
       CtlCommand.Abort.class,
-      CtlCommand.Status.class
+      CtlStatus.class
     })
 final class CtlCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -28,48 +44,194 @@ final class CtlCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a ctl verb.");
   }
 
-  @Command(name = "enable", description = "Enable a plugin for a service (or one node with --node).")
-  static final class Enable implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl enable"); }
+  /** {@code <service> <plugin>} positional pair. */
+  abstract static class PluginVerb implements Callable<Integer> {
+    @Mixin CtlStore store;
+
+    @Parameters(index = "0", paramLabel = "<service>") String service;
+
+    @Parameters(index = "1", paramLabel = "<plugin>") String plugin;
+
+    String key(String leaf) {
+      String root = store.root();
+      return DesiredKeys.pluginKey(root, store.name("service", service), store.name("plugin", plugin), leaf);
+    }
   }
 
-  @Command(name = "disable", description = "Disable a plugin for a service (or one node with --node).")
-  static final class Disable implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl disable"); }
+  abstract static class Flip extends PluginVerb {
+    @Option(names = "--node", paramLabel = "N", description = "only this node (per-node override)")
+    String node;
+
+    abstract boolean value();
+
+    @Override
+    public Integer call() {
+      String k = node == null
+          ? key(DesiredKeys.ENABLED)
+          : DesiredKeys.overrideKey(store.root(), store.name("service", service), store.name("node", node), store.name("plugin", plugin));
+      return store.run(ks -> {
+        CtlStore.put(ks, k, String.valueOf(value()));
+        return Main.EXIT_OK;
+      });
+    }
   }
 
-  @Command(name = "set-artifact", description = "Point a plugin at a jar; computes the sha256 of a local jar.")
-  static final class SetArtifact implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl set-artifact"); }
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a plugin for a service (or one node with --node).")
+  static final class Enable extends Flip {
+    boolean value() {
+      return true;
+    }
   }
 
-  @Command(name = "set-config", description = "Set a plugin's JSON config (validated).")
-  static final class SetConfig implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl set-config"); }
+  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a plugin for a service (or one node with --node).")
+  static final class Disable extends Flip {
+    boolean value() {
+      return false;
+    }
   }
 
-  @Command(name = "rollout", description = "Gradual enable by --percent P or --nodes a,b.")
-  static final class Rollout implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl rollout"); }
+  @Command(name = "set-artifact", mixinStandardHelpOptions = true, description = "Point a plugin at a jar; computes the sha256 of a local jar.")
+  static final class SetArtifact extends PluginVerb {
+    @Parameters(index = "2", paramLabel = "<jar-path-or-url>") String jar;
+
+    @Option(names = "--version", paramLabel = "V", description = "default: the version in the jar's plugin.json") String version;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "for http(s) URLs: skip downloading to hash") String sha256;
+
+    @Override
+    public Integer call() {
+      String k = key(DesiredKeys.ARTIFACT);
+      return store.run(ks -> {
+        CtlStore.put(ks, k, CtlArtifacts.artifact(plugin, jar, version, sha256).toString());
+        return Main.EXIT_OK;
+      });
+    }
   }
 
-  @Command(name = "canary", description = "Run another version on a share of nodes.")
-  static final class Canary implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl canary"); }
+  @Command(name = "set-config", mixinStandardHelpOptions = true, description = "Set a plugin's JSON config (validated).")
+  static final class SetConfig extends PluginVerb {
+    @Parameters(index = "2", paramLabel = "<json or @file>") String json;
+
+    @Override
+    public Integer call() {
+      String k = key(DesiredKeys.CONFIG);
+      String text = json;
+      if (json.startsWith("@")) {
+        try {
+          text = Files.readString(Path.of(json.substring(1)));
+        } catch (IOException e) {
+          throw store.usage("cannot read " + json.substring(1) + ": " + e.getMessage());
+        }
+      }
+      String canonical;
+      try {
+        canonical = Values.parseConfig(text);
+      } catch (IllegalArgumentException e) {
+        throw store.usage("config rejected: " + e.getMessage());
+      }
+      return store.run(ks -> {
+        CtlStore.put(ks, k, canonical);
+        return Main.EXIT_OK;
+      });
+    }
   }
 
-  @Command(name = "promote", description = "Make the canary's artifact the plugin's artifact.")
-  static final class Promote implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl promote"); }
+  /** {@code --percent P | --nodes a,b}. */
+  static final class Share {
+    @Option(names = "--percent", paramLabel = "P", required = true, description = "0..100") Integer percent;
+
+    @Option(names = "--nodes", paramLabel = "a,b", split = ",", required = true) List<String> nodes;
+
+    void into(ObjectNode o, CtlStore store) {
+      if (percent != null) {
+        if (percent < 0 || percent > 100) throw store.usage("--percent outside 0..100: " + percent);
+        o.put("percent", percent);
+      } else {
+        var arr = o.putArray("nodes");
+        for (String n : nodes) arr.add(store.name("node", n.strip()));
+      }
+    }
   }
 
-  @Command(name = "abort", description = "Remove the canary.")
-  static final class Abort implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl abort"); }
+  @Command(name = "rollout", mixinStandardHelpOptions = true, description = "Gradual enable by --percent P or --nodes a,b (--all: every node).")
+  static final class Rollout extends PluginVerb {
+    @ArgGroup(exclusive = true, multiplicity = "0..1") Share share;
+
+    @Option(names = "--all", description = "remove the rollout: every node") boolean all;
+
+    @Override
+    public Integer call() {
+      if ((share == null) == !all) throw store.usage("give --percent P, --nodes a,b or --all");
+      String k = key(DesiredKeys.ROLLOUT);
+      if (all) return store.run(ks -> { CtlStore.delete(ks, k); return Main.EXIT_OK; });
+      ObjectNode o = JSON.createObjectNode();
+      share.into(o, store);
+      return store.run(ks -> {
+        CtlStore.put(ks, k, o.toString());
+        return Main.EXIT_OK;
+      });
+    }
   }
 
-  @Command(name = "status", description = "Fleet activation state from the status keys.")
-  static final class Status implements Callable<Integer> {
-    public Integer call() { return NotBuiltYet.report("ctl status"); }
+  @Command(name = "canary", mixinStandardHelpOptions = true, description = "Run another version on a share of nodes.")
+  static final class Canary extends PluginVerb {
+    @Parameters(index = "2", paramLabel = "<jar-or-url>") String jar;
+
+    @ArgGroup(exclusive = true, multiplicity = "1") Share share;
+
+    @Option(names = "--version", paramLabel = "V") String version;
+
+    @Option(names = "--sha256", paramLabel = "HEX") String sha256;
+
+    @Override
+    public Integer call() {
+      String k = key(DesiredKeys.CANARY);
+      ObjectNode o = JSON.createObjectNode();
+      share.into(o, store);
+      return store.run(ks -> {
+        o.set("artifact", CtlArtifacts.artifact(plugin, jar, version, sha256));
+        CtlStore.put(ks, k, o.toString());
+        return Main.EXIT_OK;
+      });
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make the canary's artifact the plugin's artifact.")
+  static final class Promote extends PluginVerb {
+    @Override
+    public Integer call() {
+      String canaryKey = key(DesiredKeys.CANARY);
+      String artifactKey = key(DesiredKeys.ARTIFACT);
+      return store.run(ks -> {
+        Optional<String> canary = CtlStore.get(ks, canaryKey);
+        if (canary.isEmpty()) throw new CtlStore.Failed("no canary at " + canaryKey);
+        try {
+          Values.parseCanary(canary.get());
+        } catch (IllegalArgumentException e) {
+          throw new CtlStore.Failed("the canary at " + canaryKey + " is invalid: " + e.getMessage());
+        }
+        JsonNode artifact;
+        try {
+          artifact = JSON.readTree(canary.get()).get("artifact");
+        } catch (IOException e) {
+          throw new CtlStore.Failed("cannot read the canary: " + e.getMessage());
+        }
+        CtlStore.put(ks, artifactKey, artifact.toString());
+        CtlStore.delete(ks, canaryKey);
+        return Main.EXIT_OK;
+      });
+    }
+  }
+
+  @Command(name = "abort", mixinStandardHelpOptions = true, description = "Remove the canary.")
+  static final class Abort extends PluginVerb {
+    @Override
+    public Integer call() {
+      String canaryKey = key(DesiredKeys.CANARY);
+      return store.run(ks -> {
+        if (!CtlStore.delete(ks, canaryKey)) throw new CtlStore.Failed("no canary at " + canaryKey);
+        return Main.EXIT_OK;
+      });
+    }
   }
 }

@@ -1,0 +1,121 @@
+package dev.switchboard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sidecar.artifact.Sha256;
+import dev.switchboard.sidecar.desired.Values;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+/** Builds artifact values ({@code {"url", "sha256", "version"}}) from a local jar or a URL. */
+final class CtlArtifacts {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_DOWNLOAD = 64L * 1024 * 1024;
+
+  private CtlArtifacts() {}
+
+  /**
+   * A local path (or {@code file:} URL) is hashed and its {@code plugin.json} read; an
+   * {@code http(s):} URL is downloaded once to hash it unless {@code sha256} is given.
+   */
+  static ObjectNode artifact(String plugin, String jarOrUrl, String version, String sha256) {
+    String lower = jarOrUrl.toLowerCase(Locale.ROOT);
+    Path local;
+    String url;
+    Path download = null;
+    try {
+      if (lower.startsWith("http://") || lower.startsWith("https://")) {
+        url = jarOrUrl;
+        if (sha256 != null && version != null) return value(url, sha256, version);
+        download = Files.createTempFile("switchboard-ctl-", ".jar");
+        fetch(URI.create(jarOrUrl), download);
+        local = download;
+      } else if (lower.startsWith("file:")) {
+        local = Path.of(URI.create(jarOrUrl));
+        url = local.toUri().toString();
+      } else if (lower.matches("^[a-z][a-z0-9+.-]*://.*")) {
+        throw new CtlStore.Failed("unsupported URL scheme (file, http, https only): " + jarOrUrl);
+      } else {
+        local = Path.of(jarOrUrl).toAbsolutePath().normalize();
+        url = local.toUri().toString();
+      }
+      if (!Files.isRegularFile(local)) throw new CtlStore.Failed("no such jar: " + local);
+      String actual = Sha256.of(local);
+      if (sha256 != null && !sha256.equalsIgnoreCase(actual)) {
+        throw new CtlStore.Failed("--sha256 " + sha256 + " does not match the jar's sha256 " + actual);
+      }
+      JsonNode descriptor = descriptor(local);
+      if (descriptor != null && descriptor.hasNonNull("id") && !descriptor.get("id").asText().equals(plugin)) {
+        throw new CtlStore.Failed("the jar's plugin.json id '" + descriptor.get("id").asText() + "' is not the plugin '" + plugin + "'");
+      }
+      String v = version;
+      if (v == null && descriptor != null && descriptor.hasNonNull("version")) v = descriptor.get("version").asText();
+      ObjectNode value = value(url, actual, v);
+      Values.parseArtifact(value.toString()); // the agent's own validation
+      return value;
+    } catch (IOException e) {
+      throw new CtlStore.Failed("cannot read " + jarOrUrl + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new CtlStore.Failed("invalid artifact " + jarOrUrl + ": " + e.getMessage());
+    } finally {
+      if (download != null) {
+        try {
+          Files.deleteIfExists(download);
+        } catch (IOException e) {
+          System.err.println("switchboard ctl: cannot delete " + download + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static ObjectNode value(String url, String sha, String version) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("url", url);
+    o.put("sha256", sha.toLowerCase(Locale.ROOT));
+    if (version != null) o.put("version", version);
+    return o;
+  }
+
+  /** plugin.json at the jar's root, or null when absent or unreadable (the runtime refuses such jars). */
+  private static JsonNode descriptor(Path jar) {
+    try (JarFile jf = new JarFile(jar.toFile())) {
+      ZipEntry e = jf.getEntry("plugin.json");
+      if (e == null) {
+        System.err.println("switchboard ctl: warning: " + jar + " has no plugin.json");
+        return null;
+      }
+      try (InputStream in = jf.getInputStream(e)) {
+        return JSON.readTree(in);
+      }
+    } catch (IOException e) {
+      throw new CtlStore.Failed(jar + " is not a readable jar with a plugin.json: " + e.getMessage());
+    }
+  }
+
+  private static void fetch(URI uri, Path to) throws IOException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    try {
+      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = r.body()) {
+        if (r.statusCode() != 200) throw new CtlStore.Failed("HTTP " + r.statusCode() + " for " + uri);
+        if (r.headers().firstValueAsLong("content-length").orElse(0) > MAX_DOWNLOAD) throw new CtlStore.Failed(uri + " is larger than 64 MiB");
+        Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CtlStore.Failed("interrupted while fetching " + uri);
+    }
+  }
+}

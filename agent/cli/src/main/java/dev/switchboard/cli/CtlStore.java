@@ -1,0 +1,120 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.KeySpaces;
+import dev.switchboard.store.Keys;
+import dev.switchboard.store.StoreException;
+import dev.switchboard.store.ZooKeeperOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Store options shared by every {@code ctl} verb: {@code --etcd}, {@code --zookeeper}, {@code --root}. */
+final class CtlStore {
+  @Option(names = "--etcd", paramLabel = "URL[,URL]", description = "etcd endpoints (env SWITCHBOARD_ETCD_ENDPOINTS)")
+  String etcd;
+
+  @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,...]", description = "ZooKeeper connect string (env SWITCHBOARD_ZOOKEEPER_CONNECT)")
+  String zookeeper;
+
+  @Option(names = "--root", paramLabel = "PATH", description = "key root (env SWITCHBOARD_ROOT; default /switchboard)")
+  String root;
+
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandLine.Model.CommandSpec spec;
+
+  /** Thrown for operation failures (exit 1); usage errors are ParameterExceptions (exit 2). */
+  static final class Failed extends RuntimeException {
+    Failed(String message) {
+      super(message);
+    }
+  }
+
+  String root() {
+    String r = root != null ? root : env("SWITCHBOARD_ROOT");
+    if (r == null) r = "/switchboard";
+    if (r.length() > 1 && r.endsWith("/")) r = r.substring(0, r.length() - 1);
+    Optional<String> problem = Keys.pathProblem(r);
+    if (problem.isPresent()) throw usage("--root: " + problem.get());
+    return r;
+  }
+
+  KeySpace open() {
+    String e = etcd != null ? etcd : env("SWITCHBOARD_ETCD_ENDPOINTS", "SWITCHBOARD_ETCD");
+    String z = zookeeper != null ? zookeeper : env("SWITCHBOARD_ZOOKEEPER_CONNECT", "SWITCHBOARD_ZOOKEEPER");
+    if (etcd != null && zookeeper == null) z = null;
+    if (zookeeper != null && etcd == null) e = null;
+    if (e == null && z == null) throw usage("give --etcd URL[,URL] or --zookeeper HOST:PORT[,...] (or SWITCHBOARD_ETCD_ENDPOINTS / SWITCHBOARD_ZOOKEEPER_CONNECT)");
+    if (e != null && z != null) throw usage("give one store: --etcd or --zookeeper, not both (the bridge syncs them)");
+    try {
+      return e != null ? KeySpaces.etcd(EtcdOptions.builder(e).build()) : KeySpaces.zookeeper(ZooKeeperOptions.builder(z).build());
+    } catch (IllegalArgumentException ex) {
+      throw usage((e != null ? "--etcd: " : "--zookeeper: ") + ex.getMessage());
+    }
+  }
+
+  CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  String name(String what, String value) {
+    if (!Keys.isValidName(value)) throw usage(what + " name '" + value + "' is invalid (must match " + Keys.NAME.pattern() + ")");
+    return value;
+  }
+
+  static <T> T await(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(15, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw new Failed(what + ": " + (c instanceof StoreException ? c.getMessage() : c.toString()));
+    } catch (TimeoutException e) {
+      throw new Failed(what + ": no answer from the store within 15 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failed(what + ": interrupted");
+    }
+  }
+
+  static void put(KeySpace ks, String key, String value) {
+    await(ks.put(key, value.getBytes(StandardCharsets.UTF_8)), "writing " + key + " to " + ks.storeName());
+    System.out.println(key + " = " + value);
+  }
+
+  static boolean delete(KeySpace ks, String key) {
+    boolean had = await(ks.delete(key), "deleting " + key + " in " + ks.storeName());
+    System.out.println(key + (had ? " deleted" : " was absent"));
+    return had;
+  }
+
+  static Optional<String> get(KeySpace ks, String key) {
+    return await(ks.get(key), "reading " + key + " from " + ks.storeName()).map(en -> en.valueUtf8());
+  }
+
+  private static String env(String... names) {
+    for (String n : names) {
+      String v = System.getenv(n);
+      if (v != null && !v.isBlank()) return v;
+    }
+    return null;
+  }
+
+  /** Runs {@code body} with an open store; maps failures to exit 1. */
+  int run(java.util.function.ToIntFunction<KeySpace> body) {
+    KeySpace ks = open();
+    try {
+      return body.applyAsInt(ks);
+    } catch (Failed f) {
+      System.err.println("switchboard ctl: " + f.getMessage());
+      return Main.EXIT_FAILED;
+    } finally {
+      ks.close();
+    }
+  }
+}
