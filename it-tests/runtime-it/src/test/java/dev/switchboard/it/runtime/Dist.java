@@ -21,12 +21,45 @@ final class Dist {
     return p;
   }
 
+  /**
+   * The CLI jar, from a private copy of {@code switchboard.jar} and {@code switchboard-runtime.jar}
+   * made once per test JVM (side by side, as in dist/), so a rebuild of dist/ while tests run does
+   * not swap the jars under running processes.
+   */
   static Path cli() {
-    return file("switchboard.jar");
+    return snapshot().resolve("switchboard.jar");
   }
 
   static Path runtime() {
-    return file("switchboard-runtime.jar");
+    return snapshot().resolve("switchboard-runtime.jar");
+  }
+
+  private static Path snapshot;
+
+  private static synchronized Path snapshot() {
+    if (snapshot != null) return snapshot;
+    try {
+      Path dir = Files.createTempDirectory("sb-dist-");
+      for (String name : new String[] {"switchboard.jar", "switchboard-runtime.jar"}) {
+        Path target = dir.resolve(name);
+        for (int attempt = 0; ; attempt++) {
+          Files.copy(file(name), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(target.toFile())) {
+            if (z.size() > 0) break;
+          } catch (java.io.IOException e) {
+            if (attempt >= 10) throw e;
+          }
+          Thread.sleep(1000); // dist/ is being rebuilt right now
+        }
+        target.toFile().deleteOnExit();
+      }
+      dir.toFile().deleteOnExit();
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      snapshot = dir;
+      return dir;
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new AssertionError("cannot copy the dist jars: " + e, e);
+    }
   }
 
   static Path sampleHost() {

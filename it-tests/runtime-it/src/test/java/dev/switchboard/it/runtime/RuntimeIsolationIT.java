@@ -76,6 +76,38 @@ class RuntimeIsolationIT {
   }
 
   @Test
+  void runtimeJarHoldsOnlyTheBootstrapAtTopLevel() throws Exception {
+    java.util.List<String> topLevel = new java.util.ArrayList<>();
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Dist.runtime().toFile())) {
+      java.util.jar.Attributes main = jar.getManifest().getMainAttributes();
+      assertThat(main.getValue("Agent-Class")).isEqualTo("dev.switchboard.runtime.boot.Boot");
+      assertThat(main.getValue("Premain-Class")).isEqualTo("dev.switchboard.runtime.boot.Boot");
+      jar.stream().filter(e -> !e.isDirectory()).forEach(e -> topLevel.add(e.getName()));
+    }
+    assertThat(topLevel).contains("META-INF/switchboard/runtime-impl.jar", "META-INF/switchboard/plugin-api.jar");
+    assertThat(topLevel).allSatisfy(n -> assertThat(n).matches("META-INF/MANIFEST\\.MF|META-INF/switchboard/[a-z-]+\\.jar|dev/switchboard/runtime/boot/[A-Za-z$]+\\.class"));
+  }
+
+  @Test
+  void jdkWithoutTheAttachModuleGivesAClearError(@TempDir Path image) throws Exception {
+    Path jre = image.resolve("jre");
+    Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+    Process p = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base,java.logging,jdk.net", "--output", jre.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    Process cli = new ProcessBuilder(jre.resolve("bin/java").toString(), "-jar", Dist.cli().toString(), "host", "activate",
+        "--pid", Long.toString(ProcessHandle.current().pid()), "--jar", Dist.runtime().toString(), "--plugin", "any",
+        "--control-dir", controlDir.toString()).redirectErrorStream(true).start();
+    String text = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    System.out.println("CLI on a Java runtime without jdk.attach: exit " + cli.exitValue() + "\n" + text);
+    assertThat(cli.exitValue()).isEqualTo(1);
+    assertThat(text).contains("ATTACH_UNAVAILABLE").contains("no jdk.attach module");
+  }
+
+  @Test
   void javaagentStartsTheRuntimeAtLaunchAndTheCliAdoptsIt() throws Exception {
     String arg = "controlDir=" + URLEncoder.encode(controlDir.toString(), StandardCharsets.UTF_8);
     try (HostProcess host = HostProcess.testMain(IdleHost.class, "-javaagent:" + Dist.runtime() + "=" + arg)) {

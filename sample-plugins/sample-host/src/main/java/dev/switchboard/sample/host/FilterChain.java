@@ -10,7 +10,9 @@ import io.vertx.core.net.SocketAddress;
 
 /**
  * Per request: runs the active {@link RequestFilter}s (one snapshot read, no lock), then answers
- * {@code 200 hello} unless a filter answered, then tells every filter the outcome. A filter that
+ * {@code 200 hello} unless a filter answered, then tells every filter the outcome. {@code
+ * GET /lib-version} answers the version of the host's own copy of {@code
+ * dev.switchboard.sample.shared.Lib} (a plugin may bundle another one). A filter that
  * throws gets the request answered with 500 and the failure printed; the host keeps serving.
  */
 final class FilterChain {
@@ -18,6 +20,9 @@ final class FilterChain {
 
   void handle(HttpServerRequest req) {
     VertxExchange ex = new VertxExchange(req);
+    if ("/lib-version".equals(req.path())) {
+      ex.body = dev.switchboard.sample.shared.Lib.version(); // the host's own copy of the library
+    }
     try {
       FILTERS.forEachWhile(FilterChain::apply, ex);
     } catch (RuntimeException | LinkageError e) {
