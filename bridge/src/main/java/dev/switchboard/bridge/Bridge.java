@@ -55,6 +55,8 @@ public final class Bridge implements AutoCloseable {
   private final List<Watch> watches = new ArrayList<>();
   private volatile Instant lastSync;
   private volatile boolean scanRequested;
+  /** Leader and the ledger is loaded: only then are keys merged. */
+  private volatile boolean active;
   private BridgeHttp http;
 
   private Bridge(BridgeConfig config) {
@@ -69,15 +71,19 @@ public final class Bridge implements AutoCloseable {
     this.leaderThread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-leader"));
     this.workers = Executors.newFixedThreadPool(config.workers(), Threads.daemon("switchboard-bridge-merge"));
     this.leader = new EtcdLeader(raw, config.leaderKey(), config.id(), config.leaderTtl(), new LeaderEvents(), leaderThread);
-    this.ledger = new Ledger(raw, config.ledgerPrefix(), leader, 5000);
+    this.ledger = new Ledger(raw, config.bridgePrefix(), config.leaderKey(), leader, 5000);
     this.metrics =
         new BridgeMetrics(
-            () -> leader.isLeader() ? 1 : 0,
+            () -> active() ? 1 : 0,
             () -> engine().queue.size(),
             () -> lastSync == null ? 0 : lastSync.toEpochMilli() / 1000.0,
             () -> etcd.state() == StoreState.CONNECTED ? 1 : 0,
             () -> zk.state() == StoreState.CONNECTED ? 1 : 0);
-    this.engine = new Engine(etcd, zk, mappings, ledger, metrics, config.conflictWinner(), leader::isLeader, scheduler, 5000);
+    this.engine = new Engine(etcd, zk, mappings, ledger, metrics, config.conflictWinner(), this::active, scheduler, 5000);
+  }
+
+  private boolean active() {
+    return active && leader.isLeader();
   }
 
   private Engine engine() {
@@ -121,7 +127,7 @@ public final class Bridge implements AutoCloseable {
       scheduler.execute(
           () -> {
             scanRequested = false;
-            if (!leader.isLeader()) {
+            if (!active()) {
               return;
             }
             try {
@@ -147,15 +153,16 @@ public final class Bridge implements AutoCloseable {
     return metrics;
   }
 
+  /** Leader with its ledger loaded: merging. */
   public boolean isLeader() {
-    return leader.isLeader();
+    return active();
   }
 
   /** The {@code /v1/status} document. */
   public Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", config.id());
-    m.put("leader", leader.isLeader());
+    m.put("leader", active());
     m.put("leaderId", leader.leaderId());
     m.put("lastSync", lastSync == null ? null : lastSync.toString());
     m.put("pending", engine.queue.size());
@@ -197,13 +204,17 @@ public final class Bridge implements AutoCloseable {
       try {
         ledger.load();
       } catch (Exception e) {
-        LOG.warn("loading the ledger failed ({}); retrying with the next scan", e.toString());
+        LOG.warn("loading the ledger failed ({}); stepping down to retry", e.toString());
+        leader.stepDown("ledger not readable");
+        return;
       }
+      active = true;
       requestScan("elected");
     }
 
     @Override
     public void revoked(String why) {
+      active = false;
       engine.queue.clear();
     }
   }
@@ -218,7 +229,7 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void onChanges(List<Change> changes) {
-      if (!leader.isLeader()) {
+      if (!active()) {
         return;
       }
       for (Change c : changes) {

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Merges keys. One code path: a watch event and a full comparison both end in {@link
  * #mergeKey(String)}, which reads the key's current value in both stores and its ledger entry,
- * applies {@link Merge#decide} and performs the decision with fenced writes (etcd: mod_revision;
- * ZooKeeper: znode version or create-if-absent), then records the new ledger entry (fenced on the
- * leader's term). A failed fence means someone wrote in between: the key is merged again from
- * fresh reads.
+ * applies {@link Merge#decide} and performs the decision with fenced writes: into etcd one
+ * transaction conditional on the key's mod_revision and the leader's term that also records the
+ * ledger entry; into ZooKeeper an intent (fenced on the term), the write conditional on the znode
+ * version (or create-if-absent), then the ledger entry. A failed condition means someone wrote in
+ * between: the key is merged again from fresh reads.
  */
 final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -141,62 +142,81 @@ final class Engine {
     }
     byte[] ev = e.map(Entry::value).orElse(null);
     byte[] zv = z.map(Entry::value).orElse(null);
-    byte[] lv = ledger.get(etcdKey);
-    Decision d = Merge.decide(ev, zv, lv, winner);
-    if (d.writesStore()) {
-      boolean ok;
-      try {
-        ok = write(d, etcdKey, zkKey, e, z);
-      } catch (StoreException ex) {
-        metrics.error("write");
-        LOG.warn("merge {}: write to {} failed: {}; retrying in 1 s", etcdKey, d.target().label(), ex.getMessage());
-        retryLater(etcdKey, 1000);
-        return Outcome.FAILED;
+    byte[] stored = ledger.get(etcdKey);
+    Ledger.Intent intent = ledger.intent(etcdKey);
+    byte[] lv = stored;
+    if (intent != null) {
+      // an earlier ZooKeeper write whose ledger entry was never recorded (crash, lost leadership)
+      boolean happened = z.map(Entry::version).orElse(KeySpace.ABSENT) != intent.zkVersionBefore();
+      if (happened) {
+        lv = intent.value();
       }
-      if (!ok) {
-        metrics.fenceFailed(d.target());
-        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target().label());
+      LOG.info("merge {}: an earlier ZooKeeper write of {} was interrupted; it {}", etcdKey, Decision.show(intent.value()),
+          happened ? "happened" : "did not happen");
+    }
+    Decision d = Merge.decide(ev, zv, lv, winner);
+    boolean record = !Arrays.equals(stored, d.ledger()) || intent != null;
+    Ledger.Result r;
+    try {
+      if (d.target() == Side.ETCD) {
+        r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), d.ledger());
+        if (r == Ledger.Result.OK) {
+          wrote(d, etcdKey, zkKey, ev, zv, lv);
+        }
+      } else if (d.target() == Side.ZOOKEEPER) {
+        long before = z.map(Entry::version).orElse(KeySpace.ABSENT);
+        r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), before));
+        if (r == Ledger.Result.OK) {
+          CompletableFuture<Boolean> f = d.value() == null ? zk.deleteIfVersion(zkKey, before) : zk.putIfVersion(zkKey, d.value(), before);
+          if (Futures.await(f, timeoutMs * 2, "write " + zkKey)) {
+            wrote(d, etcdKey, zkKey, ev, zv, lv);
+            r = ledger.commit(etcdKey, d.ledger());
+          } else {
+            r = Ledger.Result.VERSION_CHANGED;
+          }
+        }
+      } else {
+        firstSeen.remove(etcdKey);
+        r = record ? ledger.commit(etcdKey, d.ledger()) : Ledger.Result.OK;
+      }
+    } catch (StoreException ex) {
+      metrics.error("write");
+      LOG.warn("merge {}: write failed: {}; retrying in 1 s", etcdKey, ex.getMessage());
+      retryLater(etcdKey, 1000);
+      return Outcome.FAILED;
+    } catch (Exception ex) {
+      metrics.error("ledger");
+      LOG.warn("merge {}: etcd transaction failed: {}; retrying in 1 s", etcdKey, ex.toString());
+      retryLater(etcdKey, 1000);
+      return Outcome.FAILED;
+    }
+    switch (r) {
+      case NOT_LEADER:
+        LOG.warn("merge {}: refused, no longer the leader", etcdKey);
+        return Outcome.NOT_LEADER;
+      case VERSION_CHANGED:
+        metrics.fenceFailed(d.target() == null ? Side.ETCD : d.target());
+        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
         retryLater(etcdKey, 20);
         return Outcome.FENCED;
-      }
-      metrics.write(d.target(), d.value() == null);
-      if (d.conflict()) {
-        metrics.conflict(winner);
-        LOG.warn("conflict on {}: etcd={} zookeeper={} ledger={}; {} wins (conflictWinner), {} := {}",
-            etcdKey, Decision.show(ev), Decision.show(zv), Decision.show(lv), winner.label(), d.target().label(), Decision.show(d.value()));
-      } else {
-        LOG.info("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
-      }
-      long[] seen = firstSeen.remove(etcdKey);
-      if (seen != null) {
-        metrics.lag(Side.values()[(int) seen[1]], Duration.ofNanos(System.nanoTime() - seen[0]));
-      }
-    } else {
-      firstSeen.remove(etcdKey);
+      default:
+        return d.writesStore() ? Outcome.WROTE : record ? Outcome.LEDGER_ONLY : Outcome.IN_SYNC;
     }
-    if (d.ledgerChanged()) {
-      try {
-        if (!ledger.set(etcdKey, d.ledger())) {
-          LOG.warn("merge {}: ledger write refused: no longer the leader", etcdKey);
-          return Outcome.NOT_LEADER;
-        }
-      } catch (Exception ex) {
-        metrics.error("ledger");
-        LOG.warn("merge {}: ledger write failed ({}); the next merge repairs it", etcdKey, ex.toString());
-        retryLater(etcdKey, 1000);
-        return Outcome.FAILED;
-      }
-    }
-    return d.writesStore() ? Outcome.WROTE : d.ledgerChanged() ? Outcome.LEDGER_ONLY : Outcome.IN_SYNC;
   }
 
-  private boolean write(Decision d, String etcdKey, String zkKey, Optional<Entry> e, Optional<Entry> z) {
-    KeySpace ks = d.target() == Side.ETCD ? etcd : zk;
-    String key = d.target() == Side.ETCD ? etcdKey : zkKey;
-    Optional<Entry> cur = d.target() == Side.ETCD ? e : z;
-    long version = cur.map(Entry::version).orElse(KeySpace.ABSENT);
-    CompletableFuture<Boolean> f = d.value() == null ? ks.deleteIfVersion(key, version) : ks.putIfVersion(key, d.value(), version);
-    return Futures.await(f, timeoutMs * 2, "write " + key);
+  private void wrote(Decision d, String etcdKey, String zkKey, byte[] ev, byte[] zv, byte[] lv) {
+    metrics.write(d.target(), d.value() == null);
+    if (d.conflict()) {
+      metrics.conflict(winner);
+      LOG.warn("conflict on {}: etcd={} zookeeper={} ledger={}; {} wins (conflictWinner), {} := {}",
+          etcdKey, Decision.show(ev), Decision.show(zv), Decision.show(lv), winner.label(), d.target().label(), Decision.show(d.value()));
+    } else {
+      LOG.info("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
+    }
+    long[] seen = firstSeen.remove(etcdKey);
+    if (seen != null) {
+      metrics.lag(Side.values()[(int) seen[1]], Duration.ofNanos(System.nanoTime() - seen[0]));
+    }
   }
 
   private void skip(String etcdKey, String reason, String detail) {
@@ -239,7 +259,7 @@ final class Engine {
     for (String k : keys) {
       byte[] e = ev.get(k);
       byte[] z = zv.get(k);
-      if (!Arrays.equals(e, z) || !Arrays.equals(e, ledger.get(k))) {
+      if (!Arrays.equals(e, z) || !Arrays.equals(e, ledger.get(k)) || ledger.intent(k) != null) {
         differing++;
         queue.offer(k);
       }

@@ -163,6 +163,11 @@ public final class EtcdLeader implements AutoCloseable {
     listener.elected(term);
   }
 
+  /** Gives up leadership (called on the leader's thread, e.g. from {@link Listener#elected}). */
+  public void stepDown(String why) {
+    lose(why);
+  }
+
   private void loseIf(long t, String why) {
     if (term == t && t != 0) {
       lose(why);
