@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -175,7 +176,8 @@ final class Descriptors {
   static String canonical(String configJson) {
     try {
       JsonNode n = JSON.readTree(configJson == null || configJson.isBlank() ? "{}" : configJson);
-      return n == null ? "{}" : JSON.writeValueAsString(JSON.treeToValue(n, Object.class));
+      return n == null ? "{}" : JSON.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .writeValueAsString(JSON.treeToValue(n, Object.class));
     } catch (IOException e) {
       return configJson;
     }
