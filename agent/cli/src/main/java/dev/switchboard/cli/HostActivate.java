@@ -74,6 +74,10 @@ final class HostActivate implements Callable<Integer> {
       conn.injectedIn().ifPresentOrElse(
           d -> System.out.println("attached to " + pid + " and started the runtime in " + d.toMillis() + " ms"),
           () -> System.out.println("re-adopted the runtime in " + pid));
+      if (conn.injectedIn().isPresent() && javaFeature(conn.info().hostJava()) >= 21) {
+        System.out.println("note: Java " + conn.info().hostJava() + " hosts warn about dynamically loaded agents; start them with "
+            + "-XX:+EnableDynamicAgentLoading, or with -javaagent:" + options.resolveRuntimeJar() + " to load the runtime at launch");
+      }
       PluginStatus s = HostSupport.await(conn.activate(new ActivateRequest(id, file.toString(), sha, configJson)), options.timeoutSeconds);
       HostSupport.printStatus(System.out, s);
       return s.state() == PluginState.FAILED ? Main.EXIT_FAILED : Main.EXIT_OK;
@@ -106,6 +110,14 @@ final class HostActivate implements Callable<Integer> {
       throw usage("--config is not a JSON object: " + e.getMessage());
     }
     return text;
+  }
+
+  static int javaFeature(String javaVersion) {
+    try {
+      return Runtime.Version.parse(javaVersion).feature();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return 0;
+    }
   }
 
   static String idFromDescriptor(Path file) throws IOException {

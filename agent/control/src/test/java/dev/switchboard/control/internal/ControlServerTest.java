@@ -178,6 +178,17 @@ class ControlServerTest {
   }
 
   @Test
+  void silentConnectionIsClosedAfterTheHandshakeTimeout() throws Exception {
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(server.socket()));
+      long t0 = System.nanoTime();
+      assertThat(Frames.read(ch)).isNull(); // closed by the runtime, nothing sent
+      assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(Protocol.HANDSHAKE_TIMEOUT_MILLIS - 100));
+    }
+    assertThat(handler.calls.get()).isZero();
+  }
+
+  @Test
   void wrongProtocolVersionIsRefused() throws Exception {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(server.socket()));
