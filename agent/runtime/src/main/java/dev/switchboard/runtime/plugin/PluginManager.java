@@ -22,9 +22,13 @@ import java.util.function.Consumer;
  *    │                    │ refused (sha256, archive,    │ start threw / timed out   ↓
  *    │                    │ descriptor, class version,   │ (rolled back)          STOPPING
  *    │                    ↓ entry type, config)          ↓                           │
- *    │                  FAILED ←─────────────────────────┘                           │
- *    └──────────────────────────────────────────────────────────────────────────────┘
- *                 unregister → drain → stop → threads → resources → loader closed
+ *    │                  FAILED ←─────────────────────────┴───────────────────────────┤ stop threw / timed out
+ *    │                    │ activate again: LOADING …                                 │ (still fully unloaded)
+ *    └────────────────────┴──── deactivate ←──────────────────────────────────────────┘ stop returned
+ *
+ * STOPPING = unregister extensions → drain in-flight calls (bounded) → stop() (bounded) →
+ *            executors shut down, resources closed, leftover threads interrupted and reported →
+ *            loader closed → collection watched (unload: pending → collected | leaked)
  * </pre>
  *
  * <ul>
