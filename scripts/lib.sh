@@ -54,15 +54,21 @@ ensure_dockerd() {
   die "dockerd did not answer within 120 s"
 }
 
-# Removes containers the test kit left behind, then stops dockerd if this script started it.
+# remove_test_containers: removes containers the test kit left behind (only call it on an engine we started:
+# on a shared engine they may belong to someone else's running tests).
+remove_test_containers() {
+  local leftovers
+  leftovers=$(docker ps -aq --filter label=dev.switchboard.testkit 2>/dev/null || true)
+  if [[ -n "$leftovers" ]]; then
+    log "removing leftover test containers: $(echo $leftovers)"
+    docker rm -f $leftovers >/dev/null 2>&1 || true
+  fi
+}
+
+# Stops dockerd if this script started it, removing leftover test containers first.
 stop_what_we_started() {
-  if docker_answers; then
-    local leftovers
-    leftovers=$(docker ps -aq --filter label=dev.switchboard.testkit 2>/dev/null || true)
-    if [[ -n "$leftovers" ]]; then
-      log "removing leftover test containers: $(echo $leftovers)"
-      docker rm -f $leftovers >/dev/null 2>&1 || true
-    fi
+  if [[ -n "$SB_STARTED_DOCKERD" ]] && docker_answers; then
+    remove_test_containers
   fi
   if [[ -n "$SB_STARTED_DOCKERD" ]]; then
     log "stopping dockerd (pid $SB_STARTED_DOCKERD)"
