@@ -168,4 +168,48 @@ class PluginUpgradeTest {
     assertThat(s.error()).isNull();
     assertThat(greetings()).containsExactly("hello bob from fixme@1.0.1");
   }
+
+  @Test
+  void upgradeSwapsAtOnceButStopsTheOldVersionOnlyAfterItsCallsReturn() throws Exception {
+    String slow = """
+        package demo;
+        import dev.switchboard.api.*;
+        import dev.switchboard.runtime.plugin.testspi.*;
+        public class GreeterPlugin implements Plugin {
+          private String tag;
+          public void start(PluginContext ctx) {
+            tag = ctx.version();
+            ctx.register(Greeter.class, name -> {
+              if (name.equals("slow")) {
+                Probe.entered.countDown();
+                try { Probe.gate.await(); } catch (InterruptedException e) { throw new RuntimeException(e); }
+                Probe.event("slow call returned " + tag);
+              }
+              return tag;
+            });
+          }
+          public void stop() { Probe.event("stop " + tag); }
+        }
+        """;
+    Path v1 = PluginJarBuilder.plugin(dir, "drainer").version("1.0.0").entry("demo.GreeterPlugin").source("demo.GreeterPlugin", slow).build();
+    Path v2 = PluginJarBuilder.plugin(dir, "drainer").version("2.0.0").entry("demo.GreeterPlugin").source("demo.GreeterPlugin", slow).build();
+    activate(manager, "drainer", v1);
+    Probe.gate = new java.util.concurrent.CountDownLatch(1);
+    Probe.entered = new java.util.concurrent.CountDownLatch(1);
+    List<String> slowAnswer = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread caller = new Thread(() -> GREETERS.forEach(g -> slowAnswer.add(g.greet("slow"))));
+    caller.start();
+    assertThat(Probe.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    var upgrade = manager.activate(TestPlugins.request("drainer", v2, "{}"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> GREETERS.snapshot().size() == 1 && "2.0.0".equals(GREETERS.snapshot().get(0).greet("fast")));
+    assertThat(upgrade).as("old version still draining").isNotDone();
+    assertThat(Probe.EVENTS).doesNotContain("stop 1.0.0");
+    Probe.gate.countDown();
+    PluginStatus s = upgrade.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    caller.join(5000);
+    assertThat(s.version()).isEqualTo("2.0.0");
+    assertThat(slowAnswer).containsExactly("1.0.0");
+    assertThat(Probe.EVENTS).containsExactly("slow call returned 1.0.0", "stop 1.0.0");
+  }
 }
