@@ -1,0 +1,100 @@
+package dev.switchboard.it.deploy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One real {@code java -jar dist/switchboard.jar demo} process on free ports, output in a file. */
+final class DemoRun implements AutoCloseable {
+  private static final Pattern PID = Pattern.compile("pid (\\d+)\\)");
+
+  final Path workDir;
+  final Path output;
+  final Process process;
+
+  private DemoRun(Path workDir, Path output, Process process) {
+    this.workDir = workDir;
+    this.output = output;
+    this.process = process;
+  }
+
+  static DemoRun start(Path tmp, String... extra) throws IOException {
+    Path work = tmp.resolve("demo-work");
+    Path out = tmp.resolve("demo-output.txt");
+    List<String> cmd = new ArrayList<>(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
+        "demo", "--work-dir", work.toString()));
+    Set<Integer> used = new HashSet<>();
+    for (String flag : List.of("--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port")) {
+      cmd.add(flag);
+      cmd.add(Integer.toString(freePort(used)));
+    }
+    cmd.addAll(List.of(extra));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    return new DemoRun(work, out, p);
+  }
+
+  private static int freePort(Set<Integer> used) throws IOException {
+    while (true) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        if (used.add(s.getLocalPort())) return s.getLocalPort();
+      }
+    }
+  }
+
+  String output() {
+    try {
+      return Files.readString(output, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + output + ": " + e + ")";
+    }
+  }
+
+  /** The pids of the children the demo printed ("... pid N)"). */
+  List<Long> childPids() {
+    List<Long> pids = new ArrayList<>();
+    Matcher m = PID.matcher(output());
+    while (m.find()) pids.add(Long.parseLong(m.group(1)));
+    return pids;
+  }
+
+  /** Processes still alive whose command line names the work directory (every child's does). */
+  List<String> leftovers() {
+    List<String> left = new ArrayList<>();
+    String marker = workDir.toString();
+    ProcessHandle.allProcesses().forEach(h -> {
+      if (h.pid() == ProcessHandle.current().pid()) return;
+      String line = h.info().commandLine().orElse("");
+      if (line.contains(marker) && h.isAlive()) left.add(h.pid() + " " + line);
+    });
+    return left;
+  }
+
+  boolean waitFor(Duration d) throws InterruptedException {
+    return process.waitFor(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Safety net for a failed test: nothing of this run survives it. */
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    for (Long pid : childPids()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    String marker = workDir.toString();
+    ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().orElse("").contains(marker))
+        .filter(h -> h.pid() != ProcessHandle.current().pid())
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+}
