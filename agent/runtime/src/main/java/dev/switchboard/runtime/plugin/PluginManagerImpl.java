@@ -58,6 +58,8 @@ final class PluginManagerImpl implements PluginManager {
     this.ops = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "switchboard-plugin-op-" + n.incrementAndGet());
       t.setDaemon(true);
+      // The runtime's own libraries (JSON Schema) look up resources through the context loader.
+      t.setContextClassLoader(PluginManagerImpl.class.getClassLoader());
       return t;
     });
   }
