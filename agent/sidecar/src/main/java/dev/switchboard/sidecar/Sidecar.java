@@ -151,7 +151,7 @@ public final class Sidecar implements AutoCloseable {
         reconciler.detach(c);
         updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), false, storeStates(), now()));
       }
-    }, Duration.ofMillis(200), Duration.ofSeconds(2));
+    }, Duration.ofMillis(200), Duration.ofSeconds(1));
     StatusHttp started = null;
     try {
       started = StatusHttp.start(config.httpHost(), config.httpPort(), new StatusHttp.Source() {

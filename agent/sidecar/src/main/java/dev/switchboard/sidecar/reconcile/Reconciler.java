@@ -277,7 +277,7 @@ public final class Reconciler implements AutoCloseable {
     if (reason == null) {
       s.failures = 0;
       s.lastError = null;
-      if (s.flipRecordedFor != t.generation() && t == s.target) {
+      if (t.generation() > s.flipRecordedFor) { // also when superseded meanwhile: the runtime answered this change
         s.flipRecordedFor = t.generation();
         Duration elapsed = Duration.ofNanos(nanos.getAsLong() - t.observedNanos());
         notify(() -> listener.onFlip(s.plugin, op == Op.ACTIVATE, elapsed));
