@@ -21,9 +21,10 @@ public interface RuntimeConnection extends AutoCloseable {
   CompletableFuture<List<PluginStatus>> status();
 
   /**
-   * Runtime figures (JSON values): plugin activation counts, class loaders created/collected,
-   * metaspace used, ... Keys are listed in {@code dev.switchboard.control.internal.Protocol}.
-   * Implementations that cannot tell complete exceptionally.
+   * Runtime figures (JSON values): {@code starts} (object: plugin id → number of starts since the
+   * runtime was injected; unchanged by re-adoption), {@code unloads} (object: {@code collected} /
+   * {@code leaked} → count), {@code metaspaceUsedBytes} and {@code loadedClasses} of the host (-1
+   * when the host cannot tell). Implementations that cannot tell complete exceptionally.
    */
   default CompletableFuture<java.util.Map<String, Object>> stats() {
     return CompletableFuture.failedFuture(new UnsupportedOperationException("stats not supported by " + getClass().getName()));

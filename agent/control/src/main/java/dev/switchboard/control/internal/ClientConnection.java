@@ -72,6 +72,11 @@ final class ClientConnection implements RuntimeConnection {
     } catch (IOException e) {
       throw new ControlException(ControlException.Code.CLOSED, "cannot connect to " + socket + ": " + e.getMessage(), e);
     }
+    String impostor = checkServerUser(ch, hostPid);
+    if (impostor != null) {
+      ControlServer.closeQuietly(ch);
+      throw new ControlException(ControlException.Code.UNAUTHORIZED, socket + " " + impostor + "; the token was not sent");
+    }
     AtomicBoolean done = new AtomicBoolean();
     long handshakeMillis = Math.min(timeout.toMillis(), Protocol.HANDSHAKE_TIMEOUT_MILLIS * 2);
     CompletableFuture.delayedExecutor(handshakeMillis, TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
@@ -107,6 +112,22 @@ final class ClientConnection implements RuntimeConnection {
       done.set(true);
       ControlServer.closeQuietly(ch);
       throw e;
+    }
+  }
+
+  /**
+   * The token goes only to a socket served by the host's own user: a socket planted by another
+   * user in a shared control dir would otherwise collect it. Null when fine.
+   */
+  private static String checkServerUser(SocketChannel ch, long hostPid) {
+    java.util.Optional<String> hostUser = ProcessHandle.of(hostPid).flatMap(p -> p.info().user());
+    if (hostUser.isEmpty()) return null; // cannot tell (process gone or hidden): the handshake decides
+    try {
+      String server = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+      return server.equals(hostUser.get()) ? null : "is served by user " + server + ", not by the host's user " + hostUser.get();
+    } catch (IOException | UnsupportedOperationException | LinkageError e) {
+      LOG.log(System.Logger.Level.DEBUG, "switchboard control: cannot read the server's credentials: " + e);
+      return null;
     }
   }
 

@@ -35,7 +35,20 @@ public final class ControlFiles {
 
   /** Creates the directory (mode 0700) if missing; refuses a path that exists and is not a directory. */
   public static void ensureDirectory(Path dir) throws IOException {
-    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir)) return;
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir)) {
+      try {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.getPosixFilePermissions(dir);
+        if (p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
+            || p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)) {
+          System.getLogger("dev.switchboard.control").log(System.Logger.Level.WARNING,
+              "switchboard control dir " + dir + " is writable by other users (" + PosixFilePermissions.toString(p)
+                  + "); use a directory only the host's user (and the sidecar) can write, e.g. mode 0700");
+        }
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: nothing to check
+      }
+      return;
+    }
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) throw new IOException("control dir exists and is not a directory: " + dir);
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }

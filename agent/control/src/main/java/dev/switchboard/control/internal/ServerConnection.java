@@ -138,6 +138,8 @@ final class ServerConnection {
       return null;
     } catch (IOException | UnsupportedOperationException e) {
       return "cannot read the peer's credentials (SO_PEERCRED): " + e;
+    } catch (LinkageError e) {
+      return "this Java runtime lacks the jdk.net module, so the peer's user cannot be verified: " + e;
     }
   }
 

@@ -53,6 +53,42 @@ class OtherUserIT {
     }
   }
 
+  @Test
+  void socketPlantedByAnotherUserNeverReceivesTheToken() throws Exception {
+    assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root to run a process as nobody");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")), "needs setpriv and python3");
+    Path dir = Files.createTempDirectory("sb-shared-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // a carelessly shared control dir
+    try (HostProcess host = HostProcess.testMain(IdleHost.class)) {
+      Path sock = dir.resolve(host.pid() + ".sock");
+      Files.writeString(dir.resolve(host.pid() + ".token"), "ab".repeat(32));
+      String server = "import socket,sys\n"
+          + "s=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\nprint('LISTENING',flush=True)\n"
+          + "c,_=s.accept()\nc.settimeout(5)\n"
+          + "try:\n  d=c.recv(4096)\nexcept Exception:\n  d=b''\n"
+          + "print('RECEIVED',len(d),flush=True)\n";
+      Process impostor = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+          "/usr/bin/python3", "-c", server, sock.toString()).redirectErrorStream(true).start();
+      try {
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(impostor.getInputStream()));
+        assertThat(out.readLine()).isEqualTo("LISTENING");
+        Cli.Result r = Cli.run(dir, "host", "status", "--pid", Long.toString(host.pid()));
+        System.out.println("status against a socket planted by nobody:\n" + r);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("UNAUTHORIZED").contains("served by user nobody").contains("token was not sent");
+        assertThat(out.readLine()).isEqualTo("RECEIVED 0");
+      } finally {
+        impostor.destroyForcibly();
+        impostor.waitFor(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      try (var s = Files.list(dir)) {
+        s.forEach(p -> p.toFile().delete());
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
   private static Cli.Result asNobody(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
         Dist.java17(), "-Djava.io.tmpdir=/tmp", "-jar", Dist.cli().toString()));
