@@ -1,0 +1,134 @@
+package dev.switchboard.it.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sample-plugins/plugin-template builds offline as a plugin author would build it (after the
+ * plugin API is installed), prints the jar's sha256 and the ctl line, and the jar it produces
+ * activates in a real sample host through {@code switchboard host activate}.
+ */
+class PluginTemplateIT {
+  @TempDir Path tmp;
+
+  @Test
+  void templateBuildsAJarThatActivatesInARealSampleHost() throws Exception {
+    Path root = Paths.root();
+    // the first of the template README's two commands
+    Result install = run(root, Duration.ofMinutes(5), "mvn", "-B", "-o", "-q", "-DskipTests", "install",
+        "-pl", "plugin-api,sample-plugins/sample-spi", "-am");
+    assertThat(install.code).as("install of plugin-api:\n" + install.output).isZero();
+
+    Path project = tmp.resolve("plugin-template");
+    copy(root.resolve("sample-plugins/plugin-template"), project);
+    // the second: mvn package (offline here)
+    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", "package");
+    assertThat(build.code).as("template build:\n" + build.output).isZero();
+    assertThat(build.output).contains("Tests run: 4, Failures: 0, Errors: 0");
+
+    Path jar = project.resolve("target/hello-header-1.0.0.jar");
+    assertThat(jar).isRegularFile();
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+    assertThat(build.output).contains("sha256: " + sha)
+        .contains("switchboard ctl set-artifact demo hello-header " + jar + " --etcd http://127.0.0.1:23790");
+    try (ZipFile z = new ZipFile(jar.toFile())) {
+      assertThat(z.getEntry("plugin.json")).as("plugin.json at the jar root").isNotNull();
+      String descriptor = new String(z.getInputStream(z.getEntry("plugin.json")).readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(descriptor).contains("\"id\": \"hello-header\"").contains("\"version\": \"1.0.0\"");
+      assertThat(z.getEntry("dev/switchboard/api/Plugin.class")).as("the API is not bundled").isNull();
+    }
+
+    Process host = new ProcessBuilder(Paths.java().toString(), "-jar", Paths.dist().resolve("sample-host.jar").toString(), "--port", "0")
+        .redirectErrorStream(true).start();
+    try {
+      int port = listeningPort(host);
+      Result activate = run(root, Duration.ofMinutes(2), Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
+          "host", "activate", "--pid", Long.toString(host.pid()), "--jar", jar.toString(), "--control-dir", tmp.resolve("control").toString());
+      System.out.println(activate.output);
+      assertThat(activate.code).as("host activate:\n" + activate.output).isZero();
+      HttpClient http = HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("X-Hello")).hasValue("hello from hello-header/1.0.0");
+      });
+    } finally {
+      host.destroy();
+      if (!host.waitFor(10, TimeUnit.SECONDS)) host.destroyForcibly();
+    }
+  }
+
+  private static int listeningPort(Process host) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+    List<String> seen = new ArrayList<>();
+    String line;
+    while ((line = r.readLine()) != null) {
+      seen.add(line);
+      if (line.startsWith("LISTENING ")) {
+        Thread drain = new Thread(() -> {
+          try {
+            while (r.readLine() != null) {
+              // keep the pipe empty
+            }
+          } catch (IOException ignored) {
+            // the host went away
+          }
+        }, "sample-host-output");
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(line.substring("LISTENING ".length()).trim());
+      }
+    }
+    throw new AssertionError("sample host exited without LISTENING: " + seen);
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path rel = from.relativize(p);
+        if (rel.startsWith("target")) continue;
+        Path dest = to.resolve(rel.toString());
+        if (Files.isDirectory(p)) Files.createDirectories(dest);
+        else Files.copy(p, dest);
+      }
+    }
+  }
+
+  record Result(int code, String output) {}
+
+  static Result run(Path dir, Duration timeout, String... cmd) throws Exception {
+    Path out = Files.createTempFile("deploy-it-", ".out");
+    try {
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", cmd) + " did not finish within " + timeout + ":\n" + Files.readString(out));
+      }
+      return new Result(p.exitValue(), Files.readString(out));
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+}
