@@ -18,18 +18,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves control requests with the {@link PluginManager} and keeps the figures of {@code stats}:
- * plugin starts per id (a start is a transition into STARTING), unload outcomes, metaspace.
+ * starts per plugin id (entries into STARTING, i.e. activations from INACTIVE or FAILED; an upgrade
+ * or reconfigure stays ACTIVE and is not counted), unload outcomes, metaspace, loaded classes.
  */
 final class ManagerHandler implements ControlHandler {
-  private final PluginManager manager;
+  private final java.util.function.Supplier<PluginManager> manager;
   private final RuntimeInfo info;
   private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> unloads = new ConcurrentHashMap<>();
   private final Map<String, PluginState> last = new ConcurrentHashMap<>();
 
-  ManagerHandler(PluginManager manager, String version) {
+  ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
     this.manager = manager;
-    this.info = new RuntimeInfo(version, Protocol.VERSION, manager.apiVersion().toString(),
+    this.info = new RuntimeInfo(version, Protocol.VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
         ProcessHandle.current().pid(), System.getProperty("java.version"));
   }
 
@@ -50,17 +51,17 @@ final class ManagerHandler implements ControlHandler {
 
   @Override
   public CompletableFuture<PluginStatus> activate(ActivateRequest request) {
-    return manager.activate(request);
+    return manager.get().activate(request);
   }
 
   @Override
   public CompletableFuture<PluginStatus> deactivate(String pluginId) {
-    return manager.deactivate(pluginId);
+    return manager.get().deactivate(pluginId);
   }
 
   @Override
   public List<PluginStatus> statuses() {
-    return manager.statuses();
+    return manager.get().statuses();
   }
 
   @Override

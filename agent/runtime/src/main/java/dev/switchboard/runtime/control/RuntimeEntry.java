@@ -24,44 +24,50 @@ import java.util.function.Consumer;
  * another control directory too; nothing is reloaded).
  *
  * <p>Host exports: the {@code exports} agent argument plus the host's own declaration in the
- * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated), fixed at the first start.
+ * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated). The plugin manager is built at
+ * the first control request, so a host started with {@code -javaagent} can still declare its
+ * exports in {@code main} (premain runs before it); they are fixed from then on.
  */
 public final class RuntimeEntry {
   public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
   private static final System.Logger LOG = System.getLogger("dev.switchboard.runtime");
 
-  private final PluginManager manager;
+  private final String argExports;
   private final ManagerHandler handler;
   private final String token = ControlFiles.newToken();
   private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
-  private final List<String> exports;
+  private PluginManager manager; // guarded by this; built on first use
+  private List<String> exports; // guarded by this
 
-  private RuntimeEntry(PluginManager manager, ManagerHandler handler, List<String> exports) {
-    this.manager = manager;
-    this.handler = handler;
-    this.exports = exports;
+  private RuntimeEntry(String argExports, String version) {
+    this.argExports = argExports;
+    this.handler = new ManagerHandler(this::manager, version);
+  }
+
+  /** The plugin manager, built on first use with the host exports known by then. */
+  synchronized PluginManager manager() {
+    if (manager == null) {
+      exports = exports(argExports, System.getProperty(HOST_EXPORTS_PROPERTY));
+      PluginManager m = PluginManager.builder()
+          .config(PluginManagerConfig.builder().hostExports(exports).build())
+          .build();
+      m.addListener(this::onStatus);
+      manager = m;
+      LOG.log(System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports);
+    }
+    return manager;
   }
 
   /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot}. */
   public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst) throws IOException {
     Path dir = controlDir(args);
-    List<String> exports = exports(args.get("exports"), System.getProperty(HOST_EXPORTS_PROPERTY));
-    PluginManager manager = PluginManager.builder()
-        .config(PluginManagerConfig.builder().hostExports(exports).build())
-        .build();
+    exports(args.get("exports"), null).forEach(RuntimeEntry::checkPackage);
     String version = args.getOrDefault("runtimeVersion", "unknown");
-    ManagerHandler handler = new ManagerHandler(manager, version);
-    RuntimeEntry entry = new RuntimeEntry(manager, handler, exports);
-    manager.addListener(entry::onStatus);
-    try {
-      entry.publish(dir);
-    } catch (IOException | RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version);
+    entry.publish(dir);
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    LOG.log(System.Logger.Level.INFO, "switchboard runtime " + version + " ready; host exports " + exports);
+    LOG.log(System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
     return entry::reattach;
   }
 
@@ -112,10 +118,20 @@ public final class RuntimeEntry {
     }
   }
 
+  private static void checkPackage(String p) {
+    if (!p.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*(\\.\\*)?")) {
+      throw new IllegalArgumentException("exports entry is not a package name: '" + p + "'");
+    }
+  }
+
   private void reattach(Map<String, String> args) {
     List<String> asked = exports(args.get("exports"), null);
-    if (!exports.containsAll(asked)) {
-      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed at the first start " + exports + "; ignoring " + asked);
+    List<String> fixed;
+    synchronized (this) {
+      fixed = exports;
+    }
+    if (fixed != null && !fixed.containsAll(asked)) {
+      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed since the first request " + fixed + "; ignoring " + asked);
     }
     try {
       publish(controlDir(args));

@@ -121,7 +121,12 @@ final class PluginManagerImpl implements PluginManager {
     if (cur.sha256.equalsIgnoreCase(req.sha256())) {
       String canonical = Descriptors.canonical(req.configJson());
       if (canonical.equals(cur.configCanonical())) {
-        return slot.status;
+        PluginStatus s = slot.status;
+        if (s.error() == null) {
+          return s; // exactly what is active: no-op
+        }
+        // asking again for what is serving settles an earlier refused upgrade/config: clear its error
+        return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, s.unload(), s.leakedThreads()));
       }
       return reconfigure(slot, cur, req, canonical);
     }

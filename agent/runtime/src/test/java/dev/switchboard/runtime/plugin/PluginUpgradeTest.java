@@ -117,6 +117,11 @@ class PluginUpgradeTest {
             + " failed: descriptor: api range [2.0,3.0) excludes runtime API 1.0");
     assertThat(greetings()).containsExactly("hello bob from keep@1.0.0");
     assertThat(Probe.EVENTS).doesNotContain("stop keep@1.0.0");
+
+    PluginStatus settled = activate(manager, "keep", v1);
+    assertThat(settled.state()).isEqualTo(PluginState.ACTIVE);
+    assertThat(settled.error()).as("asking for what serves clears the refused upgrade's error").isNull();
+    assertThat(Probe.count("start keep@1.0.0")).isEqualTo(1);
   }
 
   @Test
