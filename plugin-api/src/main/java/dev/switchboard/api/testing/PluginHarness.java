@@ -110,9 +110,9 @@ public final class PluginHarness implements AutoCloseable {
 
   /**
    * Unregisters the extensions, calls {@link Plugin#stop}, shuts down what the context owns and
-   * reports threads of the plugin left alive (made by the context's factory, or with the plugin's
-   * class loader as context class loader, or from {@code plugin.getClass()}'s loader when that is
-   * not the harness's own). Idempotent.
+   * reports threads of the plugin left alive: those made by the context's factory and, when the
+   * plugin class comes from a loader other than the harness's own (e.g. a test loading the plugin jar
+   * in its own loader), any thread whose class or context class loader is that loader. Idempotent.
    */
   public synchronized StopReport stop() throws InterruptedException {
     if (stopped != null) {
@@ -126,7 +126,9 @@ public final class PluginHarness implements AutoCloseable {
     } catch (Exception | Error e) {
       failure = e;
     }
-    CleanupReport r = context.close(threadTimeout, null);
+    ClassLoader own = plugin.getClass().getClassLoader();
+    CleanupReport r = context.close(threadTimeout, own == PluginHarness.class.getClassLoader() ? null
+        : t -> t.getContextClassLoader() == own || t.getClass().getClassLoader() == own);
     stopped = new StopReport(r.leakedThreads(), r.problems(), failure);
     return stopped;
   }
