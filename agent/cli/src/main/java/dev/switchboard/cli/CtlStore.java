@@ -46,6 +46,10 @@ final class CtlStore {
   }
 
   KeySpace open() {
+    // operators read our output, not the store clients' INFO logs (override with the property)
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     String e = etcd != null ? etcd : env("SWITCHBOARD_ETCD_ENDPOINTS", "SWITCHBOARD_ETCD");
     String z = zookeeper != null ? zookeeper : env("SWITCHBOARD_ZOOKEEPER_CONNECT", "SWITCHBOARD_ZOOKEEPER");
     if (etcd != null && zookeeper == null) z = null;

@@ -31,6 +31,8 @@ public final class StatusPublisher implements AutoCloseable {
   });
   // touched only on the writer thread
   private final Map<String, byte[]> current = new TreeMap<>();
+  /** One ordered lane per store: a write is issued only after the previous one completed. */
+  private final Map<KeySpace, ExecutorService> lanes = new java.util.IdentityHashMap<>();
 
   public StatusPublisher(List<KeySpace> stores, String root, String service, String node) {
     this.stores = List.copyOf(stores);
@@ -38,6 +40,11 @@ public final class StatusPublisher implements AutoCloseable {
     this.service = service;
     this.node = node;
     for (KeySpace ks : this.stores) {
+      lanes.put(ks, Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-status-" + ks.storeName());
+        t.setDaemon(true);
+        return t;
+      }));
       ks.addStateListener(s -> {
         if (s == StoreState.CONNECTED) submit(() -> current.forEach((k, v) -> write(ks, k, v)));
       });
@@ -57,12 +64,9 @@ public final class StatusPublisher implements AutoCloseable {
     submit(() -> {
       current.remove(key);
       for (KeySpace ks : stores) {
-        if (ks.state() == StoreState.CONNECTED) {
-          ks.deleteLive(key).exceptionally(e -> {
-            LOG.warn("cannot delete status key {} in {}: {}", key, ks.storeName(), e.toString());
-            return null;
-          });
-        }
+        lane(ks, () -> {
+          if (ks.state() == StoreState.CONNECTED) ks.deleteLive(key).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }, "delete status key " + key);
       }
     });
   }
@@ -75,11 +79,31 @@ public final class StatusPublisher implements AutoCloseable {
   }
 
   private void write(KeySpace ks, String key, byte[] value) {
-    if (ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
-    ks.putLive(key, value).exceptionally(e -> {
-      LOG.warn("cannot write status key {} to {}: {}", key, ks.storeName(), e.toString());
-      return null;
-    });
+    lane(ks, () -> {
+      if (ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
+      ks.putLive(key, value).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }, "write status key " + key);
+  }
+
+  private interface Io {
+    void run() throws Exception;
+  }
+
+  /** Runs store I/O for {@code ks} in order, each step after the previous one completed. */
+  private void lane(KeySpace ks, Io io, String what) {
+    try {
+      lanes.get(ks).execute(() -> {
+        try {
+          io.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception e) {
+          LOG.warn("cannot {} in {}: {}", what, ks.storeName(), e.toString());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("status publisher closed");
+    }
   }
 
   private void submit(Runnable r) {
@@ -99,5 +123,6 @@ public final class StatusPublisher implements AutoCloseable {
   @Override
   public void close() {
     writer.shutdown();
+    lanes.values().forEach(ExecutorService::shutdown);
   }
 }
