@@ -21,8 +21,9 @@ public interface RuntimeConnection extends AutoCloseable {
   CompletableFuture<List<PluginStatus>> status();
 
   /**
-   * Runtime figures (JSON values): {@code starts} (object: plugin id → number of starts since the
-   * runtime was injected; unchanged by re-adoption), {@code unloads} (object: {@code collected} /
+   * Runtime figures (JSON values): {@code starts} (object: plugin id → number of activations
+   * from INACTIVE/FAILED since the runtime was injected; upgrades and reconfigures are not counted;
+   * unchanged by re-adoption), {@code unloads} (object: {@code collected} /
    * {@code leaked} → count), {@code metaspaceUsedBytes} and {@code loadedClasses} of the host (-1
    * when the host cannot tell). Implementations that cannot tell complete exceptionally.
    */

@@ -122,6 +122,18 @@ class RuntimeIsolationIT {
   }
 
   @Test
+  void sampleHostWithJavaagentDeclaresItsExportsAfterPremain() throws Exception {
+    String arg = "controlDir=" + URLEncoder.encode(controlDir.toString(), StandardCharsets.UTF_8);
+    try (HostProcess host = HostProcess.sampleHost(Dist.java17(), "-javaagent:" + Dist.runtime() + "=" + arg)) {
+      assertThat(host.output()).contains("started via premain");
+      Cli.Result a = new HostCli(controlDir, host.pid()).activate(Dist.plugin("response-header", "1.0.0"));
+      assertThat(a.exit()).as(a.toString()).isZero();
+      assertThat(a.stdout()).contains("re-adopted"); // nothing attached: the runtime was there from launch
+      assertThat(Http.header(Http.get(host.port), SampleHostIT.HEADER)).isEqualTo("response-header/1.0.0");
+    }
+  }
+
+  @Test
   void attachRefusedAndMissingPidGiveClearErrors() throws Exception {
     try (HostProcess host = HostProcess.testMain(IdleHost.class, "-XX:+DisableAttachMechanism")) {
       Cli.Result r = Cli.run(controlDir, "host", "activate", "--pid", Long.toString(host.pid()),
