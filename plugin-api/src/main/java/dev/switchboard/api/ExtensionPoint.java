@@ -16,11 +16,11 @@ import java.util.function.Consumer;
  * FILTERS.forEachWhile((filter, ctx) -> filter.apply(ctx), ctx);   // stop when one short-circuits
  * }</pre>
  *
- * <p>Hot path: one volatile read of an immutable snapshot array, no lock, no allocation (use the
- * two-argument forms to avoid a capturing lambda). Each call into an extension is counted in its
- * plugin's in-flight counter (incremented before, decremented after, also when it throws), so
- * deactivation can unregister (swap the snapshot) and then wait until the calls already running
- * have returned. There is deliberately no {@code iterator()}: a {@code for} loop could not count.
+ * <p>Hot path: volatile reads of an immutable snapshot array, no lock, no allocation (use the
+ * two-argument forms to avoid a capturing lambda). A call is counted in the in-flight counter of
+ * each extension's plugin for its whole duration (also when an extension throws), so deactivation
+ * can unregister (swap the snapshot) and then wait until the calls already running have returned;
+ * every call sees one whole snapshot (see {@code enter}). There is deliberately no {@code iterator()}: a {@code for} loop could not count.
  * Exceptions from an extension propagate to the caller.
  */
 public final class ExtensionPoint<T> {
@@ -40,33 +40,54 @@ public final class ExtensionPoint<T> {
     return type;
   }
 
+  /**
+   * Reads a consistent snapshot and counts the call in the in-flight counter of every extension's
+   * plugin. The counters are incremented before the snapshot is read again: if it changed meanwhile
+   * the counts are undone and the new snapshot is used. So a deactivation that swaps the snapshot
+   * and then waits for its counter to reach zero either sees this call counted or this call uses
+   * the new snapshot (never a plugin after its drain), and every call uses exactly one whole
+   * snapshot (during an upgrade: the old version or the new one, never neither).
+   */
+  private Extensions.Slot<T>[] enter() {
+    for (;;) {
+      Extensions.Slot<T>[] s = snapshot;
+      for (Extensions.Slot<T> slot : s) {
+        slot.owner.enter();
+      }
+      if (snapshot == s) {
+        return s;
+      }
+      exit(s);
+    }
+  }
+
+  private static void exit(Extensions.Slot<?>[] s) {
+    for (Extensions.Slot<?> slot : s) {
+      slot.owner.exit();
+    }
+  }
+
   /** Calls {@code action} with each active extension, in registration order. */
   public void forEach(Consumer<? super T> action) {
-    for (Extensions.Slot<T> slot : snapshot) {
-      Extensions.Owner owner = slot.owner;
-      owner.enter();
-      try {
-        if (slot.live) {
-          action.accept(slot.extension);
-        }
-      } finally {
-        owner.exit();
+    Extensions.Slot<T>[] s = enter();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        action.accept(slot.extension);
       }
+    } finally {
+      exit(s);
     }
   }
 
   /** Like {@link #forEach(Consumer)} with an argument, so the action need not capture. */
   public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument) {
-    for (Extensions.Slot<T> slot : snapshot) {
-      Extensions.Owner owner = slot.owner;
-      owner.enter();
-      try {
-        if (slot.live) {
-          action.accept(slot.extension, argument);
-        }
-      } finally {
-        owner.exit();
+    Extensions.Slot<T>[] s = enter();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        action.accept(slot.extension, argument);
       }
+    } finally {
+      exit(s);
     }
   }
 
@@ -77,18 +98,17 @@ public final class ExtensionPoint<T> {
    * @return true if every extension was called and returned true
    */
   public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument) {
-    for (Extensions.Slot<T> slot : snapshot) {
-      Extensions.Owner owner = slot.owner;
-      owner.enter();
-      try {
-        if (slot.live && !action.test(slot.extension, argument)) {
+    Extensions.Slot<T>[] s = enter();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        if (!action.test(slot.extension, argument)) {
           return false;
         }
-      } finally {
-        owner.exit();
       }
+      return true;
+    } finally {
+      exit(s);
     }
-    return true;
   }
 
   /** Number of extensions in the current snapshot. */

@@ -41,7 +41,6 @@ public final class Extensions {
     final Class<T> type;
     final T extension;
     final Owner owner;
-    volatile boolean live = true;
 
     Slot(Class<T> type, T extension, Owner owner) {
       this.type = type;
@@ -132,7 +131,6 @@ public final class Extensions {
       if (wasLive) {
         point(slot.type).swap(List.of(slot), List.of());
       }
-      slot.live = false;
     }
 
     /**
@@ -160,7 +158,6 @@ public final class Extensions {
           point(e.getKey()).swap(e.getValue(), List.of());
         }
       }
-      remove.values().forEach(l -> l.forEach(s -> s.live = false));
     }
 
     private Map<Class<?>, List<Slot<?>>> closeAndGroup() {
@@ -172,7 +169,6 @@ public final class Extensions {
             groups.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
           }
         }
-        slots.forEach(s -> s.live = false);
         slots.clear();
       }
       return groups;
