@@ -107,8 +107,13 @@ public final class Demo {
     all.addAll(List.of(args));
     out.println("$ " + Launcher.command(o.dist()) + " " + String.join(" ", all));
     out.flush();
-    int code = cli.apply(all.toArray(String[]::new));
-    out.flush();
+    // the verbs used here are idempotent: retry a store that is slow to answer (busy machine)
+    int code = -1;
+    for (int attempt = 1; attempt <= 3 && code != 0; attempt++) {
+      if (attempt > 1) out.println("(exit code " + code + "; trying again, attempt " + attempt + " of 3)");
+      code = cli.apply(all.toArray(String[]::new));
+      out.flush();
+    }
     if (code != 0) {
       throw new DemoException(DemoException.Code.COMPONENT_FAILED, "switchboard " + String.join(" ", all) + " exited " + code);
     }

@@ -60,6 +60,9 @@ final class DemoStack implements AutoCloseable {
       throw new DemoException(DemoException.Code.COMPONENT_FAILED, "cannot create the work directory " + o.workDir() + ": " + e.getMessage(), e);
     }
     out.println("Work directory (data and logs, kept afterwards): " + o.workDir());
+    // the children run from copies, so a rebuild of dist/ while the demo runs cannot break them
+    switchboardJar = copy(switchboardJar);
+    runtimeJar = copy(runtimeJar);
     children.startWatchdog();
     String marker = "-Dswitchboard.demo.workdir=" + o.workDir();
 
@@ -97,6 +100,17 @@ final class DemoStack implements AutoCloseable {
     progress("bridge", "etcd <-> ZooKeeper, http://127.0.0.1:" + o.bridgePort() + " (pid " + bridge.pid() + ")", t0);
     await(agent, () -> httpOk(o.agentPort(), "/readyz", null));
     progress("agent", "sidecar of pid " + host.pid() + ", http://127.0.0.1:" + o.agentPort() + " (pid " + agent.pid() + ")", agentT0);
+  }
+
+  private Path copy(Path jar) {
+    Path to = o.workDir().resolve("jars").resolve(jar.getFileName().toString());
+    try {
+      Files.createDirectories(to.getParent());
+      Files.copy(jar, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return to;
+    } catch (IOException e) {
+      throw new DemoException(DemoException.Code.COMPONENT_FAILED, "cannot copy " + jar + " to " + to + ": " + e.getMessage(), e);
+    }
   }
 
   private String rel(String name) {
@@ -170,7 +184,14 @@ final class DemoStack implements AutoCloseable {
     out.println("Stopping the demo stack ...");
     long t0 = System.nanoTime();
     children.close();
-    if (zookeeper != null) zookeeper.close();
+    if (zookeeper != null) {
+      try {
+        zookeeper.close();
+      } catch (RuntimeException | LinkageError e) {
+        // e.g. dist/switchboard.jar rebuilt under this JVM: the process exits anyway
+        out.println("  ZooKeeper did not shut down cleanly (" + e + "); its data is kept");
+      }
+    }
     out.printf("Stopped in %.1f s. Data and logs kept in %s%n", (System.nanoTime() - t0) / 1e9, o.workDir());
     out.flush();
   }
