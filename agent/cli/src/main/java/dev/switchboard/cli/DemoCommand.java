@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a local demo stack on 127.0.0.1 with a visible flip: ZooKeeper (in this JVM), etcd,",
-      "a bridge, the sample host and its sidecar agent. Flips response-header on in etcd and off",
-      "through ZooKeeper, prints the status table and what to try next, then runs until Ctrl-C."
+      "A local stack on embedded defaults (127.0.0.1), with a visible flip.",
+      "Starts ZooKeeper (in this JVM), etcd, a bridge, the sample host and its sidecar agent.",
+      "Flips response-header on in etcd and off through ZooKeeper, prints the status table and",
+      "what to try next, then runs until Ctrl-C."
     })
 final class DemoCommand implements Callable<Integer> {
   /** Held so the level sticks (java.util.logging keeps loggers weakly). */

@@ -1,5 +1,8 @@
 package dev.switchboard.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +25,7 @@ import picocli.CommandLine.Command;
       HostCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
@@ -43,14 +46,36 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+    addCtlVerbsSection(cl);
     return cl;
   }
 
+  /** The operator verbs of CONTRACT §3 live under {@code ctl}: list them in the top-level usage too. */
+  private static void addCtlVerbsSection(CommandLine cl) {
+    CommandLine ctl = cl.getSubcommands().get("ctl");
+    if (ctl == null) {
+      return;
+    }
+    String key = "ctlVerbs";
+    cl.getHelpSectionMap().put(key, help -> {
+      StringBuilder out = new StringBuilder("Operator verbs (switchboard ctl <verb> --help):%n");
+      ctl.getSubcommands().forEach((name, sub) -> {
+        String[] description = sub.getCommandSpec().usageMessage().description();
+        out.append(String.format("  ctl %-13s %s%n", name, description.length == 0 ? "" : description[0]));
+      });
+      return String.format(out.toString());
+    });
+    List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
+    keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST) + 1, key);
+    cl.setHelpSectionKeys(keys);
+  }
+
   @Override
-  public void run() {
-    // No verb: print usage and fail as a usage error.
+  public Integer call() {
+    // No verb: print the usage once and exit as a usage error.
     spec.commandLine().usage(System.err);
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (see the list above).");
+    System.err.println("switchboard: missing a command (see the list above).");
+    return EXIT_USAGE;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -23,7 +23,9 @@ class EtcdClusterOfThreeIT {
         assertThat(etcd.endpoints()).isEqualTo(String.join(",", endpoints));
 
         etcd.member(0).kill();
-        EtcdHttp.put(etcd.member(1).endpoint(), "kit/quorum", "written-while-member-1-down");
+        // if member 1 was the leader, the others elect a new one first: retry the (idempotent) put until then
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                EtcdHttp.put(etcd.member(1).endpoint(), "kit/quorum", "written-while-member-1-down"));
 
         etcd.member(0).start();
         assertThat(etcd.endpointList()).isEqualTo(endpoints);
@@ -33,7 +35,8 @@ class EtcdClusterOfThreeIT {
 
     @Test
     void membersStoppedTogetherComeBackTogether() throws Exception {
-        EtcdHttp.put(etcd.member(2).endpoint(), "kit/all", "v");
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                EtcdHttp.put(etcd.member(2).endpoint(), "kit/all", "v"));
         for (int i = 0; i < 3; i++) {
             etcd.member(i).stop();
         }
