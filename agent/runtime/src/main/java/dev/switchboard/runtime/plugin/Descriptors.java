@@ -18,7 +18,6 @@ import dev.switchboard.api.PluginException;
 import dev.switchboard.api.VersionRange;
 import dev.switchboard.runtime.plugin.PluginRefusedException.Code;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -61,7 +60,7 @@ final class Descriptors {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(new String(raw, StandardCharsets.UTF_8));
+      root = JSON.readTree(raw); // bytes: encoding detected, a UTF-8 byte order mark is accepted
     } catch (IOException e) {
       throw new PluginRefusedException(Code.DESCRIPTOR, "plugin.json is not valid JSON: " + firstLine(e.getMessage()));
     }

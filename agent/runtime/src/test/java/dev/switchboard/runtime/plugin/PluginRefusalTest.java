@@ -92,6 +92,16 @@ class PluginRefusalTest {
   }
 
   @Test
+  void aDescriptorWithAByteOrderMarkIsAccepted() throws Exception {
+    PluginJarBuilder b = greeter(dir, "bom", "1.0.0");
+    Path jar = b.descriptor("\uFEFF" + b.descriptorText()).build();
+    PluginStatus s = activate(manager, "bom", jar);
+    assertThat(s.state()).as(s.toString()).isEqualTo(PluginState.ACTIVE);
+    manager.deactivate("bom").get();
+    Probe.reset();
+  }
+
+  @Test
   void missingDescriptorIsRefused() throws Exception {
     Path jar = greeter(dir, "no-descriptor", "1.0.0").noDescriptor().build();
     assertThat(refuse("no-descriptor", jar)).isEqualTo("descriptor: plugin.json missing at the root of the jar");
