@@ -22,6 +22,7 @@ final class Cli {
     List<String> cmd = new ArrayList<>();
     cmd.add(Dist.java17());
     cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
     cmd.add("-jar");
     cmd.add(Dist.cli().toString());
     for (String a : args) cmd.add(a);
