@@ -29,8 +29,17 @@ public final class Boot {
     start(args, inst, "agentmain");
   }
 
+  /**
+   * {@code -javaagent}: a failure is printed and the host starts anyway, without the runtime (an
+   * exception here would abort the host's launch).
+   */
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst, "premain");
+    try {
+      start(args, inst, "premain");
+    } catch (RuntimeException e) {
+      log("runtime NOT started, the host runs without it: " + e.getMessage());
+      e.printStackTrace();
+    }
   }
 
   private static synchronized void start(String rawArgs, Instrumentation inst, String how) {
