@@ -154,6 +154,32 @@ class SampleHostIT {
     assertThat(cli.deactivate("response-header").exit()).isZero();
   }
 
+  @Test
+  void configFromTheCliIsValidatedAndReconfiguresLive() {
+    Path jar = Dist.plugin("api-key-auth", "1.0.0");
+    assertThat(cli.activate(jar, "--config", "{\"key\":\"first\"}").exit()).isZero();
+    assertThat(Http.get(host.port).statusCode()).isEqualTo(401);
+    assertThat(Http.get(host.port, "/", Map.of("X-Api-Key", "first")).statusCode()).isEqualTo(200);
+    long starts = HostCli.starts(cli.statusJson(), "api-key-auth");
+
+    // a config the schema refuses leaves the running plugin untouched
+    Cli.Result bad = cli.activate(jar, "--config", "{\"key\":\"\",\"colour\":1}");
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.stdout()).contains("FAILED").contains("config");
+    assertThat(Http.get(host.port, "/", Map.of("X-Api-Key", "first")).statusCode()).isEqualTo(200);
+
+    // a valid new config is delivered live (the plugin is Reconfigurable: no restart)
+    assertThat(cli.activate(jar, "--config", "{\"key\":\"second\"}").exit()).isZero();
+    assertThat(Http.get(host.port, "/", Map.of("X-Api-Key", "first")).statusCode()).isEqualTo(401);
+    assertThat(Http.get(host.port, "/", Map.of("X-Api-Key", "second")).statusCode()).isEqualTo(200);
+    assertThat(HostCli.starts(cli.statusJson(), "api-key-auth")).isEqualTo(starts);
+
+    // a usage error never reaches the host
+    assertThat(cli.activate(jar, "--config", "[not an object]").exit()).isEqualTo(2);
+    assertThat(cli.deactivate("api-key-auth").exit()).isZero();
+    assertThat(Http.get(host.port).statusCode()).isEqualTo(200);
+  }
+
   static String sha256(Path p) throws Exception {
     java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
     return ControlFiles.hex(md.digest(Files.readAllBytes(p)));
