@@ -59,10 +59,10 @@ class CanaryCtlIT {
     assertThat(set.exit()).as(set.output()).isZero();
     assertThat(set.output()).contains("\"version\":\"1.0.0\"").contains(Stores.sha256(Dist.plugin("response-header", "1.0.0")));
     assertThat(ctl("enable", svc, "response-header").exit()).isZero();
-    await().atMost(LONG).until(() -> a.marker().equals(Optional.of("response-header/1.0.0")) && b.marker().equals(Optional.of("response-header/1.0.0")));
+    await().atMost(LONG).ignoreExceptions().until(() -> a.marker().equals(Optional.of("response-header/1.0.0")) && b.marker().equals(Optional.of("response-header/1.0.0")));
 
     assertThat(ctl("canary", svc, "response-header", Dist.plugin("response-header", "2.0.0").toString(), "--nodes", "node-a").exit()).isZero();
-    await().atMost(LONG).until(() -> a.marker().equals(Optional.of("response-header/2.0.0")));
+    await().atMost(LONG).ignoreExceptions().until(() -> a.marker().equals(Optional.of("response-header/2.0.0")));
     assertThat(b.marker()).contains("response-header/1.0.0");
 
     Result status = ctl("status", svc, "--json");
@@ -80,16 +80,16 @@ class CanaryCtlIT {
     assertThat(table.output()).contains("SERVICE").contains("node-a").contains("node-b").contains("ACTIVE");
 
     assertThat(ctl("promote", svc, "response-header").exit()).isZero();
-    await().atMost(LONG).until(() -> b.marker().equals(Optional.of("response-header/2.0.0")));
+    await().atMost(LONG).ignoreExceptions().until(() -> b.marker().equals(Optional.of("response-header/2.0.0")));
     assertThat(a.marker()).contains("response-header/2.0.0");
 
     assertThat(ctl("disable", svc, "response-header", "--node", "node-b").exit()).isZero();
-    await().atMost(LONG).until(() -> b.marker().isEmpty());
+    await().atMost(LONG).ignoreExceptions().until(() -> b.marker().isEmpty());
     assertThat(a.marker()).isPresent();
 
     assertThat(ctl("set-config", svc, "response-header", "{\"header\": ").exit()).as("invalid JSON is a usage error").isEqualTo(2);
     assertThat(ctl("set-config", svc, "response-header", "{\"header\":\"X-Canary\"}").exit()).isZero();
-    await().atMost(LONG).until(() -> Http.get(a.hostPort, "/").headers().firstValue("X-Canary").isPresent());
+    await().atMost(LONG).ignoreExceptions().until(() -> Http.get(a.hostPort, "/").headers().firstValue("X-Canary").isPresent());
     assertThat(ctl("abort", svc, "response-header").exit()).as("no canary left to abort").isEqualTo(1);
     assertThat(ctl("enable", "Not_A_Name", "response-header").exit()).isEqualTo(2);
   }

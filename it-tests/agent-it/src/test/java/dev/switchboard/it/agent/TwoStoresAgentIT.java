@@ -42,8 +42,8 @@ class TwoStoresAgentIT {
         Stores.put(ks, enabled, "true");
       }
       node = new AgentNode(tmp, svc, "node-1", ETCD.endpoints(), ZK.connectString(), "etcd").startHost().startAgent();
-      await().atMost(LONG).until(() -> node.marker().isPresent());
-      await().atMost(LONG).until(() -> Http.get(node.agentPort, "/readyz").statusCode() == 200);
+      await().atMost(LONG).ignoreExceptions().until(() -> node.marker().isPresent());
+      await().atMost(LONG).ignoreExceptions().until(() -> Http.get(node.agentPort, "/readyz").statusCode() == 200);
       // etcd is in force: a write to ZooKeeper alone changes nothing
       Stores.put(zk, enabled, "false");
       Thread.sleep(1000);
@@ -51,30 +51,30 @@ class TwoStoresAgentIT {
 
       long stopped = System.nanoTime();
       ETCD.member(0).stop();
-      await().atMost(LONG).pollInterval(Duration.ofMillis(20)).until(() -> node.marker().isEmpty());
+      await().atMost(LONG).ignoreExceptions().pollInterval(Duration.ofMillis(20)).until(() -> node.marker().isEmpty());
       System.out.printf("etcd stopped: ZooKeeper's view (enabled=false) in force after %.0f ms%n", (System.nanoTime() - stopped) / 1e6);
-      await().atMost(LONG).untilAsserted(() -> {
+      await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
         assertThat(node.status().path("agent").path("stores").path("etcd").asText()).isNotEqualTo("connected");
         assertThat(node.metrics()).contains("switchboard_store_connected{store=\"etcd\"} 0.0");
       });
       long t = System.nanoTime();
       Stores.put(zk, enabled, "true");
-      await().atMost(LONG).pollInterval(Duration.ofMillis(10)).until(() -> node.marker().isPresent());
+      await().atMost(LONG).ignoreExceptions().pollInterval(Duration.ofMillis(10)).until(() -> node.marker().isPresent());
       System.out.printf("flip in ZooKeeper while etcd is down applied in %.0f ms%n", (System.nanoTime() - t) / 1e6);
       Stores.put(zk, enabled, "false");
-      await().atMost(LONG).until(() -> node.marker().isEmpty());
+      await().atMost(LONG).ignoreExceptions().until(() -> node.marker().isEmpty());
 
       long restarted = System.nanoTime();
       ETCD.member(0).start();
       // etcd back: its view (enabled=true) is in force again
-      await().atMost(LONG).pollInterval(Duration.ofMillis(20)).until(() -> node.marker().isPresent());
+      await().atMost(LONG).ignoreExceptions().pollInterval(Duration.ofMillis(20)).until(() -> node.marker().isPresent());
       System.out.printf("etcd restarted: its view in force again after %.0f ms%n", (System.nanoTime() - restarted) / 1e6);
       // and the agent follows the latest writes
       Stores.put(etcd, enabled, "false");
-      await().atMost(LONG).until(() -> node.marker().isEmpty());
+      await().atMost(LONG).ignoreExceptions().until(() -> node.marker().isEmpty());
       Stores.put(etcd, enabled, "true");
-      await().atMost(LONG).until(() -> node.marker().isPresent());
-      await().atMost(LONG).until(() -> Http.get(node.agentPort, "/readyz").statusCode() == 200);
+      await().atMost(LONG).ignoreExceptions().until(() -> node.marker().isPresent());
+      await().atMost(LONG).ignoreExceptions().until(() -> Http.get(node.agentPort, "/readyz").statusCode() == 200);
       assertThat(node.status().path("agent").path("stores").path("etcd").asText()).isEqualTo("connected");
     }
   }
