@@ -47,6 +47,11 @@ public final class BridgeMetrics {
     counter("switchboard_bridge_skipped", "store", store, "reason", reason).increment();
   }
 
+  /** An event that matched the ledger (an echo of our own write, or a no-op write): not merged. */
+  void echo(Side side) {
+    counter("switchboard_bridge_events_in_sync", "store", side.label()).increment();
+  }
+
   void fenceFailed(Side target) {
     counter("switchboard_bridge_fenced_retries", "store", target.label()).increment();
   }
@@ -67,6 +72,11 @@ public final class BridgeMetrics {
         .publishPercentiles(0.5, 0.99)
         .register(registry)
         .record(d);
+  }
+
+  /** Duration of one merge (reads, decision, writes). */
+  void merged(Duration d) {
+    Timer.builder("switchboard_bridge_merge_seconds").publishPercentiles(0.5, 0.99).register(registry).record(d);
   }
 
   long writes() {

@@ -50,6 +50,9 @@ final class Engine {
   private final long timeoutMs;
   final KeyQueue queue = new KeyQueue();
   private final Map<String, long[]> firstSeen = new ConcurrentHashMap<>(); // key -> {nanos, side ordinal}
+  /** etcd transactions whose answer was lost (timeout): the next merge finds out whether they applied. */
+  private final Map<String, byte[]> unconfirmedEtcd = new ConcurrentHashMap<>();
+  private static final byte[] DELETE = new byte[0];
 
   Engine(KeySpace etcd, KeySpace zk, Mappings mappings, Ledger ledger, BridgeMetrics metrics, Side winner,
       BooleanSupplier leader, ScheduledExecutorService scheduler, long timeoutMs) {
@@ -64,8 +67,18 @@ final class Engine {
     this.timeoutMs = timeoutMs;
   }
 
-  /** A change seen in {@code source} for the bridged key {@code etcdKey}. */
-  void changed(String etcdKey, Side source) {
+  /**
+   * A change seen in {@code source} for the bridged key {@code etcdKey}, now holding {@code value}
+   * (null: deleted). A value equal to the ledger entry (with no write intent pending) needs no
+   * merge: that side is where both sides last agreed — the echo of the bridge's own write looks
+   * exactly like this — and a change on the other side brings its own event. Anything else is
+   * queued for a merge from fresh reads.
+   */
+  void changed(String etcdKey, Side source, byte[] value) {
+    if (ledger.intent(etcdKey) == null && Arrays.equals(value, ledger.get(etcdKey))) {
+      metrics.echo(source);
+      return;
+    }
     firstSeen.putIfAbsent(etcdKey, new long[] {System.nanoTime(), source.ordinal()});
     queue.offer(etcdKey);
   }
@@ -81,8 +94,10 @@ final class Engine {
       if (key == null) {
         return;
       }
+      long t0 = System.nanoTime();
       try {
         mergeKey(key);
+        metrics.merged(Duration.ofNanos(System.nanoTime() - t0));
       } catch (RuntimeException e) {
         LOG.error("merge of {} failed unexpectedly; retrying in 1 s", key, e);
         retryLater(key, 1000);
@@ -142,6 +157,14 @@ final class Engine {
     }
     byte[] ev = e.map(Entry::value).orElse(null);
     byte[] zv = z.map(Entry::value).orElse(null);
+    try {
+      ledger.refreshIfUncertain(etcdKey);
+    } catch (Exception ex) {
+      metrics.error("ledger");
+      LOG.warn("merge {}: re-reading its ledger entry failed ({}); retrying in 1 s", etcdKey, ex.toString());
+      retryLater(etcdKey, 1000);
+      return Outcome.FAILED;
+    }
     byte[] stored = ledger.get(etcdKey);
     Ledger.Intent intent = ledger.intent(etcdKey);
     byte[] lv = stored;
@@ -150,16 +173,23 @@ final class Engine {
       boolean happened = z.map(Entry::version).orElse(KeySpace.ABSENT) != intent.zkVersionBefore();
       if (happened) {
         lv = intent.value();
+        metrics.write(Side.ZOOKEEPER, intent.value() == null); // made, but its confirmation was lost
       }
       LOG.info("merge {}: an earlier ZooKeeper write of {} was interrupted; it {}", etcdKey, Decision.show(intent.value()),
           happened ? "happened" : "did not happen");
+    }
+    byte[] attempted = unconfirmedEtcd.remove(etcdKey);
+    if (attempted != null && Arrays.equals(attempted == DELETE ? null : attempted, ev) && Arrays.equals(ev, zv)) {
+      metrics.write(Side.ETCD, ev == null); // applied although its answer was lost
     }
     Decision d = Merge.decide(ev, zv, lv, winner);
     boolean record = !Arrays.equals(stored, d.ledger()) || intent != null;
     Ledger.Result r;
     try {
       if (d.target() == Side.ETCD) {
+        unconfirmedEtcd.put(etcdKey, d.value() == null ? DELETE : d.value());
         r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), d.ledger());
+        unconfirmedEtcd.remove(etcdKey);
         if (r == Ledger.Result.OK) {
           wrote(d, etcdKey, zkKey, ev, zv, lv);
         }

@@ -40,7 +40,7 @@ final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--anti-entropy-interval", paramLabel = "DURATION", description = "default 30s") String antiEntropyInterval;
   @Option(names = "--leader-ttl", paramLabel = "DURATION", description = "default 10s (failover bound)") String leaderTtl;
   @Option(names = "--max-value-bytes", paramLabel = "N", description = "default 524288") String maxValueBytes;
-  @Option(names = "--workers", paramLabel = "N", description = "default 4") String workers;
+  @Option(names = "--workers", paramLabel = "N", description = "default 16") String workers;
 
   BridgeCommand() {}
 

@@ -261,7 +261,7 @@ public final class ConfigLoader {
       throw new ConfigException("\"leaderTtl\" must be at least 2s: " + ttl);
     }
     int max = integer("maxValueBytes", text(t, "maxValueBytes", String.valueOf(EtcdOptions.DEFAULT_MAX_VALUE_BYTES)), 1, ZooKeeperOptions.ZOOKEEPER_LIMIT_BYTES);
-    int workers = integer("workers", text(t, "workers", "4"), 1, 64);
+    int workers = integer("workers", text(t, "workers", "16"), 1, 64);
     List<Mapping> mappings = new ArrayList<>();
     int i = 0;
     for (JsonNode m : t.path("mappings")) {

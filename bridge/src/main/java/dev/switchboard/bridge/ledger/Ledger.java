@@ -69,6 +69,8 @@ public final class Ledger {
   private final EtcdLeader leader;
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
   private final Map<String, Intent> intents = new ConcurrentHashMap<>();
+  /** Keys whose last transaction got no answer: the cache may not match etcd for them. */
+  private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
   private final long timeoutMs;
 
   public Ledger(Client client, String bridgePrefix, String leaderKey, EtcdLeader leader, long timeoutMs) {
@@ -86,6 +88,7 @@ public final class Ledger {
 
   /** Reads the whole ledger and the intents from etcd into memory. */
   public void load() throws Exception {
+    uncertain.clear();
     cache.clear();
     intents.clear();
     for (KeyValue kv : range(ledgerPrefix)) {
@@ -137,6 +140,35 @@ public final class Ledger {
     intents.remove(etcdKey);
   }
 
+  /** Re-reads the ledger entry and intent of a key whose last transaction got no answer. */
+  public void refreshIfUncertain(String etcdKey) throws Exception {
+    if (!uncertain.contains(etcdKey)) {
+      return;
+    }
+    var l = client.getKVClient().get(bs(ledgerPrefix + etcdKey)).get(timeoutMs, TimeUnit.MILLISECONDS).getKvs();
+    var i = client.getKVClient().get(bs(intentPrefix + etcdKey)).get(timeoutMs, TimeUnit.MILLISECONDS).getKvs();
+    if (l.isEmpty()) {
+      cache.remove(etcdKey);
+    } else {
+      cache.put(etcdKey, l.get(0).getValue().getBytes());
+    }
+    if (i.isEmpty()) {
+      intents.remove(etcdKey);
+    } else {
+      intents.put(etcdKey, Intent.decode(i.get(0).getValue().getBytes()));
+    }
+    uncertain.remove(etcdKey);
+  }
+
+  private Result run(String etcdKey, List<Cmp> cmps, List<Op> ops) throws Exception {
+    try {
+      return run(cmps, ops);
+    } catch (Exception e) {
+      uncertain.add(etcdKey);
+      throw e;
+    }
+  }
+
   private Result run(List<Cmp> cmps, List<Op> ops) throws Exception {
     TxnResponse r =
         client.getKVClient().txn()
@@ -155,7 +187,7 @@ public final class Ledger {
 
   /** Sets ({@code value != null}) or removes the ledger entry and clears the intent; fenced on leadership. */
   public Result commit(String etcdKey, byte[] ledgerValue) throws Exception {
-    Result r = run(List.of(leader.fence()), record(etcdKey, ledgerValue));
+    Result r = run(etcdKey, List.of(leader.fence()), record(etcdKey, ledgerValue));
     if (r == Result.OK) {
       recorded(etcdKey, ledgerValue);
     }
@@ -175,7 +207,7 @@ public final class Ledger {
     List<Op> ops = new ArrayList<>();
     ops.add(value == null ? Op.delete(k, DeleteOption.DEFAULT) : Op.put(k, ByteSequence.from(value), PutOption.DEFAULT));
     ops.addAll(record(etcdKey, ledgerValue));
-    Result r = run(List.of(leader.fence(), version), ops);
+    Result r = run(etcdKey, List.of(leader.fence(), version), ops);
     if (r == Result.OK) {
       recorded(etcdKey, ledgerValue);
     }
@@ -184,7 +216,7 @@ public final class Ledger {
 
   /** Records the intent of a ZooKeeper write before it is made; fenced on leadership. */
   public Result intend(String etcdKey, Intent intent) throws Exception {
-    Result r = run(List.of(leader.fence()), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(intent.encode()), PutOption.DEFAULT)));
+    Result r = run(etcdKey, List.of(leader.fence()), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(intent.encode()), PutOption.DEFAULT)));
     if (r == Result.OK) {
       intents.put(etcdKey, intent);
     }

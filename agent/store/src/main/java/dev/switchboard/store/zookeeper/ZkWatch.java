@@ -98,7 +98,9 @@ final class ZkWatch implements Watch {
     if (!Keys.isUnder(path, prefix)) {
       return;
     }
-    run(() -> refreshOne(path));
+    // issue the read now (reads are pipelined on the session, answered in order), apply it in order
+    java.util.concurrent.CompletableFuture<ZkTree.Node> read = ZkTree.readOne(ks.client, path);
+    run(() -> refreshOne(path, read));
   }
 
   void disconnected(String why) {
@@ -169,10 +171,10 @@ final class ZkWatch implements Watch {
     }
   }
 
-  private void refreshOne(String path) {
+  private void refreshOne(String path, java.util.concurrent.CompletableFuture<ZkTree.Node> read) {
     ZkTree.Node n;
     try {
-      n = Futures.await(ZkTree.readOne(ks.client, path), ks.timeoutMillis(), "zookeeper read " + path);
+      n = Futures.await(read, ks.timeoutMillis(), "zookeeper read " + path);
     } catch (RuntimeException e) {
       LOG.warn("zookeeper watch {}: reading {} failed ({}); full re-read", prefix, path, e.getMessage());
       scheduleRetry();

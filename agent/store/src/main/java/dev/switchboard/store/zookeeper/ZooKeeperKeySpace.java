@@ -61,7 +61,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
 
   private ZooKeeperKeySpace(ZooKeeperOptions options) {
     this.options = options;
-    this.ops = Executors.newFixedThreadPool(4, Threads.daemon("switchboard-zk-op"));
+    this.ops = Executors.newFixedThreadPool(8, Threads.daemon("switchboard-zk-op"));
     this.client =
         CuratorFrameworkFactory.builder()
             .connectString(options.connectString())
