@@ -57,14 +57,18 @@ final class CtlStatus implements Callable<Integer> {
         @Override
         public void onSynced() {
           synchronized (keys) {
-            System.out.println("---- " + java.time.Instant.now());
-            print(System.out, root, keys);
+            String now = render(root, keys);
+            if (!now.equals(last)) {
+              System.out.println("---- " + java.time.Instant.now());
+              System.out.print(now);
+              last = now;
+            }
           }
         }
       });
       Runtime.getRuntime().addShutdownHook(new Thread(never::countDown));
       try {
-        // redraw on changes: onSynced only comes after resyncs, so poll the view too
+        // redraw on changes (checked every second)
         while (!never.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
           synchronized (keys) {
             String now = render(root, keys);
