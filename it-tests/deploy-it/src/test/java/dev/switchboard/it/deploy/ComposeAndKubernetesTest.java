@@ -48,7 +48,7 @@ class ComposeAndKubernetesTest {
     JsonNode agent = service("agent");
     assertThat(agent.path("pid").asText()).isEqualTo("service:host");
     assertThat(agent.path("network_mode").asText()).isEqualTo("service:host");
-    assertThat(agent.path("user").asText()).isEqualTo(host.path("user").asText()).isEqualTo("10001:10001");
+    assertThat(agent.path("user").asText()).isEqualTo(host.path("user").asText()).isEqualTo("65534:65534");
 
     Map<String, String> hostMounts = mounts(host);
     Map<String, String> agentMounts = mounts(agent);
@@ -61,6 +61,7 @@ class ComposeAndKubernetesTest {
     assertThat(agentMounts).as("control dir shared").containsEntry(controlMount, hostMounts.get(controlMount));
     String cacheDir = agentYaml("cacheDir", agentText);
     assertThat(agentMounts).as("cacheDir on a volume").containsKey(cacheDir);
+    assertThat(hostMounts).as("the host reads plugin jars from the cache by path").containsEntry(cacheDir, agentMounts.get(cacheDir));
     for (String volume : List.of(hostMounts.get("/tmp"), hostMounts.get(controlMount), agentMounts.get(cacheDir))) {
       assertThat(COMPOSE.path("volumes").has(volume)).as("volume " + volume + " declared").isTrue();
     }
@@ -108,7 +109,7 @@ class ComposeAndKubernetesTest {
     JsonNode app = deployments.get("sample-host");
     JsonNode pod = app.path("spec").path("template").path("spec");
     assertThat(pod.path("shareProcessNamespace").asBoolean()).isTrue();
-    assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(10001);
+    assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(65534);
     JsonNode host = DeployFiles.container(app, "host").orElseThrow();
     JsonNode agent = DeployFiles.container(app, "agent").orElseThrow();
     for (JsonNode c : List.of(host, agent)) {
@@ -138,6 +139,8 @@ class ComposeAndKubernetesTest {
         .orElseThrow(() -> new AssertionError("controlDir " + controlDir + " is on no volume of the host container"));
     assertThat(agentMounts).containsEntry(controlMount, hostMounts.get(controlMount));
     assertThat(agentMounts).containsKey(cfg.path("cacheDir").asText());
+    assertThat(hostMounts).as("the host reads plugin jars from the cache by path")
+        .containsEntry(cfg.path("cacheDir").asText(), agentMounts.get(cfg.path("cacheDir").asText()));
 
     String listen = cfg.path("http").path("listen").asText();
     int port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));

@@ -55,7 +55,7 @@ class DeployConsistencyTest {
       assertThat(d.all("ARG")).as(n).contains("BASE_IMAGE=eclipse-temurin:17-jre");
       assertThat(d.one("FROM")).as(n).isEqualTo("${BASE_IMAGE}");
       assertThat(d.all("RUN")).as(n + ": no RUN, so shell-less JRE images work").isEmpty();
-      assertThat(d.one("USER")).as(n + ": one uid for host and sidecar").isEqualTo("10001:10001");
+      assertThat(d.one("USER")).as(n + ": one uid for host and sidecar").isEqualTo("65534:65534");
       for (String src : d.copies().keySet()) assertThat(Paths.dist().resolve(src)).as(n + " copies dist/" + src).isRegularFile();
     }
     Dockerfile sidecar = Dockerfile.read(deploy().resolve("docker/Dockerfile.sidecar"));
