@@ -236,6 +236,65 @@ class BridgeIT {
         "switchboard_bridge_lag_seconds", "switchboard_bridge_pending", "switchboard_bridge_store_connected{store=\"etcd\"} 1.0");
   }
 
+  @Test
+  void aDeposedLeaderCanWriteNeitherEtcdNorTheLedger() throws Exception {
+    String leaderKey = root + "/bridge/leader";
+    var exec = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    var exec2 = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try (io.etcd.jetcd.Client raw = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoints()).build()) {
+      var noop = new dev.switchboard.bridge.leader.EtcdLeader.Listener() {
+        @Override public void elected(long term) {}
+        @Override public void revoked(String why) {}
+      };
+      var a = new dev.switchboard.bridge.leader.EtcdLeader(raw, leaderKey, "a", Duration.ofSeconds(5), noop, exec);
+      a.start();
+      await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
+      var ledgerA = new dev.switchboard.bridge.ledger.Ledger(raw, root + "/bridge", leaderKey, a, 5000);
+      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("1"), -1, b("1"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.OK);
+      // a loses its lease (as after a long pause) and b is elected
+      long lease = raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from(leaderKey, StandardCharsets.UTF_8)).get().getKvs().get(0).getLease();
+      raw.getLeaseClient().revoke(lease).get();
+      var b2 = new dev.switchboard.bridge.leader.EtcdLeader(raw, leaderKey, "b", Duration.ofSeconds(5), noop, exec2);
+      b2.start();
+      await().atMost(Duration.ofSeconds(10)).until(b2::isLeader);
+      long modRev = raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from(k("x/plugins/p/enabled"), StandardCharsets.UTF_8)).get().getKvs().get(0).getModRevision();
+      // whether or not a has noticed yet, its writes are refused by the term comparison
+      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("stale"), modRev, b("stale"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
+      assertThat(ledgerA.commit(k("x/plugins/p/enabled"), b("stale"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
+      assertThat(e.get(k("x/plugins/p/enabled")).get().orElseThrow().valueUtf8()).isEqualTo("1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> !a.isLeader());
+      b2.close();
+      a.close();
+    } finally {
+      exec.shutdownNow();
+      exec2.shutdownNow();
+    }
+  }
+
+  @Test
+  void aZooKeeperWriteInterruptedByACrashIsCompletedNotRepeatedAndALaterDeleteWins() throws Exception {
+    startBridge("");
+    String key = k("i/plugins/p/enabled");
+    e.put(key, b("v1")).get();
+    awaitEqual(Map.of(key, "v1"));
+    bridge.close();
+    // a bridge that crashed after writing ZooKeeper but before recording the ledger entry:
+    // etcd was changed to v2, its intent recorded, ZooKeeper written, then nothing
+    e.put(key, b("v2")).get();
+    long zkVersion = z.get(key).get().orElseThrow().version();
+    byte[] intent = java.nio.ByteBuffer.allocate(9 + 2).putLong(zkVersion).put((byte) 1).put(b("v2")).array();
+    e.put(root + "/bridge/intent" + key, intent).get();
+    z.putIfVersion(key, b("v2"), zkVersion).get();
+    // then, while no bridge runs, an operator deletes the key in ZooKeeper
+    z.delete(key).get();
+    startBridge("");
+    // the interrupted write is recognised (L = v2), so the delete wins; without the intent it
+    // would look like a conflict and etcd's v2 would be written back (a resurrection)
+    awaitEqual(Map.of());
+    assertThat(bridge.metrics().conflicts()).isZero();
+    assertThat(e.get(root + "/bridge/intent" + key).get()).isEmpty();
+  }
+
   private String get(String path) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());

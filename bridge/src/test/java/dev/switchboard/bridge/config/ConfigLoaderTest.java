@@ -41,6 +41,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDeployExampleLoads() {
+    BridgeConfig c = ConfigLoader.load(Path.of("..", "deploy", "bridge.example.yaml"), Map.of(), Map.of());
+    assertThat(c.id()).isEqualTo("bridge-1");
+    assertThat(c.workers()).isEqualTo(16);
+    assertThat(c.mappings()).extracting(Object::toString).containsExactly("etcd /plugins/{name}/enabled <-> zookeeper /plugins/{name}");
+  }
+
+  @Test
   void flagsBeatEnvironmentBeatsFile() throws Exception {
     Path f = yaml("""
         etcd: {endpoints: [http://127.0.0.1:1]}
