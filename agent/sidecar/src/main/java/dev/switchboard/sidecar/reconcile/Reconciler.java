@@ -255,7 +255,9 @@ public final class Reconciler implements AutoCloseable {
     s.busy = false;
     s.phase = null;
     if (c != conn) {
-      publish(s); // detached meanwhile; the next attach re-reads the runtime
+      // detached (or re-attached to a new host) meanwhile: the answer is stale; the current
+      // connection's status is what counts, so decide again from it (publishes when detached)
+      step(s);
       return;
     }
     String reason = null;

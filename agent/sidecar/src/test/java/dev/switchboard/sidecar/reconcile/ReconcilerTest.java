@@ -226,4 +226,19 @@ class ReconcilerTest {
     await().until(() -> runtime.ops.size() == 2);
     awaitState("p", "ACTIVE");
   }
+
+  @Test
+  void anOperationInFlightWhenTheHostChangesIsRedoneOnTheNewHost() {
+    start();
+    runtime.hold = true;
+    reconciler.submit("p", on(V1), true);
+    await().until(() -> runtime.ops.size() == 1);
+    FakeConnection fresh = new FakeConnection();
+    reconciler.detach(runtime);
+    reconciler.attach(fresh).join();
+    runtime.release(); // the old host's late answer must not count for the new host
+    await().until(() -> fresh.plugins.containsKey("p"));
+    awaitState("p", "ACTIVE");
+    assertThat(fresh.ops).containsExactly("activate p 1111 {}");
+  }
 }
