@@ -59,8 +59,10 @@ class EtcdAgentIT {
     assertThat(node.marker()).isEmpty();
 
     long t0 = System.nanoTime();
-    Stores.put(etcd, Stores.pluginKey(svc, "response-header", "artifact"), Stores.artifact(Dist.plugin("response-header", "1.0.0"), "1.0.0"));
-    Stores.put(etcd, Stores.pluginKey(svc, "response-header", "enabled"), "true");
+    String how = Stores.etcdctlPut(ETCD.endpoints(), etcd, Stores.pluginKey(svc, "response-header", "artifact"),
+        Stores.artifact(Dist.plugin("response-header", "1.0.0"), "1.0.0"));
+    Stores.etcdctlPut(ETCD.endpoints(), etcd, Stores.pluginKey(svc, "response-header", "enabled"), "true");
+    System.out.println("desired state written with " + how);
     await().atMost(LONG).ignoreExceptions().pollInterval(Duration.ofMillis(20)).until(() -> node.marker().isPresent());
     System.out.printf("etcd enabled=true -> header on the host's responses: %.0f ms (first activation: attach done, jar fetched into the cache)%n", (System.nanoTime() - t0) / 1e6);
     assertThat(node.marker()).contains("response-header/1.0.0");

@@ -23,6 +23,25 @@ final class Stores {
     ks.put(key, value.getBytes(StandardCharsets.UTF_8)).get(15, TimeUnit.SECONDS);
   }
 
+  /**
+   * {@code etcdctl put} when etcdctl is on the PATH (as an operator would write), else the same
+   * write through the adapter. Returns how it was written.
+   */
+  static String etcdctlPut(String endpoints, KeySpace fallback, String key, String value) throws Exception {
+    java.util.Optional<java.nio.file.Path> etcdctl = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .map(d -> java.nio.file.Path.of(d, "etcdctl")).filter(java.nio.file.Files::isExecutable).findFirst();
+    if (etcdctl.isEmpty()) {
+      put(fallback, key, value);
+      return "adapter (no etcdctl on PATH)";
+    }
+    ProcessBuilder pb = new ProcessBuilder(etcdctl.get().toString(), "--endpoints=" + endpoints, "put", key, value).redirectErrorStream(true);
+    pb.environment().put("ETCDCTL_API", "3");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("etcdctl put failed: " + out);
+    return "etcdctl";
+  }
+
   static void delete(KeySpace ks, String key) throws Exception {
     ks.delete(key).get(15, TimeUnit.SECONDS);
   }
