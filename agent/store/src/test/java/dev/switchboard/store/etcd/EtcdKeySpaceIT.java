@@ -149,6 +149,26 @@ class EtcdKeySpaceIT {
   }
 
   @Test
+  void losingTheEtcdLeaderMakesTheWatchDisconnectedUntilAQuorumIsBack() throws Exception {
+    String p = prefix();
+    try (KeySpace ks = EtcdKeySpace.open(opts(etcd.member(0).endpoint()).build())) {
+      Recorder r = new Recorder();
+      try (Watch w = ks.watch(p, r)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> r.synced >= 1 && ks.state() == StoreState.CONNECTED);
+        // member 0 alone has no leader: it still answers TCP, but nothing it says is fresh
+        etcd.member(1).kill();
+        etcd.member(2).kill();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ks.state() == StoreState.DISCONNECTED);
+        assertThat(r.states).contains(StoreState.DISCONNECTED);
+        java.util.concurrent.CompletableFuture.allOf(etcd.member(1).startAsync(), etcd.member(2).startAsync()).get();
+        retry(() -> raw.getKVClient().put(bs(p + "/after"), bs("quorum")));
+        await().atMost(Duration.ofSeconds(40)).until(() -> "quorum".equals(r.view().get(p + "/after")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ks.state() == StoreState.CONNECTED);
+      }
+    }
+  }
+
+  @Test
   void liveKeysComeBackAfterTheLeaseIsLost() throws Exception {
     String k = prefix() + "/live";
     try (KeySpace ks = EtcdKeySpace.open(opts(etcd.endpoints()).build())) {
