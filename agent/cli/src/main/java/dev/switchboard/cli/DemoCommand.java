@@ -62,6 +62,13 @@ final class DemoCommand implements Callable<Integer> {
     System.setProperty("zookeeper.maxCnxns", System.getProperty("zookeeper.maxCnxns", "1000"));
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     if (flipTimeoutSeconds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--flip-timeout < 1: " + flipTimeoutSeconds);
+    String[] flags = {"--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port"};
+    int[] ports = {etcdPort, etcdPeerPort, zookeeperPort, hostPort, agentPort, bridgePort};
+    for (int i = 0; i < ports.length; i++) {
+      if (ports[i] < 1 || ports[i] > 65535) {
+        throw new CommandLine.ParameterException(spec.commandLine(), flags[i] + " outside 1..65535: " + ports[i]);
+      }
+    }
     DemoOptions options;
     try {
       options = new DemoOptions(distDir(), workDir(), etcdBinary, etcdPort, etcdPeerPort, zookeeperPort, hostPort,

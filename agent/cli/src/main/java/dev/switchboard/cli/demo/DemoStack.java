@@ -27,6 +27,8 @@ final class DemoStack implements AutoCloseable {
   private final PrintStream out;
   private final Children children;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set once the preflight checks passed and the work directory exists. */
+  private volatile boolean started;
   private EmbeddedZooKeeper zookeeper;
   private Children.Child host;
   private Children.Child agent;
@@ -59,6 +61,7 @@ final class DemoStack implements AutoCloseable {
     } catch (IOException e) {
       throw new DemoException(DemoException.Code.COMPONENT_FAILED, "cannot create the work directory " + o.workDir() + ": " + e.getMessage(), e);
     }
+    started = true;
     out.println("Work directory (data and logs, kept afterwards): " + o.workDir());
     // the children run from copies, so a rebuild of dist/ while the demo runs cannot break them
     switchboardJar = copy(switchboardJar);
@@ -180,7 +183,7 @@ final class DemoStack implements AutoCloseable {
   /** Stops children newest first, then ZooKeeper. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) return;
+    if (!closed.compareAndSet(false, true) || !started) return;
     out.println("Stopping the demo stack ...");
     long t0 = System.nanoTime();
     children.close();
