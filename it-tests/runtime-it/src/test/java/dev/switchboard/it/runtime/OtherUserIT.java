@@ -38,7 +38,7 @@ class OtherUserIT {
       System.out.println("status as nobody with the token:\n" + r);
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.stderr()).contains("UNAUTHORIZED").contains("peer user nobody is not the host's user root");
-      assertThat(host.output()).contains("refused connection").contains("peer user nobody");
+      host.await(l -> l.contains("refused connection") && l.contains("peer user nobody"), 10);
 
       Cli.Result a = asNobody("host", "activate", "--pid", Long.toString(plain.pid()), "--jar", Dist.runtime().toString(),
           "--plugin", "any", "--control-dir", dir.toString(), "--runtime-jar", Dist.runtime().toString());

@@ -150,7 +150,7 @@ class SampleHostIT {
     assertThat(HostCli.plugins(after)).isEqualTo(HostCli.plugins(before));
     assertThat(HostCli.starts(after, "response-header")).isEqualTo(HostCli.starts(before, "response-header"));
     assertThat(Http.header(Http.get(host.port), HEADER)).isEqualTo("response-header/1.0.0");
-    assertThat(host.output()).contains("refused connection").contains("wrong or missing token");
+    host.await(l -> l.contains("refused connection") && l.contains("wrong or missing token"), 10);
     assertThat(cli.deactivate("response-header").exit()).isZero();
   }
 

@@ -25,7 +25,7 @@ class Temurin25HostIT {
       Map<String, Object> status = cli.statusJson();
       assertThat((String) status.get("hostJava")).startsWith("25");
       // JDK 21+ warns about dynamic agent loading (documented: -XX:+EnableDynamicAgentLoading hides it)
-      assertThat(host.output()).contains("A Java agent has been loaded dynamically");
+      host.await(l -> l.contains("A Java agent has been loaded dynamically"), 10);
 
       assertThat(cli.deactivate("response-header").exit()).isZero();
       assertThat(Http.header(Http.get(host.port), SampleHostIT.HEADER)).isNull();
