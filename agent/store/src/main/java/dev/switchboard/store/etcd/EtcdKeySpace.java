@@ -145,7 +145,13 @@ public final class EtcdKeySpace implements KeySpace {
       }
       ok = false;
     }
+    boolean was = probeOk;
     probeOk = ok;
+    if (was != ok) {
+      for (EtcdWatch w : watches) {
+        w.probe(ok);
+      }
+    }
     recomputeState();
     if (ok) {
       live.check();

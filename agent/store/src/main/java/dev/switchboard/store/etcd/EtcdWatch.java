@@ -259,6 +259,24 @@ final class EtcdWatch implements Watch {
     }
   }
 
+  /**
+   * The key space's probe read failed or recovered. A failed probe (no leader, no answer) makes
+   * the view stale at once, before the stream itself reports anything; on recovery a progress
+   * request confirms the stream is current again.
+   */
+  void probe(boolean ok) {
+    run(
+        () -> {
+          if (!ok && healthy) {
+            healthy = false;
+            LOG.warn("etcd watch {}: etcd not answering (or no leader); view may be stale", prefix);
+            listener.state(StoreState.DISCONNECTED);
+          } else if (ok && !healthy && watcher != null && catchUpRevision == Long.MAX_VALUE) {
+            watcher.requestProgress();
+          }
+        });
+  }
+
   private void markSynced() {
     catchUpRevision = Long.MAX_VALUE;
     if (!healthy) {

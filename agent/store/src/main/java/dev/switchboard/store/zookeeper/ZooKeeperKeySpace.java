@@ -33,7 +33,6 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,21 +232,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
     byte[] copy = value.clone();
     return async(
         "put " + key,
-        () -> {
-          while (true) {
-            try {
-              Stat s = client.setData().forPath(key, copy);
-              return new Entry(key, copy, s.getVersion());
-            } catch (KeeperException.NoNodeException e) {
-              try {
-                client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, copy);
-                return new Entry(key, copy, 0);
-              } catch (KeeperException.NodeExistsException race) {
-                // created in between: set it
-              }
-            }
-          }
-        });
+        () -> ZkWrites.put(client, key, copy));
   }
 
   @Override
@@ -257,33 +242,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
     byte[] copy = value.clone();
     return async(
         "putIfVersion " + key,
-        () -> {
-          if (expectedVersion == ABSENT) {
-            try {
-              client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, copy);
-              return true;
-            } catch (KeeperException.NodeExistsException e) {
-              // a directory (empty data) counts as absent: fill it, fenced on its version
-              Stat s = new Stat();
-              byte[] d = client.getData().storingStatIn(s).forPath(key);
-              if (d != null && d.length > 0) {
-                return false;
-              }
-              try {
-                client.setData().withVersion(s.getVersion()).forPath(key, copy);
-                return true;
-              } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
-                return false;
-              }
-            }
-          }
-          try {
-            client.setData().withVersion((int) expectedVersion).forPath(key, copy);
-            return true;
-          } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-            return false;
-          }
-        });
+        () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
   }
 
   @Override
@@ -291,13 +250,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
     Keys.requirePath(key);
     return async(
         "delete " + key,
-        () -> {
-          Stat s = client.checkExists().forPath(key);
-          if (s == null) {
-            return false;
-          }
-          return deleteFenced(key, s.getVersion());
-        });
+        () -> ZkWrites.delete(client, key));
   }
 
   @Override
@@ -305,35 +258,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
     Keys.requirePath(key);
     return async(
         "deleteIfVersion " + key,
-        () -> {
-          if (expectedVersion == ABSENT) {
-            Stat s = new Stat();
-            try {
-              byte[] d = client.getData().storingStatIn(s).forPath(key);
-              return d == null || d.length == 0;
-            } catch (KeeperException.NoNodeException e) {
-              return true;
-            }
-          }
-          return deleteFenced(key, expectedVersion);
-        });
-  }
-
-  /** Deletes a key; a key with children becomes a directory (empty data) instead. */
-  private boolean deleteFenced(String key, long version) throws Exception {
-    try {
-      client.delete().withVersion((int) version).forPath(key);
-      return true;
-    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      return false;
-    } catch (KeeperException.NotEmptyException e) {
-      try {
-        client.setData().withVersion((int) version).forPath(key, new byte[0]);
-        return true;
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
-        return false;
-      }
-    }
+        () -> ZkWrites.deleteIfVersion(client, key, expectedVersion));
   }
 
   @Override

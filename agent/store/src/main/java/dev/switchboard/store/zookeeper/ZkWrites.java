@@ -1,0 +1,99 @@
+package dev.switchboard.store.zookeeper;
+
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.KeySpace;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The key space's writes as ZooKeeper operations. A key is a znode with data; an empty znode is a
+ * directory, which counts as absent. Parents are CONTAINER nodes. Fenced writes use the znode
+ * version ({@code setData/delete().withVersion}) or a {@code create} that fails if the node exists.
+ */
+final class ZkWrites {
+  private ZkWrites() {}
+
+  static Entry put(CuratorFramework client, String key, byte[] value) throws Exception {
+    while (true) {
+      try {
+        Stat s = client.setData().forPath(key, value);
+        return new Entry(key, value, s.getVersion());
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, value);
+          return new Entry(key, value, 0);
+        } catch (KeeperException.NodeExistsException race) {
+          // created in between: set it
+        }
+      }
+    }
+  }
+
+  static boolean putIfVersion(CuratorFramework client, String key, byte[] value, long expectedVersion) throws Exception {
+    if (expectedVersion == KeySpace.ABSENT) {
+      try {
+        client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, value);
+        return true;
+      } catch (KeeperException.NodeExistsException e) {
+        // a directory (empty data) counts as absent: fill it, fenced on its version
+        Stat s = new Stat();
+        byte[] d = client.getData().storingStatIn(s).forPath(key);
+        if (d != null && d.length > 0) {
+          return false;
+        }
+        try {
+          client.setData().withVersion(s.getVersion()).forPath(key, value);
+          return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
+          return false;
+        }
+      }
+    }
+    try {
+      client.setData().withVersion((int) expectedVersion).forPath(key, value);
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
+    }
+  }
+
+  static boolean delete(CuratorFramework client, String key) throws Exception {
+    Stat s = client.checkExists().forPath(key);
+    if (s == null) {
+      return false;
+    }
+    return deleteFenced(client, key, s.getVersion());
+  }
+
+  static boolean deleteIfVersion(CuratorFramework client, String key, long expectedVersion) throws Exception {
+    if (expectedVersion == KeySpace.ABSENT) {
+      Stat s = new Stat();
+      try {
+        byte[] d = client.getData().storingStatIn(s).forPath(key);
+        return d == null || d.length == 0;
+      } catch (KeeperException.NoNodeException e) {
+        return true;
+      }
+    }
+    return deleteFenced(client, key, expectedVersion);
+  }
+
+  /** Deletes a key; a key with children becomes a directory (empty data) instead. */
+  private static boolean deleteFenced(CuratorFramework client, String key, long version) throws Exception {
+    try {
+      client.delete().withVersion((int) version).forPath(key);
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
+    } catch (KeeperException.NotEmptyException e) {
+      try {
+        client.setData().withVersion((int) version).forPath(key, new byte[0]);
+        return true;
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
+        return false;
+      }
+    }
+  }
+}
