@@ -22,11 +22,14 @@ final class DemoRun implements AutoCloseable {
   final Path workDir;
   final Path output;
   final Process process;
+  /** Port by flag, e.g. {@code --host-port}. */
+  final java.util.Map<String, Integer> ports;
 
-  private DemoRun(Path workDir, Path output, Process process) {
+  private DemoRun(Path workDir, Path output, Process process, java.util.Map<String, Integer> ports) {
     this.workDir = workDir;
     this.output = output;
     this.process = process;
+    this.ports = ports;
   }
 
   static DemoRun start(Path tmp, String... extra) throws IOException {
@@ -35,13 +38,16 @@ final class DemoRun implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
         "demo", "--work-dir", work.toString()));
     Set<Integer> used = new HashSet<>();
+    java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
     for (String flag : List.of("--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port")) {
+      int port = freePort(used);
+      ports.put(flag, port);
       cmd.add(flag);
-      cmd.add(Integer.toString(freePort(used)));
+      cmd.add(Integer.toString(port));
     }
     cmd.addAll(List.of(extra));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    return new DemoRun(work, out, p);
+    return new DemoRun(work, out, p, ports);
   }
 
   private static int freePort(Set<Integer> used) throws IOException {

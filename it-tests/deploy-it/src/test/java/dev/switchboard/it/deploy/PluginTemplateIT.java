@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,24 +31,25 @@ import org.junit.jupiter.api.io.TempDir;
  * activates in a real sample host through {@code switchboard host activate}.
  */
 class PluginTemplateIT {
+  @TempDir static Path shared;
   @TempDir Path tmp;
+  private static Path jar;
 
-  @Test
-  void templateBuildsAJarThatActivatesInARealSampleHost() throws Exception {
+  /** The template README's two commands: install the plugin API, then {@code mvn package} (offline here). */
+  @BeforeAll
+  static void buildTheTemplate() throws Exception {
     Path root = Paths.root();
-    // the first of the template README's two commands
     Result install = run(root, Duration.ofMinutes(5), "mvn", "-B", "-o", "-q", "-DskipTests", "install",
         "-pl", "plugin-api,sample-plugins/sample-spi", "-am");
     assertThat(install.code).as("install of plugin-api:\n" + install.output).isZero();
 
-    Path project = tmp.resolve("plugin-template");
+    Path project = shared.resolve("plugin-template");
     copy(root.resolve("sample-plugins/plugin-template"), project);
-    // the second: mvn package (offline here)
     Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", "package");
     assertThat(build.code).as("template build:\n" + build.output).isZero();
     assertThat(build.output).contains("Tests run: 4, Failures: 0, Errors: 0");
 
-    Path jar = project.resolve("target/hello-header-1.0.0.jar");
+    jar = project.resolve("target/hello-header-1.0.0.jar");
     assertThat(jar).isRegularFile();
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
     assertThat(build.output).contains("sha256: " + sha)
@@ -58,7 +60,37 @@ class PluginTemplateIT {
       assertThat(descriptor).contains("\"id\": \"hello-header\"").contains("\"version\": \"1.0.0\"");
       assertThat(z.getEntry("dev/switchboard/api/Plugin.class")).as("the API is not bundled").isNull();
     }
+  }
 
+  @Test
+  void theDemoSidecarActivatesTheTemplatePluginFromCtl() throws Exception {
+    try (DemoRun demo = DemoRun.start(tmp)) {
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+          .until(() -> demo.output().contains("press Ctrl-C") || !demo.process.isAlive());
+      assertThat(demo.process.isAlive()).as("demo running; output:\n" + demo.output()).isTrue();
+      String etcd = "http://127.0.0.1:" + demo.ports.get("--etcd-port");
+      for (List<String> verb : List.of(List.of("set-artifact", "demo", "hello-header", jar.toString()), List.of("enable", "demo", "hello-header"))) {
+        List<String> cmd = new ArrayList<>(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(), "ctl"));
+        cmd.addAll(verb);
+        cmd.addAll(List.of("--etcd", etcd));
+        Result r = run(tmp, Duration.ofMinutes(1), cmd.toArray(String[]::new));
+        assertThat(r.code).as(String.join(" ", cmd) + ":\n" + r.output).isZero();
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      URI host = URI.create("http://127.0.0.1:" + demo.ports.get("--host-port") + "/");
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(host).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("X-Hello")).hasValue("hello from hello-header/1.0.0");
+      });
+      demo.process.destroy();
+      assertThat(demo.waitFor(Duration.ofSeconds(60))).isTrue();
+      assertThat(demo.leftovers()).isEmpty();
+    }
+  }
+
+  @Test
+  void templateJarActivatesInARealSampleHostThroughHostActivate() throws Exception {
+    Path root = Paths.root();
     Process host = new ProcessBuilder(Paths.java().toString(), "-jar", Paths.dist().resolve("sample-host.jar").toString(), "--port", "0")
         .redirectErrorStream(true).start();
     try {
