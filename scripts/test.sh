@@ -57,5 +57,5 @@ if [[ "$MODE" != local ]]; then
 fi
 phase_done "maven verify"
 
-log "mvn -B verify $*"
-mvn -B -Dstyle.color=never verify "$@"
+log "mvn -B -fae verify $*"
+mvn -B -fae -Dstyle.color=never verify "$@"
