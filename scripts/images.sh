@@ -114,11 +114,11 @@ JRE_ENV=("ENV PATH=/opt/jre/bin:/usr/bin:/bin" "ENV JAVA_HOME=/opt/jre" "ENV $LI
 build_jre() {
   local hash
   hash=$(jre_hash)
-  ensure_jre_dir "$hash"
   if [[ "$(current_label "$JRE_IMAGE")" == "$hash" ]]; then
     log "$JRE_IMAGE is up to date"
     return 0
   fi
+  ensure_jre_dir "$hash"
   local rootfs="$BUILD/jre-rootfs"
   jre_rootfs "$rootfs"
   import_rootfs "$rootfs" "$JRE_IMAGE" "$hash" "${JRE_ENV[@]}" 'CMD ["java", "-version"]'
