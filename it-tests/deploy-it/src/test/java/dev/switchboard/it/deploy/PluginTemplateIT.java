@@ -39,13 +39,13 @@ class PluginTemplateIT {
   @BeforeAll
   static void buildTheTemplate() throws Exception {
     Path root = Paths.root();
-    Result install = run(root, Duration.ofMinutes(5), "mvn", "-B", "-o", "-q", "-DskipTests", "install",
+    Result install = run(root, Duration.ofMinutes(5), "mvn", "-B", "-o", "-q", repo(), "-DskipTests", "install",
         "-pl", "plugin-api,sample-plugins/sample-spi", "-am");
     assertThat(install.code).as("install of plugin-api:\n" + install.output).isZero();
 
     Path project = shared.resolve("plugin-template");
     copy(root.resolve("sample-plugins/plugin-template"), project);
-    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", "package");
+    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", repo(), "package");
     assertThat(build.code).as("template build:\n" + build.output).isZero();
     assertThat(build.output).contains("Tests run: 4, Failures: 0, Errors: 0");
 
@@ -60,6 +60,12 @@ class PluginTemplateIT {
       assertThat(descriptor).contains("\"id\": \"hello-header\"").contains("\"version\": \"1.0.0\"");
       assertThat(z.getEntry("dev/switchboard/api/Plugin.class")).as("the API is not bundled").isNull();
     }
+  }
+
+  /** The local repository of the outer build (a harmless repeat of the default when not set). */
+  private static String repo() {
+    String r = System.getProperty("switchboard.localRepository");
+    return "-Dmaven.repo.local=" + (r != null && !r.isBlank() ? r : Path.of(System.getProperty("user.home"), ".m2", "repository"));
   }
 
   @Test
