@@ -57,7 +57,11 @@ final class CtlStore {
     if (e == null && z == null) throw usage("give --etcd URL[,URL] or --zookeeper HOST:PORT[,...] (or SWITCHBOARD_ETCD_ENDPOINTS / SWITCHBOARD_ZOOKEEPER_CONNECT)");
     if (e != null && z != null) throw usage("give one store: --etcd or --zookeeper, not both (the bridge syncs them)");
     try {
-      return e != null ? KeySpaces.etcd(EtcdOptions.builder(e).build()) : KeySpaces.zookeeper(ZooKeeperOptions.builder(z).build());
+      // one-shot commands: a generous deadline (a fresh client's first request includes connecting)
+      java.time.Duration deadline = java.time.Duration.ofSeconds(15);
+      return e != null
+          ? KeySpaces.etcd(EtcdOptions.builder(e).operationTimeout(deadline).build())
+          : KeySpaces.zookeeper(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline).build());
     } catch (IllegalArgumentException ex) {
       throw usage((e != null ? "--etcd: " : "--zookeeper: ") + ex.getMessage());
     }
@@ -74,12 +78,12 @@ final class CtlStore {
 
   static <T> T await(CompletableFuture<T> f, String what) {
     try {
-      return f.get(15, TimeUnit.SECONDS);
+      return f.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw new Failed(what + ": " + (c instanceof StoreException ? c.getMessage() : c.toString()));
     } catch (TimeoutException e) {
-      throw new Failed(what + ": no answer from the store within 15 s");
+      throw new Failed(what + ": no answer from the store within 30 s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failed(what + ": interrupted");
