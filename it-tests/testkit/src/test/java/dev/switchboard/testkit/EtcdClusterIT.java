@@ -62,6 +62,18 @@ class EtcdClusterIT {
     }
 
     @Test
+    void pausedMemberCanBeKilledAndRestarted() throws Exception {
+        EtcdCluster.Member member = etcd.member(0);
+        EtcdHttp.put(member.endpoint(), "kit/pause-kill", "v");
+        member.pause();
+        member.kill();
+        assertThat(member.state()).isEqualTo(NodeState.KILLED);
+        assertThatThrownBy(member::unpause).isInstanceOf(TestkitException.class).hasMessageContaining("cannot unpause");
+        member.start();
+        assertThat(EtcdHttp.get(member.endpoint(), "kit/pause-kill")).isEqualTo("v");
+    }
+
+    @Test
     void memberLeftPausedByATestIsHealedBeforeTheNext() throws Exception {
         // whichever test ran before, the extension brought the member back
         assertThat(etcd.member(0).state()).isEqualTo(NodeState.RUNNING);
