@@ -1,0 +1,76 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real sample-host JVM plus a real sidecar process ({@code switchboard.jar agent}) for one store. */
+final class Node implements AutoCloseable {
+  final String service;
+  final Path dir;
+  final Path pidFile;
+  Proc host;
+  Proc agent;
+  int hostPort;
+  final int agentPort = freePort();
+
+  Node(Path dir, String service) throws IOException {
+    this.service = service;
+    this.dir = Files.createDirectories(dir.resolve(service));
+    this.pidFile = this.dir.resolve("host.pid");
+  }
+
+  Node startHost(Path logs) throws Exception {
+    host = Proc.start("host-" + service, logs, Proc.java("-jar", BenchDist.host().toString(), "--port", "0"));
+    hostPort = Integer.parseInt(host.await("^LISTENING (\\d+)", Duration.ofSeconds(60)));
+    Path tmp = dir.resolve("host.pid.tmp");
+    Files.writeString(tmp, host.pid() + "\n");
+    Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return this;
+  }
+
+  /** {@code storeLine} is the agent.yaml line selecting the store, e.g. {@code etcd: {endpoints: [..]}}. */
+  Node startAgent(Path logs, String storeLine) throws Exception {
+    List<String> yaml = new ArrayList<>();
+    yaml.add("service: " + service);
+    yaml.add("node: node-1");
+    yaml.add("root: /switchboard");
+    yaml.add(storeLine);
+    yaml.add("host:");
+    yaml.add("  pidFile: " + pidFile);
+    yaml.add("  exports: [dev.switchboard.sample.spi]");
+    yaml.add("cacheDir: " + dir.resolve("cache"));
+    yaml.add("controlDir: " + dir.resolve("ctl"));
+    yaml.add("runtimeJar: " + BenchDist.runtime());
+    yaml.add("http: {listen: \"127.0.0.1:" + agentPort + "\"}");
+    Path config = dir.resolve("agent.yaml");
+    Files.write(config, yaml);
+    agent = Proc.start("agent-" + service, logs, Proc.java("-jar", BenchDist.cli().toString(), "agent", "--config", config.toString()));
+    agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
+    return this;
+  }
+
+  static String pluginKey(String service, String plugin, String leaf) {
+    return "/switchboard/services/" + service + "/plugins/" + plugin + "/" + leaf;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (agent != null) agent.close();
+    if (host != null) host.close();
+  }
+}
