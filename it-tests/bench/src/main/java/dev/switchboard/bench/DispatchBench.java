@@ -61,6 +61,7 @@ public class DispatchBench {
   public int extensions;
 
   private Handler[] direct;
+  private java.util.concurrent.atomic.LongAdder[] counters;
   private Extensions.Owner owner;
   private Thread swapper;
   private volatile boolean swapping;
@@ -69,8 +70,10 @@ public class DispatchBench {
   @Setup(Level.Trial)
   public void setUp() {
     direct = new Handler[extensions];
+    counters = new java.util.concurrent.atomic.LongAdder[extensions];
     for (int i = 0; i < extensions; i++) {
       direct[i] = new AddOne(i + 1);
+      counters[i] = new java.util.concurrent.atomic.LongAdder();
     }
     owner = newOwner(0);
     owner.publish(null);
@@ -138,6 +141,30 @@ public class DispatchBench {
     Handler[] hs = direct;
     for (Handler h : hs) {
       a.sum += h.handle(a.v);
+    }
+    return a.sum;
+  }
+
+  /**
+   * Reference for what the extension point adds per call: the direct calls plus one in-flight
+   * increment and decrement ({@link java.util.concurrent.atomic.LongAdder}) per extension, as
+   * {@code ExtensionPoint} does for each extension's owner.
+   */
+  @Benchmark
+  public int directWithInFlightCounting(Acc a) {
+    Handler[] hs = direct;
+    java.util.concurrent.atomic.LongAdder[] c = counters;
+    for (java.util.concurrent.atomic.LongAdder x : c) {
+      x.increment();
+    }
+    try {
+      for (Handler h : hs) {
+        a.sum += h.handle(a.v);
+      }
+    } finally {
+      for (java.util.concurrent.atomic.LongAdder x : c) {
+        x.decrement();
+      }
     }
     return a.sum;
   }

@@ -1,0 +1,116 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Combines the JMH JSON, flip.json and runtime.json of one run into {@code bench-results.json}
+ * (goals, met/missed, margins) and prints a Markdown results table.
+ * Usage: {@code Summary resultsDir machineNote}.
+ */
+public final class Summary {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Summary() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args.length > 0 ? args[0] : "target/results");
+    ObjectNode out = JSON.createObjectNode();
+    out.put("machine", args.length > 1 ? args[1] : "");
+    out.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    out.put("cores", Runtime.getRuntime().availableProcessors());
+    StringBuilder md = new StringBuilder();
+    md.append("| metric | n | p50 | p99 | max | baseline (same run) | ratio | goal | met? |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    Path jmh = dir.resolve("jmh-dispatch.json");
+    if (Files.isRegularFile(jmh)) dispatch(JSON.readTree(jmh.toFile()), out.putObject("dispatch"), md);
+    Path flip = dir.resolve("flip.json");
+    if (Files.isRegularFile(flip)) {
+      JsonNode f = JSON.readTree(flip.toFile());
+      out.set("flip", f);
+      for (String store : new String[] {"etcd", "zookeeper"}) {
+        JsonNode s = f.path(store);
+        if (s.isMissingNode()) continue;
+        JsonNode raw = s.path("baseline_raw_watch");
+        for (String kind : new String[] {"flip_to_live", "flip_to_not_live"}) {
+          JsonNode m = s.path(kind);
+          JsonNode fromIssue = s.path(kind + "_from_write_issued");
+          double ratio = fromIssue.path("p99_ms").asDouble() / raw.path("p99_ms").asDouble();
+          boolean met = m.path("p99_ms").asDouble() <= 20 && ratio <= 5;
+          md.append(String.format("| %s %s (from write return) | %d | %.2f ms | %.2f ms | %.2f ms | raw watch p50 %.2f / p99 %.2f ms | p99 %.1f× (from write issued) | p99 ≤ 20 ms and ≤ 5× raw | %s |%n",
+              store, kind.replace('_', ' '), m.path("n").asInt(), m.path("p50_ms").asDouble(), m.path("p99_ms").asDouble(), m.path("max_ms").asDouble(),
+              raw.path("p50_ms").asDouble(), raw.path("p99_ms").asDouble(), ratio,
+              met ? "met" : String.format("missed (p99 %+.1f ms vs 20 ms, ratio %.1f× vs 5×)", m.path("p99_ms").asDouble() - 20, ratio)));
+        }
+      }
+    }
+    Path rt = dir.resolve("runtime.json");
+    if (Files.isRegularFile(rt)) {
+      JsonNode r = JSON.readTree(rt.toFile());
+      out.set("runtime", r);
+      for (String k : new String[] {"attach_first_time", "re_adopt"}) {
+        JsonNode m = r.path(k);
+        md.append(String.format("| attach + runtime ready, %s | %d | %.1f ms | %.1f ms | %.1f ms | – | – | ≤ 300 ms | %s |%n",
+            k.equals("re_adopt") ? "re-adopt" : "first time (fresh host JVM)", m.path("n").asInt(), m.path("p50_ms").asDouble(),
+            m.path("p99_ms").asDouble(), m.path("max_ms").asDouble(),
+            m.path("max_ms").asDouble() <= 300 ? "met (max)" : String.format("missed: max %+.0f ms over", m.path("max_ms").asDouble() - 300)));
+      }
+      JsonNode c = r.path("cycles");
+      if (!c.isMissingNode()) {
+        long growth = c.path("metaspace_growth_bytes").asLong();
+        long collected = c.path("unloads_collected").asLong();
+        int cycles = c.path("cycles").asInt();
+        md.append(String.format("| %d activate/deactivate cycles: metaspace growth | 1 | %+.2f MB | | | before %.2f MB | – | ≤ 2 MB | %s |%n",
+            cycles, growth / 1048576.0, c.path("metaspace_used_before_bytes").asLong() / 1048576.0, growth <= 2L << 20 ? "met" : "missed"));
+        md.append(String.format("| same cycles: loaders collected | %d | %d of %d collected | | | | – | 100 %% | %s |%n",
+            cycles, collected, cycles, collected == cycles ? "met" : "missed"));
+        md.append(String.format("| same cycles: heap used after full GC | 1 | %.2f → %.2f MB | | | | – | – | – |%n",
+            c.path("heap_used_after_full_gc_before_bytes").asLong() / 1048576.0, c.path("heap_used_after_full_gc_after_bytes").asLong() / 1048576.0));
+        JsonNode t = c.path("cycle_time");
+        md.append(String.format("| one activate+deactivate cycle (control channel round trips) | %d | %.1f ms | %.1f ms | %.1f ms | – | – | – | – |%n",
+            t.path("n").asInt(), t.path("p50_ms").asDouble(), t.path("p99_ms").asDouble(), t.path("max_ms").asDouble()));
+      }
+    }
+    JSON.writeValue(dir.resolve("bench-results.json").toFile(), out);
+    Files.writeString(dir.resolve("table.md"), md.toString());
+    System.out.println(md);
+  }
+
+  private static void dispatch(JsonNode jmh, ObjectNode out, StringBuilder md) {
+    Map<String, double[]> score = new LinkedHashMap<>();
+    ArrayNode rows = out.putArray("results");
+    for (JsonNode b : jmh) {
+      String name = b.path("benchmark").asText().replaceAll(".*\\.", "");
+      String n = b.path("params").path("extensions").asText();
+      double s = b.path("primaryMetric").path("score").asDouble();
+      double err = b.path("primaryMetric").path("scoreError").asDouble();
+      score.put(name + "/" + n, new double[] {s, err});
+      ObjectNode row = rows.addObject();
+      row.put("benchmark", name);
+      row.put("extensions", Integer.parseInt(n));
+      row.put("ns_per_op", Stats.round(s));
+      row.put("error_99_9_ns", Stats.round(err));
+    }
+    for (String n : new String[] {"0", "1", "5"}) {
+      double[] direct = score.get("direct/" + n);
+      if (direct == null) continue;
+      for (String k : new String[] {"directWithInFlightCounting", "extensionPoint", "extensionPointDuringSwaps"}) {
+        double[] v = score.get(k + "/" + n);
+        if (v == null) continue;
+        double overhead = v[0] - direct[0];
+        out.put("overhead_ns_" + k + "_" + n, Stats.round(overhead));
+        boolean goal = n.equals("1") && k.startsWith("extensionPoint");
+        md.append(String.format("| dispatch %s, %s extension(s) (JMH avgt) | 5 iter | %.2f ± %.2f ns/op | | | direct %.2f ± %.2f ns/op | %+.2f ns overhead | %s | %s |%n",
+            k, n, v[0], v[1], direct[0], direct[1], overhead, goal ? "≤ 5 ns overhead" : "–",
+            goal ? (overhead <= 5 ? "met" : String.format("missed by %.1f ns", overhead - 5)) : "–"));
+      }
+    }
+  }
+}
