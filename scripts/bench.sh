@@ -16,7 +16,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 B=it-tests/bench
 R=$B/target/results
-mkdir -p "$R"
+rm -rf "$R"; mkdir -p "$R"   # only this run's files
 CP="$B/target/classes:$(cat $B/target/bench-classpath.txt)"
 JAVA=${JAVA:-java}
 echo "== machine: $(nproc) cores, $(uptime)" | tee "$R/machine.txt"

@@ -44,6 +44,8 @@ final class Proc implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
+    String extra = System.getProperty("bench.childJvmArgs", "").trim(); // e.g. a JFR recording for profiling
+    if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
     cmd.addAll(List.of(args));
     return cmd;
   }
