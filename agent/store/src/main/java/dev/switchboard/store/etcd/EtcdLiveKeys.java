@@ -24,6 +24,8 @@ final class EtcdLiveKeys {
   private final EtcdKeySpace ks;
   private final Map<String, byte[]> desired = new ConcurrentHashMap<>();
   private final Set<Long> ownLeases = ConcurrentHashMap.newKeySet();
+  /** The last operation issued per key; the next one on that key waits for it. */
+  private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private long leaseId; // guarded by this
   private CloseableClient keepAlive; // guarded by this
   private volatile boolean lost;
@@ -38,14 +40,47 @@ final class EtcdLiveKeys {
 
   CompletableFuture<Void> put(String key, byte[] value) {
     desired.put(key, value);
-    return CompletableFuture.supplyAsync(this::lease, ks.scheduler)
-        .thenCompose(id -> ks.guard(ks.kv.put(EtcdKeySpace.bytes(key), EtcdKeySpace.bytes(value), PutOption.builder().withLeaseId(id).build()), "putLive " + key))
-        .thenApply(r -> null);
+    return inKeyOrder(
+        key,
+        () ->
+            CompletableFuture.supplyAsync(this::lease, ks.scheduler)
+                .thenCompose(id -> ks.guard(ks.kv.put(EtcdKeySpace.bytes(key), EtcdKeySpace.bytes(value), PutOption.builder().withLeaseId(id).build()), "putLive " + key))
+                .thenApply(r -> null));
   }
 
   CompletableFuture<Void> delete(String key) {
     desired.remove(key);
-    return ks.guard(ks.kv.delete(EtcdKeySpace.bytes(key)), "deleteLive " + key).thenApply(r -> null);
+    return inKeyOrder(key, () -> ks.guard(ks.kv.delete(EtcdKeySpace.bytes(key)), "deleteLive " + key).thenApply(r -> null));
+  }
+
+  private CompletableFuture<Void> rePut(String key, long lease) {
+    byte[] value = desired.get(key);
+    if (value == null) {
+      return CompletableFuture.completedFuture(null); // deleted meanwhile
+    }
+    return ks.guard(ks.kv.put(EtcdKeySpace.bytes(key), EtcdKeySpace.bytes(value), PutOption.builder().withLeaseId(lease).build()), "re-put live key " + key)
+        .thenApply(r -> null);
+  }
+
+  /**
+   * Runs the operation after every earlier operation on the same key has finished (successfully
+   * or not), so two quick writes of one key reach etcd in the order they were made.
+   */
+  private CompletableFuture<Void> inKeyOrder(String key, java.util.function.Supplier<CompletableFuture<Void>> operation) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> previous = tails.put(key, mine);
+    CompletableFuture<Void> after = previous == null ? CompletableFuture.completedFuture(null) : previous.handle((r, t) -> null);
+    after.thenCompose(x -> operation.get())
+        .whenComplete(
+            (r, t) -> {
+              tails.remove(key, mine);
+              if (t != null) {
+                mine.completeExceptionally(t);
+              } else {
+                mine.complete(null);
+              }
+            });
+    return mine;
   }
 
   /** The current lease, granted (with keep-alive) when there is none. */
@@ -132,11 +167,10 @@ final class EtcdLiveKeys {
       }
       if (id == 0 || lost) {
         long fresh = lease();
-        for (Map.Entry<String, byte[]> e : desired.entrySet()) {
-          Futures.await(
-              ks.kv.put(EtcdKeySpace.bytes(e.getKey()), EtcdKeySpace.bytes(e.getValue()), PutOption.builder().withLeaseId(fresh).build()),
-              ks.timeoutMillis(),
-              "re-put live key " + e.getKey());
+        for (String key : desired.keySet()) {
+          // In key order with the callers' writes, and with the value current when it runs, so a
+          // restore never lands an older value after a newer one.
+          Futures.await(inKeyOrder(key, () -> rePut(key, fresh)), ks.timeoutMillis(), "re-put live key " + key);
         }
         LOG.info("etcd live keys: {} key(s) restored under lease {}", desired.size(), Long.toHexString(fresh));
       }

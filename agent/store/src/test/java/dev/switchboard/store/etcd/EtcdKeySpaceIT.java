@@ -187,6 +187,38 @@ class EtcdKeySpaceIT {
   }
 
   @Test
+  void rapidLiveWritesOfOneKeyLandInTheOrderTheyWereMade() throws Exception {
+    String k = prefix() + "/status";
+    java.util.List<Integer> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (KeySpace ks = EtcdKeySpace.open(opts(etcd.endpoints()).build());
+        var w =
+            raw.getWatchClient()
+                .watch(
+                    bs(k),
+                    resp ->
+                        resp.getEvents().forEach(ev -> {
+                          String v = ev.getKeyValue().getValue().toString(StandardCharsets.UTF_8);
+                          if (v.startsWith("v")) {
+                            seen.add(Integer.parseInt(v.substring(1)));
+                          }
+                        }))) {
+      java.util.List<java.util.concurrent.CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        writes.add(ks.putLive(k, b("v" + i)));
+      }
+      java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      var kv = raw.getKVClient().get(bs(k)).get().getKvs().get(0);
+      assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo("v199");
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains(199));
+      // A lease restore may write the current value once more, but never an older one after a newer one.
+      synchronized (seen) {
+        assertThat(seen).isSorted().hasSizeGreaterThanOrEqualTo(200);
+      }
+      ks.deleteLive(k).get();
+    }
+  }
+
+  @Test
   void oversizedValuesInvalidKeysAndForeignLeasedKeysAreSkippedNotFatal() throws Exception {
     String p = prefix();
     try (KeySpace ks = EtcdKeySpace.open(opts(etcd.endpoints()).maxValueBytes(100).build())) {
