@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlipBench {
   static final Duration WAIT = Duration.ofSeconds(60);
+  /** Pause after each flip ({@code -Dbench.flipPauseMs}, default 20). */
+  static final long PAUSE_MS = Long.getLong("bench.flipPauseMs", 20);
 
   private FlipBench() {}
 
@@ -40,6 +42,7 @@ public final class FlipBench {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("flips", flips);
     result.put("poll_pause_us", HostProbe.POLL_PAUSE_NANOS / 1000);
+    result.put("pause_between_flips_ms", PAUSE_MS);
     EtcdCluster etcd = EtcdCluster.single();
     ZooKeeperEnsemble zk = ZooKeeperEnsemble.servers(1);
     try {
@@ -116,7 +119,7 @@ public final class FlipBench {
     long seen = probe.awaitMarker(value.equals("true"), WAIT);
     fromIssue.add(seen - t0);
     fromReturn.add(seen - t1);
-    TimeUnit.MILLISECONDS.sleep(20); // let status writes of this flip settle before the next one
+    TimeUnit.MILLISECONDS.sleep(PAUSE_MS); // let this flip's aftermath (status writes, unload check) settle
   }
 
   static void put(KeySpace ks, String key, String value) throws Exception {
