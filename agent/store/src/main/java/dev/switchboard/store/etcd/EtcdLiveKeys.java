@@ -1,6 +1,7 @@
 package dev.switchboard.store.etcd;
 
 import dev.switchboard.store.internal.Futures;
+import dev.switchboard.store.internal.KeyedSequencer;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
@@ -24,8 +25,8 @@ final class EtcdLiveKeys {
   private final EtcdKeySpace ks;
   private final Map<String, byte[]> desired = new ConcurrentHashMap<>();
   private final Set<Long> ownLeases = ConcurrentHashMap.newKeySet();
-  /** The last operation issued per key; the next one on that key waits for it. */
-  private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+  /** Writes of one key reach etcd in the order they were made. */
+  private final KeyedSequencer sequencer = new KeyedSequencer();
   private long leaseId; // guarded by this
   private CloseableClient keepAlive; // guarded by this
   private volatile boolean lost;
@@ -62,25 +63,8 @@ final class EtcdLiveKeys {
         .thenApply(r -> null);
   }
 
-  /**
-   * Runs the operation after every earlier operation on the same key has finished (successfully
-   * or not), so two quick writes of one key reach etcd in the order they were made.
-   */
   private CompletableFuture<Void> inKeyOrder(String key, java.util.function.Supplier<CompletableFuture<Void>> operation) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> previous = tails.put(key, mine);
-    CompletableFuture<Void> after = previous == null ? CompletableFuture.completedFuture(null) : previous.handle((r, t) -> null);
-    after.thenCompose(x -> operation.get())
-        .whenComplete(
-            (r, t) -> {
-              tails.remove(key, mine);
-              if (t != null) {
-                mine.completeExceptionally(t);
-              } else {
-                mine.complete(null);
-              }
-            });
-    return mine;
+    return sequencer.submit(key, operation);
   }
 
   /** The current lease, granted (with keep-alive) when there is none. */

@@ -9,6 +9,7 @@ import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
 import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.store.internal.KeyedSequencer;
 import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.StateCell;
 import dev.switchboard.store.internal.Threads;
@@ -55,6 +56,8 @@ public final class ZooKeeperKeySpace implements KeySpace {
   private final ExecutorService ops;
   private final Set<ZkWatch> watches = ConcurrentHashMap.newKeySet();
   private final Map<String, PersistentNode> live = new ConcurrentHashMap<>();
+  /** Live writes of one key are applied in the order they were made (the op pool has 8 threads). */
+  private final KeyedSequencer liveOrder = new KeyedSequencer();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean connected;
 
@@ -266,7 +269,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
     Keys.requirePath(key);
     checkValue(key, value);
     byte[] copy = value.clone();
-    return async(
+    return liveOrder.submit(key, () -> async(
         "putLive " + key,
         () -> {
           PersistentNode n = live.get(key);
@@ -285,21 +288,24 @@ public final class ZooKeeperKeySpace implements KeySpace {
             LOG.warn("zookeeper live key {} not created yet; Curator keeps trying", key);
           }
           return null;
-        });
+        }).thenApply(x -> (Void) null));
   }
 
   @Override
   public CompletableFuture<Void> deleteLive(String key) {
     Keys.requirePath(key);
-    return async(
-        "deleteLive " + key,
-        () -> {
-          PersistentNode n = live.remove(key);
-          if (n != null) {
-            n.close();
-          }
-          return null;
-        });
+    return liveOrder.submit(
+        key,
+        () ->
+            async(
+                "deleteLive " + key,
+                () -> {
+                  PersistentNode n = live.remove(key);
+                  if (n != null) {
+                    n.close();
+                  }
+                  return (Void) null;
+                }));
   }
 
   @Override

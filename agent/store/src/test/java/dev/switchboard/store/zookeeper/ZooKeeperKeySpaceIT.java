@@ -116,6 +116,22 @@ class ZooKeeperKeySpaceIT {
   }
 
   @Test
+  void rapidLiveWritesOfOneKeyEndWithTheLastValue() throws Exception {
+    String k = prefix() + "/status/rapid";
+    try (ZooKeeperKeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {
+      java.util.List<java.util.concurrent.CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        writes.add(ks.putLive(k, b("v" + i)));
+      }
+      java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(20)).until(() -> raw.checkExists().forPath(k) != null && "v199".equals(new String(raw.getData().forPath(k))));
+      Thread.sleep(500); // nothing older may land after the last value
+      assertThat(new String(raw.getData().forPath(k))).isEqualTo("v199");
+      ks.deleteLive(k).get();
+    }
+  }
+
+  @Test
   void liveKeysAreRecreatedAfterSessionExpiry() throws Exception {
     String k = prefix() + "/status/live";
     try (ZooKeeperKeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {
