@@ -106,6 +106,13 @@ public final class FlipBench {
       r.put("flip_to_not_live_from_write_issued", Stats.ofNanos(offFromIssue).json());
       r.put("ratio_p50_live_vs_raw", Stats.round(Stats.ofNanos(liveFromIssue).p50() / raw.p50()));
       r.put("ratio_p99_live_vs_raw", Stats.round(Stats.ofNanos(liveFromIssue).p99() / raw.p99()));
+      Thread.sleep(5000); // settle, then idle figures with the plugin active
+      Map<String, Object> agentIdle = ProcStat.idle(node.agent.pid(), 10);
+      System.out.printf("[%s] sidecar idle, 1 plugin active: %s%n", store, agentIdle);
+      r.put("sidecar_idle_1_plugin", agentIdle);
+      // memory breakdown (needs -Dbench.childJvmArgs=-XX:NativeMemoryTracking=summary) and heap, for the log
+      Files.writeString(logs.resolve("sidecar-" + store + "-memory.txt"),
+          ProcStat.jcmd(node.agent.pid(), "VM.native_memory", "summary") + ProcStat.jcmd(node.agent.pid(), "GC.heap_info"));
       r.put("ratio_p99_not_live_vs_raw", Stats.round(Stats.ofNanos(offFromIssue).p99() / raw.p99()));
     }
     return r;

@@ -38,6 +38,13 @@ public final class Summary {
       for (String store : new String[] {"etcd", "zookeeper"}) {
         JsonNode s = f.path(store);
         if (s.isMissingNode()) continue;
+        JsonNode idle = s.path("sidecar_idle_1_plugin");
+        if (!idle.isMissingNode()) {
+          double mb = idle.path("rss_bytes").asLong() / 1048576.0;
+          md.append(String.format("| sidecar (%s) RSS idle, 1 plugin active (issue asks 20) | 1 | %.1f MB | | | idle CPU %.2f %% of one core over %.0f s | – | ≤ 96 MB with 20 plugins | %s |%n",
+              store, mb, idle.path("cpu_percent_of_one_core").asDouble(), idle.path("idle_seconds").asDouble(),
+              mb <= 96 ? "within 96 MB with 1 plugin (20 not measured)" : String.format("over by %.1f MB already with 1 plugin", mb - 96)));
+        }
         JsonNode raw = s.path("baseline_raw_watch");
         for (String kind : new String[] {"flip_to_live", "flip_to_not_live"}) {
           JsonNode m = s.path(kind);
