@@ -1,5 +1,6 @@
 package dev.switchboard.sample.plugins.ratelimit;
 
+import dev.switchboard.sample.spi.testing.FakeExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.api.testing.PluginHarness;

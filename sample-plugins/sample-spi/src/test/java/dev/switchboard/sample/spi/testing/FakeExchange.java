@@ -1,27 +1,30 @@
-package dev.switchboard.sample.plugins.ratelimit;
+package dev.switchboard.sample.spi.testing;
 
 import dev.switchboard.sample.spi.Exchange;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** An in-memory Exchange for unit tests (the real one is the sample host's). */
-final class FakeExchange implements Exchange {
-  final String method;
-  final String path;
-  final String client;
-  final Map<String, String> requestHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-  final Map<String, String> responseHeaders = new HashMap<>();
-  int status = 200;
-  String body = "hello";
+/**
+ * An in-memory {@link Exchange} for plugin unit tests (the real one is the sample host's). Shared
+ * by the sample plugins through this module's test jar.
+ */
+public final class FakeExchange implements Exchange {
+  public final String method;
+  public final String path;
+  public final String client;
+  public final Map<String, String> requestHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  public final Map<String, String> responseHeaders = new HashMap<>();
+  public int status = 200;
+  public String body = "hello";
 
-  FakeExchange(String method, String path, String client) {
+  public FakeExchange(String method, String path, String client) {
     this.method = method;
     this.path = path;
     this.client = client;
   }
 
-  FakeExchange header(String name, String value) {
+  public FakeExchange header(String name, String value) {
     requestHeaders.put(name, value);
     return this;
   }
