@@ -294,7 +294,7 @@ class BridgeProcessIT {
     try {
       for (int i = 0; i < 120; i++) {
         String key = k("m/plugins/p" + i + "/enabled");
-        (i % 2 == 0 ? e : z).put(key, b("v-" + i)).get();
+        putRetrying(i % 2 == 0 ? e : z, key, "v-" + i);
         expected.put(key, "v-" + i);
         if (i == 40) {
           etcd.member(2).kill();
@@ -305,6 +305,27 @@ class BridgeProcessIT {
       assertThat(b.alive()).isTrue();
     } finally {
       CompletableFuture.allOf(etcd.member(2).startAsync(), zk.server(2).startAsync()).get();
+    }
+  }
+
+  /**
+   * The test's own writer: while the killed member's cluster elects a new leader a write may time
+   * out; a put of the same value is idempotent, so it is retried (bounded) rather than failing the
+   * test for the writer's sake.
+   */
+  private static void putRetrying(dev.switchboard.store.KeySpace ks, String key, String value) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ks.put(key, b(value)).get();
+        return;
+      } catch (java.util.concurrent.ExecutionException ex) {
+        if (attempt >= 40
+            || !(ex.getCause() instanceof dev.switchboard.store.StoreException se)
+            || se.code() != dev.switchboard.store.StoreException.Code.UNAVAILABLE) {
+          throw ex;
+        }
+        Thread.sleep(250);
+      }
     }
   }
 
