@@ -3,6 +3,8 @@
 #   switchboard-local/etcd:3.4          /usr/bin/etcd from Debian's etcd-server + the libraries ldd names
 #   switchboard-local/jre:17            a jlink'ed JRE (attach, management, instrument, ...) + its libraries
 #   switchboard-local/zookeeper:3.9.3   the JRE + ZooKeeper's jars (from the Maven build) running QuorumPeerMain
+#   switchboard-local/jre:25            the same modules jlinked from a Temurin 25 JDK (JDK 25 hosts in the e2e tests);
+#                                       skipped with a note when no JDK 25 is installed (SWITCHBOARD_JAVA25_HOME)
 # Each image carries a label with the hash of its inputs; an image whose inputs did not change is not rebuilt.
 # Needs: a Docker engine that answers, etcd-server, a JDK 17 with jlink, Maven. See docs/testing.md.
 set -euo pipefail
@@ -151,13 +153,49 @@ build_zookeeper() {
   rm -rf "$rootfs"
 }
 
+# --- switchboard-local/jre:25: a host JVM on JDK 25 next to a JDK 17 sidecar (issue 6, scenario 6) ---
+# jlink of Temurin 24+ works without jmods (JEP 493: linking from the run-time image). A JDK 21+ host needs
+# -XX:+EnableDynamicAgentLoading for a quiet attach (docs/operations.md); the image does not bake it in, so
+# the warning stays visible unless the container's java command (or JDK_JAVA_OPTIONS) passes the flag.
+JRE25_IMAGE=switchboard-local/jre:25
+JAVA25_HOME="${SWITCHBOARD_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JRE25_DIR="$BUILD/jre25"
+
+build_jre25() {
+  if [[ ! -x "$JAVA25_HOME/bin/jlink" ]]; then
+    log "$JRE25_IMAGE skipped: no JDK 25 with jlink at $JAVA25_HOME (set SWITCHBOARD_JAVA25_HOME); the JDK 25 e2e test then says so"
+    return 0
+  fi
+  local hash
+  hash=$(printf '%s %s %s jre25' "$SCRIPT_HASH" "$("$JAVA25_HOME/bin/java" -version 2>&1 | tr '\n' ' ')" "$JRE_MODULES" \
+    | sha256sum | cut -c1-24)
+  if [[ "$(current_label "$JRE25_IMAGE")" == "$hash" ]]; then
+    log "$JRE25_IMAGE is up to date"
+    return 0
+  fi
+  if [[ ! -f "$JRE25_DIR/.hash" || "$(cat "$JRE25_DIR/.hash")" != "$hash" ]]; then
+    rm -rf "$JRE25_DIR"
+    log "jlink (JDK 25): $JRE_MODULES"
+    "$JAVA25_HOME/bin/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-header-files --no-man-pages \
+      --compress=zip-6 --output "$JRE25_DIR/opt/jre"
+    echo "$hash" >"$JRE25_DIR/.hash"
+  fi
+  local rootfs="$BUILD/jre25-rootfs"
+  base_rootfs "$rootfs"
+  cp -a "$JRE25_DIR/opt" "$rootfs/opt"
+  copy_libs "$rootfs" "$rootfs/opt/jre/bin/java" $(find "$rootfs/opt/jre/lib" -name '*.so')
+  import_rootfs "$rootfs" "$JRE25_IMAGE" "$hash" "${JRE_ENV[@]}" 'CMD ["java", "-version"]'
+  rm -rf "$rootfs"
+}
+
 mkdir -p "$BUILD"
 start=$SECONDS
 case "${1:-all}" in
   etcd) build_etcd ;;
   jre) build_jre ;;
+  jre25) build_jre25 ;;
   zookeeper) build_zookeeper ;;
-  all) build_etcd; build_jre; build_zookeeper ;;
-  *) die "usage: $0 [all|etcd|jre|zookeeper]" ;;
+  all) build_etcd; build_jre; build_zookeeper; build_jre25 ;;
+  *) die "usage: $0 [all|etcd|jre|jre25|zookeeper]" ;;
 esac
 log "images ready in $((SECONDS - start)) s"
