@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A real sample-host JVM plus a real sidecar process ({@code switchboard.jar agent}) for one store. */
 final class Node implements AutoCloseable {
@@ -37,6 +38,15 @@ final class Node implements AutoCloseable {
 
   /** {@code storeLine} is the agent.yaml line selecting the store, e.g. {@code etcd: {endpoints: [..]}}. */
   Node startAgent(Path logs, String storeLine) throws Exception {
+    return startAgent(logs, storeLine, Proc.DEFAULT_FLAGS, Map.of(), List.of());
+  }
+
+  /**
+   * As {@link #startAgent(Path, String)} with the sidecar's own JVM flags, environment and extra
+   * agent.yaml lines (e.g. {@code artifacts: {maxBytes: ...}}).
+   */
+  Node startAgent(Path logs, String storeLine, List<String> jvmFlags, Map<String, String> env, List<String> extraYaml)
+      throws Exception {
     List<String> yaml = new ArrayList<>();
     yaml.add("service: " + service);
     yaml.add("node: node-1");
@@ -49,11 +59,18 @@ final class Node implements AutoCloseable {
     yaml.add("controlDir: " + dir.resolve("ctl"));
     yaml.add("runtimeJar: " + BenchDist.runtime());
     yaml.add("http: {listen: \"127.0.0.1:" + agentPort + "\"}");
+    yaml.addAll(extraYaml);
     Path config = dir.resolve("agent.yaml");
     Files.write(config, yaml);
-    agent = Proc.start("agent-" + service, logs, Proc.java("-jar", BenchDist.cli().toString(), "agent", "--config", config.toString()));
+    agent = Proc.start("agent-" + service, logs,
+        Proc.javaWith(jvmFlags, "-jar", BenchDist.cli().toString(), "agent", "--config", config.toString()), env);
     agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
     return this;
+  }
+
+  /** Writes {@code value} at {@code key} and waits for the store to acknowledge it. */
+  static void put(dev.switchboard.store.KeySpace ks, String key, String value) throws Exception {
+    ks.put(key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(15, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   static String pluginKey(String service, String plugin, String leaf) {

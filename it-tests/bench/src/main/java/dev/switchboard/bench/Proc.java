@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,19 +32,32 @@ final class Proc implements AutoCloseable {
   }
 
   static Proc start(String name, Path logDir, List<String> command) throws IOException {
+    return start(name, logDir, command, Map.of());
+  }
+
+  /** As {@link #start(String, Path, List)} with extra environment variables (e.g. {@code MALLOC_ARENA_MAX}). */
+  static Proc start(String name, Path logDir, List<String> command, Map<String, String> env) throws IOException {
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+    pb.environment().putAll(env);
     return new Proc(name, pb.start(), log);
   }
 
+  /** The JVM flags of host and sidecar in the integration tests. */
+  static final List<String> DEFAULT_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
   /** Same JVM flags for host and sidecar as the integration tests use. */
   static List<String> java(String... args) {
+    return javaWith(DEFAULT_FLAGS, args);
+  }
+
+  /** {@code java} with {@code flags} instead of {@link #DEFAULT_FLAGS} (plus {@code bench.childJvmArgs}). */
+  static List<String> javaWith(List<String> flags, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
+    cmd.addAll(flags);
     String extra = System.getProperty("bench.childJvmArgs", "").trim(); // e.g. a JFR recording for profiling
     if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
     cmd.addAll(List.of(args));
