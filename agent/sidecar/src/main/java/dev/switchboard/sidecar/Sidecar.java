@@ -157,7 +157,8 @@ public final class Sidecar implements AutoCloseable {
       started = StatusHttp.start(config.httpHost(), config.httpPort(), new StatusHttp.Source() {
         @Override
         public CompletableFuture<String> statusJson() {
-          return reconciler.reports().thenApply(list -> StatusJson.document(config.service(), config.node(), agent.get(), list));
+          return reconciler.reports().thenCombine(feed.rejected(),
+              (list, rejected) -> StatusJson.document(config.service(), config.node(), agent.get(), list, rejected));
         }
 
         @Override

@@ -88,6 +88,38 @@ class SidecarWiringTest {
     }
   }
 
+  @Test
+  void keysWithNamesOutsideTheNameRuleAreListedWithTheirReasonInHttpStatus() throws Exception {
+    FakeKeySpace etcd = new FakeKeySpace("etcd");
+    FakeConnection runtime = new FakeConnection();
+    AgentConfig cfg = new AgentConfig("checkout", "node-1", "/switchboard", List.of("http://127.0.0.1:1"), null, "etcd",
+        ProcessHandle.current().pid(), null, null, List.of(), tmp.resolve("cache"), tmp.resolve("ctl"), "127.0.0.1", 0,
+        tmp.resolve("runtime.jar"), 1_000_000);
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    try (Sidecar sidecar = new Sidecar(cfg, List.of(etcd), pid -> runtime)) {
+      String base = "http://127.0.0.1:" + sidecar.httpPort();
+      etcd.connect();
+      await().atMost(Duration.ofSeconds(10)).until(() -> get(http, base + "/readyz").statusCode() == 200);
+      assertThat(json.readTree(get(http, base + "/v1/status").body()).get("rejectedKeys")).isEmpty();
+
+      String dots = "/switchboard/services/checkout/plugins/../enabled";
+      String slash = "/switchboard/services/checkout/plugins/a/b/enabled";
+      etcd.write(dots, "true");
+      etcd.write(slash, "true");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonNode rejected = json.readTree(get(http, base + "/v1/status").body()).get("rejectedKeys");
+        assertThat(rejected).hasSize(2);
+        assertThat(rejected.findValuesAsText("key")).containsExactlyInAnyOrder(dots, slash);
+        assertThat(rejected.toString()).contains("invalid plugin name '..'").contains("not a key of the desired-state layout");
+      });
+      assertThat(runtime.plugins).isEmpty();
+      etcd.delete(dots);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(json.readTree(get(http, base + "/v1/status").body()).get("rejectedKeys").findValuesAsText("key")).containsExactly(slash));
+    }
+  }
+
   static HttpResponse<String> get(HttpClient http, String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -3,6 +3,7 @@ package dev.switchboard.sidecar.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sidecar.desired.KeyError;
 import dev.switchboard.sidecar.reconcile.PluginReport;
 import java.util.List;
 import java.util.TreeMap;
@@ -40,6 +41,16 @@ public final class StatusJson {
 
   /** {@code {"service", "node", "agent": {…}, "plugins": [{"plugin": id, …status…}]}}. */
   public static String document(String service, String node, AgentStatus agent, List<PluginReport> plugins) {
+    return document(service, node, agent, plugins, List.of());
+  }
+
+  /**
+   * As {@link #document(String, String, AgentStatus, List)}, plus {@code "rejectedKeys": [{"key", "error"}]}: keys
+   * under the service that belong to no plugin (a name outside the name rule such as {@code ..}, a path with extra
+   * segments), so a refusal that has no plugin to be FAILED on is still visible with its reason.
+   */
+  public static String document(String service, String node, AgentStatus agent, List<PluginReport> plugins,
+      List<KeyError> rejectedKeys) {
     ObjectNode o = JSON.createObjectNode();
     o.put("service", service);
     o.put("node", node);
@@ -51,6 +62,8 @@ public final class StatusJson {
       p.setAll(plugin(r));
       arr.add(p);
     }
+    ArrayNode rejected = o.putArray("rejectedKeys");
+    for (KeyError e : rejectedKeys) rejected.addObject().put("key", e.key()).put("error", e.reason());
     return o.toString();
   }
 
