@@ -114,9 +114,13 @@ class SidecarWiringTest {
         assertThat(rejected.toString()).contains("invalid plugin name '..'").contains("not a key of the desired-state layout");
       });
       assertThat(runtime.plugins).isEmpty();
+      String segment = "/switchboard/services/checkout/plugins/../x/enabled";
+      etcd.skip(segment, "invalid key: path has a '..' segment");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(json.readTree(get(http, base + "/v1/status").body())
+          .get("rejectedKeys").toString()).contains(segment).contains("skipped by the etcd adapter: invalid key: path has a '..' segment"));
       etcd.delete(dots);
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(json.readTree(get(http, base + "/v1/status").body()).get("rejectedKeys").findValuesAsText("key")).containsExactly(slash));
+          assertThat(json.readTree(get(http, base + "/v1/status").body()).get("rejectedKeys").findValuesAsText("key")).containsExactly(slash, segment));
     }
   }
 

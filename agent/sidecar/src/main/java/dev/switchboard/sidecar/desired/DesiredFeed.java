@@ -93,6 +93,7 @@ public final class DesiredFeed implements AutoCloseable {
         @Override
         public void onSkipped(String key, String reason) {
           LOG.warn("{} skipped {}: {}", v.store.storeName(), key, reason);
+          exec(() -> v.skipped(key, reason));
         }
 
         @Override
@@ -116,10 +117,21 @@ public final class DesiredFeed implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> active != null && active.eligible(), thread);
   }
 
-  /** Refused keys of the active view that belong to no plugin. */
+  /**
+   * Refused keys of the active view that belong to no plugin, then the keys its store adapter skipped (a path with a
+   * {@code ..} segment, an oversized value): the latter stay listed until the agent restarts (a store delivers no
+   * delete for a key it cannot represent), at most {@value #MAX_SKIPPED} of them, the most recent last.
+   */
   public CompletableFuture<List<KeyError>> rejected() {
-    return CompletableFuture.supplyAsync(() -> active == null ? List.<KeyError>of() : active.state.rejected(), thread);
+    return CompletableFuture.supplyAsync(() -> {
+      if (active == null) return List.<KeyError>of();
+      List<KeyError> out = new ArrayList<>(active.state.rejected());
+      active.skipped.forEach((k, reason) -> out.add(new KeyError(k, "skipped by the " + active.store.storeName() + " adapter: " + reason)));
+      return List.copyOf(out);
+    }, thread);
   }
+
+  static final int MAX_SKIPPED = 50;
 
   private void changed(View v, List<Change> changes) {
     Set<String> affected = new TreeSet<>();
@@ -194,6 +206,7 @@ public final class DesiredFeed implements AutoCloseable {
     final ServiceDesiredState state;
     StoreState storeState = StoreState.CONNECTING;
     boolean synced;
+    final Map<String, String> skipped = new LinkedHashMap<>();
 
     View(KeySpace store, ServiceDesiredState state) {
       this.store = store;
@@ -203,6 +216,12 @@ public final class DesiredFeed implements AutoCloseable {
     void state(StoreState s) {
       storeState = s;
       if (s != StoreState.CONNECTED) synced = false;
+    }
+
+    void skipped(String key, String reason) {
+      skipped.remove(key);
+      skipped.put(key, reason);
+      if (skipped.size() > MAX_SKIPPED) skipped.remove(skipped.keySet().iterator().next());
     }
 
     boolean eligible() {

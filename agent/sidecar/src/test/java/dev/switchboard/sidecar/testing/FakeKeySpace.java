@@ -64,6 +64,11 @@ public final class FakeKeySpace implements KeySpace {
     for (WatchListener w : watchers) w.onChanges(List.of(c));
   }
 
+  /** What a real adapter reports for a key it cannot represent (a '..' segment, an oversized value). */
+  public synchronized void skip(String key, String reason) {
+    for (WatchListener w : watchers) w.onSkipped(key, reason);
+  }
+
   public synchronized String liveValue(String key) {
     byte[] v = live.get(key);
     return v == null ? null : new String(v, StandardCharsets.UTF_8);
@@ -117,6 +122,7 @@ public final class FakeKeySpace implements KeySpace {
       }
       @Override public void onSynced() { listener.onSynced(); }
       @Override public void onState(StoreState s) { listener.onState(s); }
+      @Override public void onSkipped(String key, String reason) { if (key.startsWith(prefix + "/")) listener.onSkipped(key, reason); }
     };
     watchers.add(filtered);
     if (state == StoreState.CONNECTED) {
