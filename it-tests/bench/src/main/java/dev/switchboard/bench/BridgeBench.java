@@ -4,40 +4,49 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.testkit.EtcdCluster;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.zookeeper.AddWatchMode;
-import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
- * Issue 7 item 3 (10 writes/s only): bridge lag per direction. A real bridge process
- * ({@code switchboard.jar bridge}) between a local etcd and ZooKeeper; one write every 100 ms to one
- * store, time from the write issued to the watch event carrying that value on the other store.
- * Usage: {@code BridgeBench [writesPerDirection] [out.json]}.
+ * Issue 7 item 3: bridge lag per direction at 10 and at 1,000 writes/s. A real bridge process
+ * ({@code switchboard.jar bridge}) between a local etcd and a local ZooKeeper. For each rate, open-loop
+ * writes (see {@link OpenLoop}) go to etcd only (etcd → ZooKeeper), to ZooKeeper only (ZooKeeper →
+ * etcd), and to both at once (disjoint keys, each direction at the full rate); the lag of a write is
+ * the time from its scheduled instant to the other store's watch showing it. Then, on the same
+ * servers in the same run, the raw baseline: the same open-loop writes watched on the store written.
+ * 10 writes/s go to 1 key; 1,000 writes/s round-robin over {@code bench.bridgeKeys} (default 100) keys.
+ *
+ * <p>Usage: {@code BridgeBench [writesAt10PerSecond (default 100)] [out.json]}; system properties
+ * {@code bench.bridgeHighRate} (1000), {@code bench.bridgeHighSeconds} (10), {@code bench.bridgeKeys}
+ * (100). {@code -Dbench.childJvmArgs=...} adds JVM flags to the bridge process (e.g. a JFR recording).
  */
 public final class BridgeBench {
+  private static final long DRAIN_MS = 60_000;
+  private static final String ROOT = "/switchboard/services";
+
   private BridgeBench() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    if (n < 1) throw new IllegalArgumentException("writesPerDirection < 1: " + n);
+    int lowN = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    if (lowN < 1) throw new IllegalArgumentException("writesAt10PerSecond < 1: " + lowN);
     Path out = Path.of(args.length > 1 ? args[1] : "target/results/bridge.json");
+    double highRate = Double.parseDouble(System.getProperty("bench.bridgeHighRate", "1000"));
+    double highSeconds = Double.parseDouble(System.getProperty("bench.bridgeHighSeconds", "10"));
+    int highKeys = Integer.parseInt(System.getProperty("bench.bridgeKeys", "100"));
+    if (highRate <= 0 || highSeconds <= 0 || highKeys < 1) {
+      throw new IllegalArgumentException("bench.bridgeHighRate/Seconds > 0 and bench.bridgeKeys >= 1 required: " + highRate + "/" + highSeconds + "/" + highKeys);
+    }
     if (System.getProperty("switchboard.testkit") == null) System.setProperty("switchboard.testkit", "local");
     Path logs = out.toAbsolutePath().getParent().resolve("logs");
     Map<String, Object> r = new LinkedHashMap<>();
@@ -49,69 +58,24 @@ public final class BridgeBench {
       Path cfg = Files.createTempDirectory("switchboard-bench-bridge-").resolve("bridge.yaml");
       Files.writeString(cfg, "root: /switchboard\nid: bench-bridge\netcd: {endpoints: [" + etcd.endpoints() + "]}\n"
           + "zookeeper: {connect: \"" + zk.connectString() + "\"}\nhttp: {listen: \"127.0.0.1:0\"}\n");
-      String key = "/switchboard/services/bench/plugins/p/config";
-      ByteSequence k = ByteSequence.from(key, StandardCharsets.UTF_8);
       try (Proc bridge = Proc.start("bridge", logs, Proc.java("-jar", BenchDist.cli().toString(), "bridge", "--config", cfg.toString()));
           Client etcdClient = Client.builder().endpoints(etcd.endpoints().split(",")).build();
           CuratorFramework c = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+        long t0 = System.nanoTime();
         bridge.await("^HTTP (\\d+)", Duration.ofSeconds(60));
         c.start();
         if (!c.blockUntilConnected(30, TimeUnit.SECONDS)) throw new IllegalStateException("ZooKeeper not connected");
-        BlockingQueue<long[]> zkEvents = new LinkedBlockingQueue<>();
-        Watcher w = e -> {
-          if (e.getType() == Watcher.Event.EventType.NodeDataChanged || e.getType() == Watcher.Event.EventType.NodeCreated) {
-            zkEvents.add(new long[] {System.nanoTime()});
-          }
-        };
-        c.getZookeeperClient().getZooKeeper().addWatch(key, w, AddWatchMode.PERSISTENT);
-        BlockingQueue<Object[]> etcdEvents = new LinkedBlockingQueue<>();
-        try (Watch.Watcher ew = etcdClient.getWatchClient().watch(k, Watch.listener(resp -> {
-          long t = System.nanoTime();
-          resp.getEvents().forEach(ev -> etcdEvents.add(new Object[] {t, ev.getKeyValue().getValue().toString(StandardCharsets.UTF_8)}));
-        }))) {
-          // warm-up: the key exists on both sides once the bridge is leader and copying
-          long tw = System.nanoTime();
-          etcdClient.getKVClient().put(k, ByteSequence.from("{\"w\":0}", StandardCharsets.UTF_8)).get(15, TimeUnit.SECONDS);
-          while (true) {
-            if (c.checkExists().forPath(key) != null && new String(c.getData().forPath(key), StandardCharsets.UTF_8).equals("{\"w\":0}")) break;
-            if (System.nanoTime() - tw > TimeUnit.SECONDS.toNanos(60)) throw new IllegalStateException("bridge did not copy the warm-up key within 60 s");
-            Thread.sleep(50);
-          }
-          r.put("bridge_ready_and_first_copy_ms", Stats.round((System.nanoTime() - tw) / 1e6));
-          Thread.sleep(1000);
-          List<Long> e2z = new ArrayList<>();
-          List<Long> z2e = new ArrayList<>();
-          long next = System.nanoTime();
-          for (int i = 0; i < n; i++) {
-            next += 100_000_000L;
-            String v = "{\"e2z\":" + i + "}";
-            zkEvents.clear();
-            long t0 = System.nanoTime();
-            etcdClient.getKVClient().put(k, ByteSequence.from(v, StandardCharsets.UTF_8)).get(15, TimeUnit.SECONDS);
-            e2z.add(awaitZk(c, key, v, zkEvents) - t0);
-            sleepUntil(next);
-          }
-          for (int i = 0; i < n; i++) {
-            next += 100_000_000L;
-            String v = "{\"z2e\":" + i + "}";
-            long t0 = System.nanoTime();
-            c.setData().forPath(key, v.getBytes(StandardCharsets.UTF_8));
-            z2e.add(awaitEtcd(v, etcdEvents) - t0);
-            sleepUntil(next);
-          }
-          Stats a = Stats.ofNanos(e2z);
-          Stats b = Stats.ofNanos(z2e);
-          System.out.printf("bridge lag at 10 writes/s, etcd -> ZooKeeper: %s%nbridge lag at 10 writes/s, ZooKeeper -> etcd: %s%n", a, b);
-          r.put("writes_per_second", 10);
-          r.put("etcd_to_zookeeper", a.json());
-          r.put("zookeeper_to_etcd", b.json());
-          // same-run baseline on the same servers: raw write -> watch event on each store
-          Stats rawEtcd = Stats.ofNanos(RawWatchBaseline.etcd(etcd.endpoints(), n).get(0));
-          Stats rawZk = Stats.ofNanos(RawWatchBaseline.zookeeper(zk.connectString(), n).get(0));
-          System.out.printf("raw watch etcd: %s; raw watch ZooKeeper: %s%n", rawEtcd, rawZk);
-          r.put("baseline_raw_watch_etcd", rawEtcd.json());
-          r.put("baseline_raw_watch_zookeeper", rawZk.json());
-        }
+        Bench b = new Bench(etcdClient, c);
+        r.put("bridge_started_ms", Stats.round((System.nanoTime() - t0) / 1e6));
+        Map<String, Object> low = b.rate(10, lowN / 10.0, 1);
+        Map<String, Object> high = b.rate(highRate, highSeconds, highKeys);
+        // the 10 writes/s figures also at the top level, where the summary of earlier runs read them
+        r.put("writes_per_second", 10);
+        r.put("etcd_to_zookeeper", low.get("etcd_to_zookeeper"));
+        r.put("zookeeper_to_etcd", low.get("zookeeper_to_etcd"));
+        r.put("baseline_raw_watch_etcd", low.get("baseline_raw_watch_etcd"));
+        r.put("baseline_raw_watch_zookeeper", low.get("baseline_raw_watch_zookeeper"));
+        r.put("rates", Map.of(key(10), low, key(highRate), high));
       }
     } finally {
       zk.close();
@@ -122,26 +86,124 @@ public final class BridgeBench {
     System.out.println("written " + out.toAbsolutePath());
   }
 
-  private static long awaitZk(CuratorFramework c, String key, String v, BlockingQueue<long[]> events) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      long[] e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (e == null) throw new IllegalStateException("value " + v + " did not reach ZooKeeper within 30 s");
-      if (Arrays.equals(c.getData().forPath(key), v.getBytes(StandardCharsets.UTF_8))) return e[0];
-    }
+  private static String key(double rate) {
+    return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
   }
 
-  private static long awaitEtcd(String v, BlockingQueue<Object[]> events) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      Object[] e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (e == null) throw new IllegalStateException("value " + v + " did not reach etcd within 30 s");
-      if (v.equals(e[1])) return (Long) e[0];
-    }
-  }
+  /** The runs of one rate. */
+  private static final class Bench {
+    private final Client etcd;
+    private final CuratorFramework curator;
+    private final ZooKeeper zk;
 
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
+    Bench(Client etcd, CuratorFramework curator) throws Exception {
+      this.etcd = etcd;
+      this.curator = curator;
+      this.zk = curator.getZookeeperClient().getZooKeeper();
+    }
+
+    /** Creates (or sets) ZooKeeper nodes synchronously, parents included: the warm-up writer for ZooKeeper sources. */
+    private OpenLoop.Writer zkCreating() {
+      return (key, value, failed, acked) -> {
+        try {
+          curator.create().orSetData().creatingParentsIfNeeded().forPath(key, value);
+          acked.run();
+        } catch (Exception e) {
+          failed.run();
+        }
+      };
+    }
+
+    private OpenLoop etcdToZk(String prefix, int keys) throws Exception {
+      OpenLoop l = new OpenLoop("e2z", OpenLoop.keys(prefix, keys));
+      OpenLoop.watchZk(zk, prefix, l);
+      l.warmUp(OpenLoop.etcdWriter(etcd), DRAIN_MS);
+      return l;
+    }
+
+    private OpenLoop zkToEtcd(String prefix, int keys, List<Watch.Watcher> close) throws Exception {
+      OpenLoop l = new OpenLoop("z2e", OpenLoop.keys(prefix, keys));
+      close.add(OpenLoop.watchEtcd(etcd, prefix, l));
+      l.warmUp(zkCreating(), DRAIN_MS);
+      return l;
+    }
+
+    Map<String, Object> rate(double rate, double seconds, int keys) throws Exception {
+      String p = ROOT + "/bench-r" + key(rate);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("writes_per_second_per_direction", rate);
+      m.put("seconds", seconds);
+      m.put("keys", keys);
+      List<Watch.Watcher> watchers = new java.util.ArrayList<>();
+      try {
+        OpenLoop e2z = etcdToZk(p + "-e2z", keys);
+        OpenLoop z2e = zkToEtcd(p + "-z2e", keys, watchers);
+        OpenLoop be2z = etcdToZk(p + "-both-e2z", keys);
+        OpenLoop bz2e = zkToEtcd(p + "-both-z2e", keys, watchers);
+        OpenLoop rawE = new OpenLoop("raw", OpenLoop.keys("/bench/raw-etcd-r" + key(rate), keys));
+        watchers.add(OpenLoop.watchEtcd(etcd, "/bench/raw-etcd-r" + key(rate), rawE));
+        rawE.warmUp(OpenLoop.etcdWriter(etcd), DRAIN_MS);
+        OpenLoop rawZ = new OpenLoop("raw", OpenLoop.keys("/bench/raw-zk-r" + key(rate), keys));
+        OpenLoop.watchZk(zk, "/bench/raw-zk-r" + key(rate), rawZ);
+        rawZ.warmUp(zkCreating(), DRAIN_MS);
+        Thread.sleep(500);
+
+        OpenLoop.Result a = e2z.run(OpenLoop.etcdWriter(etcd), rate, seconds, DRAIN_MS);
+        report(m, "etcd_to_zookeeper", rate, a);
+        OpenLoop.Result b = z2e.run(OpenLoop.zkWriter(zk), rate, seconds, DRAIN_MS);
+        report(m, "zookeeper_to_etcd", rate, b);
+        OpenLoop.Result[] both = new OpenLoop.Result[2];
+        Thread other = new Thread(() -> {
+          try {
+            both[1] = bz2e.run(OpenLoop.zkWriter(zk), rate, seconds, DRAIN_MS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, "bench-both-z2e");
+        other.start();
+        both[0] = be2z.run(OpenLoop.etcdWriter(etcd), rate, seconds, DRAIN_MS);
+        other.join();
+        if (both[1] == null) throw new IllegalStateException("both directions: the ZooKeeper writer did not finish");
+        report(m, "both_directions_etcd_to_zookeeper", rate, both[0]);
+        report(m, "both_directions_zookeeper_to_etcd", rate, both[1]);
+        OpenLoop.Result re = rawE.run(OpenLoop.etcdWriter(etcd), rate, seconds, DRAIN_MS);
+        report(m, "baseline_raw_watch_etcd", rate, re);
+        OpenLoop.Result rz = rawZ.run(OpenLoop.zkWriter(zk), rate, seconds, DRAIN_MS);
+        report(m, "baseline_raw_watch_zookeeper", rate, rz);
+        ratios(m, "etcd_to_zookeeper", "baseline_raw_watch_zookeeper", "baseline_raw_watch_etcd");
+        ratios(m, "zookeeper_to_etcd", "baseline_raw_watch_etcd", "baseline_raw_watch_zookeeper");
+        ratios(m, "both_directions_etcd_to_zookeeper", "baseline_raw_watch_zookeeper", "baseline_raw_watch_etcd");
+        ratios(m, "both_directions_zookeeper_to_etcd", "baseline_raw_watch_etcd", "baseline_raw_watch_zookeeper");
+      } finally {
+        watchers.forEach(Watch.Watcher::close);
+      }
+      return m;
+    }
+
+    private void report(Map<String, Object> m, String name, double rate, OpenLoop.Result res) throws Exception {
+      m.put(name, res.json());
+      for (String k : res.firstUnresolved().keySet()) {
+        var kvs = etcd.getKVClient().get(io.etcd.jetcd.ByteSequence.from(k, java.nio.charset.StandardCharsets.UTF_8)).get(15, TimeUnit.SECONDS).getKvs();
+        byte[] z = curator.checkExists().forPath(k) == null ? null : curator.getData().forPath(k);
+        System.out.printf("  not seen: %s first unseen seq %d; now etcd=%s zookeeper=%s%n", k, res.firstUnresolved().get(k),
+            kvs.isEmpty() ? "absent" : kvs.get(0).getValue().toString(java.nio.charset.StandardCharsets.UTF_8), z == null ? "absent" : new String(z, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      System.out.printf("bridge bench %s writes/s, %s: %s; issued %d, acknowledged %d, not seen %d %s, write errors %d, achieved %.1f/s, writer max behind %.1f ms%n", key(rate), name,
+          res.lagNanos().isEmpty() ? "no samples" : Stats.ofNanos(res.lagNanos()), res.issued(), res.acked(), res.unresolved(), res.firstUnresolved(), res.writeErrors(), res.achievedRate(), res.maxBehindNanos() / 1e6);
+    }
+
+    /** p99 ratio vs the raw watch of the target store, and p50 vs the floor (source watch + target watch). */
+    @SuppressWarnings("unchecked")
+    private static void ratios(Map<String, Object> m, String name, String targetRaw, String sourceRaw) {
+      Map<String, Object> d = (Map<String, Object>) m.get(name);
+      Map<String, Object> t = (Map<String, Object>) m.get(targetRaw);
+      Map<String, Object> s = (Map<String, Object>) m.get(sourceRaw);
+      if (!d.containsKey("p99_ms") || !t.containsKey("p99_ms") || !s.containsKey("p50_ms")) return;
+      double p99 = (Double) d.get("p99_ms");
+      d.put("ratio_p99_vs_raw_watch_of_target", Stats.round(p99 / (Double) t.get("p99_ms")));
+      double floor = (Double) s.get("p50_ms") + (Double) t.get("p50_ms");
+      d.put("floor_p50_ms_source_plus_target_raw_watch", Stats.round(floor));
+      d.put("ratio_p50_vs_floor", Stats.round((Double) d.get("p50_ms") / floor));
+    }
   }
 }
