@@ -29,7 +29,13 @@ final class HostProbe {
   long awaitMarker(boolean present, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      boolean now = marker().isPresent();
+      boolean now;
+      try {
+        now = marker().isPresent();
+      } catch (java.net.http.HttpTimeoutException e) { // a stalled host (GC, overloaded machine): keep polling
+        if (System.nanoTime() - deadline > 0) throw e;
+        continue;
+      }
       long t = System.nanoTime();
       if (now == present) return t;
       if (t - deadline > 0) throw new IllegalStateException("host header present=" + present + " not seen within " + timeout);
