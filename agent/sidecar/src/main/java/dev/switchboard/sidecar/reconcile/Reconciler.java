@@ -334,7 +334,9 @@ public final class Reconciler implements AutoCloseable {
     String version = showActual && a.version() != null ? a.version() : r.artifact() == null ? null : r.artifact().version();
     String sha = showActual && a.sha256() != null ? a.sha256() : r.artifact() == null ? null : r.artifact().sha256();
     boolean active = a != null && a.state() == PluginState.ACTIVE;
-    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, now(), error, s.target.generation(), active);
+    // the runtime's time for the state it reports (a re-adopted plugin stays ACTIVE since its start, not since the adoption)
+    String since = a != null && a.since() != null && state.equals(a.state().name()) ? a.since() : now();
+    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, since, error, s.target.generation(), active);
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));

@@ -204,6 +204,17 @@ class ReconcilerTest {
   }
 
   @Test
+  void aReAdoptedPluginKeepsTheRuntimesSinceNotTheTimeOfTheAdoption() {
+    String started = "2026-01-02T03:04:05.678Z";
+    runtime.push(new PluginStatus("p", PluginState.ACTIVE, "1.0.0", V1.sha256(), started, null, null, List.of()));
+    reconciler.submit("p", on(V1), true);
+    start();
+    awaitSettled();
+    awaitState("p", "ACTIVE");
+    assertThat(reports.get("p").since()).as("ACTIVE since the plugin started in the host").isEqualTo(started);
+  }
+
+  @Test
   void aNewHostAfterDetachGetsTheDesiredStateRestored() {
     start();
     reconciler.submit("p", on(V1), true);

@@ -39,8 +39,11 @@ public final class FakeConnection implements RuntimeConnection {
       if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new ControlException(ControlException.Code.FAILED, "boom in " + r.pluginId());
       }
-      PluginStatus s = new PluginStatus(r.pluginId(), PluginState.ACTIVE, "v-" + r.sha256().substring(0, 4), r.sha256(),
-          Instant.now().toString(), null, null, List.of());
+      PluginStatus prev = plugins.get(r.pluginId());
+      // like the runtime: a reconfigure of the same jar stays ACTIVE, and since what it was
+      boolean same = prev != null && prev.state() == PluginState.ACTIVE && r.sha256().equals(prev.sha256());
+      PluginStatus s = new PluginStatus(r.pluginId(), PluginState.ACTIVE, same ? prev.version() : "v-" + r.sha256().substring(0, 4), r.sha256(),
+          same ? prev.since() : Instant.now().toString(), null, null, List.of());
       plugins.put(r.pluginId(), s);
       return s;
     });
