@@ -17,10 +17,16 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Hot path: volatile reads of an immutable snapshot array, no lock, no allocation (use the
- * two-argument forms to avoid a capturing lambda). A call is counted in the in-flight counter of
- * each extension's plugin for its whole duration (also when an extension throws), so deactivation
- * can unregister (swap the snapshot) and then wait until the calls already running have returned;
- * every call sees one whole snapshot (see {@code enter}). There is deliberately no {@code iterator()}: a {@code for} loop could not count.
+ * two-argument forms to avoid a capturing lambda). A call announces the snapshot it uses in its
+ * thread's own record for this point (one volatile store, then the snapshot is re-read; if it
+ * changed meanwhile the call retries with the new one) and clears it when done, also when an
+ * extension throws. So deactivation can unregister (swap the snapshot) and then wait until the
+ * calls already running inside its extensions have returned, and every call sees one whole
+ * snapshot: during an upgrade the old version or the new one, never neither and never both. A call
+ * made from inside an extension of the same point (re-entrant, same thread) uses the snapshot of
+ * the outer call. Virtual threads count each call in the in-flight counter of every extension's
+ * plugin instead (see {@code Callers}). With no extensions a call announces nothing. There is
+ * deliberately no {@code iterator()}: a {@code for} loop could not announce itself.
  * Exceptions from an extension propagate to the caller.
  */
 public final class ExtensionPoint<T> {
@@ -28,6 +34,7 @@ public final class ExtensionPoint<T> {
   private static final Extensions.Slot[] NONE = new Extensions.Slot[0];
 
   private final Class<T> type;
+  private final Callers callers = new Callers();
 
   @SuppressWarnings("unchecked")
   private volatile Extensions.Slot<T>[] snapshot = NONE;
@@ -41,14 +48,33 @@ public final class ExtensionPoint<T> {
   }
 
   /**
-   * Reads a consistent snapshot and counts the call in the in-flight counter of every extension's
-   * plugin. The counters are incremented before the snapshot is read again: if it changed meanwhile
-   * the counts are undone and the new snapshot is used. So a deactivation that swaps the snapshot
-   * and then waits for its counter to reach zero either sees this call counted or this call uses
-   * the new snapshot (never a plugin after its drain), and every call uses exactly one whole
-   * snapshot (during an upgrade: the old version or the new one, never neither).
+   * The snapshot for a call of a thread with a record: the outer call's ({@code prior}) if this is
+   * a re-entrant call, else the current one, announced in {@code c} before it is re-checked (see
+   * {@code Callers}). An empty snapshot is not announced: there is nothing to drain.
    */
-  private Extensions.Slot<T>[] enter() {
+  @SuppressWarnings("unchecked")
+  private Extensions.Slot<T>[] enter(Callers.Caller c, Object[] prior) {
+    if (prior != null) {
+      return (Extensions.Slot<T>[]) prior;
+    }
+    for (;;) {
+      Extensions.Slot<T>[] s = snapshot;
+      if (s.length == 0) {
+        return s;
+      }
+      c.announce(s);
+      if (snapshot == s) {
+        return s;
+      }
+    }
+  }
+
+  /**
+   * Virtual threads: counts the call in the in-flight counter of every extension's plugin, then
+   * re-reads the snapshot: if it changed meanwhile the counts are undone and the new snapshot is
+   * used. A drain either sees this call counted or this call uses the new snapshot.
+   */
+  private Extensions.Slot<T>[] enterCounted() {
     for (;;) {
       Extensions.Slot<T>[] s = snapshot;
       for (Extensions.Slot<T> slot : s) {
@@ -57,11 +83,11 @@ public final class ExtensionPoint<T> {
       if (snapshot == s) {
         return s;
       }
-      exit(s);
+      exitCounted(s);
     }
   }
 
-  private static void exit(Extensions.Slot<?>[] s) {
+  private static void exitCounted(Extensions.Slot<?>[] s) {
     for (Extensions.Slot<?> slot : s) {
       slot.owner.exit();
     }
@@ -69,25 +95,41 @@ public final class ExtensionPoint<T> {
 
   /** Calls {@code action} with each active extension, in registration order. */
   public void forEach(Consumer<? super T> action) {
-    Extensions.Slot<T>[] s = enter();
+    Callers.Caller c = callers.current();
+    if (c == null) {
+      forEachCounted(action);
+      return;
+    }
+    Object[] prior = c.current();
+    Extensions.Slot<T>[] s = enter(c, prior);
     try {
       for (Extensions.Slot<T> slot : s) {
         action.accept(slot.extension);
       }
     } finally {
-      exit(s);
+      if (prior == null) {
+        c.leave();
+      }
     }
   }
 
   /** Like {@link #forEach(Consumer)} with an argument, so the action need not capture. */
   public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = enter();
+    Callers.Caller c = callers.current();
+    if (c == null) {
+      forEachCounted(action, argument);
+      return;
+    }
+    Object[] prior = c.current();
+    Extensions.Slot<T>[] s = enter(c, prior);
     try {
       for (Extensions.Slot<T> slot : s) {
         action.accept(slot.extension, argument);
       }
     } finally {
-      exit(s);
+      if (prior == null) {
+        c.leave();
+      }
     }
   }
 
@@ -98,7 +140,12 @@ public final class ExtensionPoint<T> {
    * @return true if every extension was called and returned true
    */
   public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = enter();
+    Callers.Caller c = callers.current();
+    if (c == null) {
+      return forEachWhileCounted(action, argument);
+    }
+    Object[] prior = c.current();
+    Extensions.Slot<T>[] s = enter(c, prior);
     try {
       for (Extensions.Slot<T> slot : s) {
         if (!action.test(slot.extension, argument)) {
@@ -107,8 +154,56 @@ public final class ExtensionPoint<T> {
       }
       return true;
     } finally {
-      exit(s);
+      if (prior == null) {
+        c.leave();
+      }
     }
+  }
+
+  private void forEachCounted(Consumer<? super T> action) {
+    Extensions.Slot<T>[] s = enterCounted();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        action.accept(slot.extension);
+      }
+    } finally {
+      exitCounted(s);
+    }
+  }
+
+  private <A> void forEachCounted(BiConsumer<? super T, ? super A> action, A argument) {
+    Extensions.Slot<T>[] s = enterCounted();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        action.accept(slot.extension, argument);
+      }
+    } finally {
+      exitCounted(s);
+    }
+  }
+
+  private <A> boolean forEachWhileCounted(BiPredicate<? super T, ? super A> action, A argument) {
+    Extensions.Slot<T>[] s = enterCounted();
+    try {
+      for (Extensions.Slot<T> slot : s) {
+        if (!action.test(slot.extension, argument)) {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      exitCounted(s);
+    }
+  }
+
+  /** Threads whose current call of this point uses an extension of {@code owner} (for the drain). */
+  int callsInside(Extensions.Owner owner) {
+    return callers.inside(owner);
+  }
+
+  /** Thread records held (records of ended threads are dropped when a new thread registers). */
+  int callerRecords() {
+    return callers.registered();
   }
 
   /** Number of extensions in the current snapshot. */

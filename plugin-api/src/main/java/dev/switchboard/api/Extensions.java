@@ -76,8 +76,11 @@ public final class Extensions {
    */
   public static final class Owner {
     private final String label;
+    /** Calls of virtual threads only (other threads announce themselves in their point's records). */
     private final LongAdder inFlight = new LongAdder();
     private final List<Slot<?>> slots = new ArrayList<>(); // guarded by this
+    /** Every point one of this owner's extensions was live in (what a drain must look at); guarded by this. */
+    private final List<ExtensionPoint<?>> points = new ArrayList<>();
     private boolean published; // guarded by this
     private boolean closed; // guarded by this
 
@@ -113,6 +116,9 @@ public final class Extensions {
         }
         slots.add(slot);
         goLive = published;
+        if (goLive) {
+          touch(point(type));
+        }
       }
       if (goLive) {
         point(type).swap(List.of(), List.of(slot));
@@ -147,6 +153,7 @@ public final class Extensions {
         published = true;
         for (Slot<?> s : slots) {
           add.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
+          touch(point(s.type));
         }
       }
       Map<Class<?>, List<Slot<?>>> remove = previous == null ? Map.of() : previous.closeAndGroup();
@@ -158,6 +165,15 @@ public final class Extensions {
           point(e.getKey()).swap(e.getValue(), List.of());
         }
       }
+    }
+
+    private void touch(ExtensionPoint<?> p) { // guarded by this
+      for (ExtensionPoint<?> x : points) {
+        if (x == p) {
+          return;
+        }
+      }
+      points.add(p);
     }
 
     private Map<Class<?>, List<Slot<?>>> closeAndGroup() {
@@ -181,9 +197,21 @@ public final class Extensions {
       }
     }
 
-    /** Calls currently running inside this owner's extensions. */
+    /**
+     * Calls currently running inside this owner's extensions: threads inside a call whose snapshot
+     * holds one of them (a re-entrant call of the same point counts once) plus counted calls of
+     * virtual threads.
+     */
     public long inFlight() {
-      return inFlight.sum();
+      ExtensionPoint<?>[] ps;
+      synchronized (this) {
+        ps = points.toArray(new ExtensionPoint<?>[0]);
+      }
+      long n = inFlight.sum();
+      for (ExtensionPoint<?> p : ps) {
+        n += p.callsInside(this);
+      }
+      return n;
     }
 
     /**
@@ -195,7 +223,7 @@ public final class Extensions {
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       long sleepMicros = 50;
-      while (inFlight.sum() != 0) {
+      while (inFlight() != 0) {
         if (System.nanoTime() - deadline >= 0) {
           return false;
         }
