@@ -2,6 +2,7 @@
 # Benchmark harness (issue 7). Not part of the default build or test run.
 #   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 5 attaches, 1000 cycles
 #   FLIPS=50 CYCLES=200 ./scripts/bench.sh   # shorter
+#   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,15 @@ FLIPS=${FLIPS:-200}
 ATTACHES=${ATTACHES:-5}
 CYCLES=${CYCLES:-1000}
 BRIDGE_WRITES=${BRIDGE_WRITES:-100}
+ACT_1MB=${ACT_1MB:-10}          # first activations over HTTP with a 1 MB jar
+ACT_20MB=${ACT_20MB:-5}         # ... with a 20 MB jar
+PF4J_CYCLES=${PF4J_CYCLES:-100} # per system and variant, multiple of 25
+MEM_PLUGINS=${MEM_PLUGINS:-20}
+LOAD_RATE=${LOAD_RATE:-1000}    # req/s during the upgrade-under-load step
+LOAD_SECONDS=${LOAD_SECONDS:-10}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}
+ONLY=${ONLY:-}
+step() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
 MVN_OFFLINE=${MVN_OFFLINE:--o}
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -18,27 +27,63 @@ fi
 B=it-tests/bench
 R=$B/target/results
 rm -rf "$R"; mkdir -p "$R"   # only this run's files
-CP="$B/target/classes:$(cat $B/target/bench-classpath.txt)"
+# a private copy of the harness classes: a concurrent build of it-tests/bench cannot swap them mid-run
+CLASSES=$(mktemp -d /tmp/switchboard-bench-classes-XXXXXX)
+trap 'rm -rf "$CLASSES"' EXIT
+cp -r "$B/target/classes/." "$CLASSES/"
+CP="$CLASSES:$(cat $B/target/bench-classpath.txt)"
 JAVA=${JAVA:-java}
 echo "== machine: $(nproc) cores, $(uptime)" | tee "$R/machine.txt"
 "$JAVA" -version 2>&1 | head -1 | tee -a "$R/machine.txt"
 
-echo "== 1/4 extension dispatch (JMH: $JMH_ARGS)"
+if step 1; then
+echo "== 1/8 extension dispatch (JMH: $JMH_ARGS)"
 # shellcheck disable=SC2086
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main DispatchBench $JMH_ARGS -rf json -rff "$R/jmh-dispatch.json" | tee "$R/jmh-dispatch.txt" | grep -E '^(Benchmark|DispatchBench)'
 echo "load after JMH: $(uptime)" | tee -a "$R/machine.txt"
+fi
 
-echo "== 2/4 flip->live / flip->not-live, $FLIPS flips per store (etcd + ZooKeeper, local mode), raw watch baseline"
+if step 2; then
+echo "== 2/8 flip->live / flip->not-live, $FLIPS flips per store (etcd + ZooKeeper, local mode), raw watch baseline"
 "$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.FlipBench "$FLIPS" "$R/flip.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll'
 echo "load after flips: $(uptime)" | tee -a "$R/machine.txt"
+fi
 
-echo "== 3/4 attach + runtime ready ($ATTACHES fresh hosts), $CYCLES activate/deactivate cycles"
+if step 3; then
+echo "== 3/8 attach + runtime ready ($ATTACHES fresh hosts), $CYCLES activate/deactivate cycles"
 "$JAVA" -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.RuntimeBench "$ATTACHES" "$CYCLES" "$R/runtime.json"
 echo "load after runtime bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
 
-echo "== 4/4 bridge lag at 10 writes/s per direction ($BRIDGE_WRITES writes each)"
+if step 4; then
+echo "== 4/8 bridge lag at 10 writes/s per direction ($BRIDGE_WRITES writes each)"
 "$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.BridgeBench "$BRIDGE_WRITES" "$R/bridge.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll'
 echo "load after bridge bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 5; then
+echo "== 5/8 first-time activation over HTTP: small, 1 MB x $ACT_1MB, 20 MB x $ACT_20MB jars (raw download baseline)"
+"$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.ActivationBench "$ACT_1MB" "$ACT_20MB" "$R/activation.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll|StateCell|INFO: etcd'
+echo "load after activation bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 6; then
+echo "== 6/8 load+start+stop+unload, ours vs PF4J in one JVM ($PF4J_CYCLES cycles each per variant; host JVM flags)"
+"$JAVA" -Xmx256m -XX:+UseSerialGC -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.Pf4jBench "$PF4J_CYCLES" "$R/pf4j.json" 2>&1 | grep -v -E '^Note:'
+echo "load after PF4J bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 7; then
+echo "== 7/8 sidecar RSS + CPU idle with $MEM_PLUGINS plugins (integration-test flags vs tuned flags)"
+"$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.SidecarMemoryBench "$MEM_PLUGINS" "$R/sidecar-memory.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll|StateCell|INFO: etcd'
+echo "load after sidecar memory bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 8; then
+echo "== 8/8 upgrade 1.0.0<->2.0.0 under $LOAD_RATE req/s open-loop load, ${LOAD_SECONDS}s without and ${LOAD_SECONDS}s with swaps"
+"$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.UpgradeLoadBench "$LOAD_RATE" "$LOAD_SECONDS" "$R/upgrade-load.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll|StateCell|INFO: etcd'
+echo "load after upgrade-under-load bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
 
 "$JAVA" -cp "$CP" dev.switchboard.bench.Summary "$R" "$(nproc) cores; $(tr '\n' ' ' < "$R/machine.txt")"
 DEST=bench-results/$(date -u +%Y%m%dT%H%M%SZ)

@@ -99,9 +99,87 @@ public final class Summary {
             m.path("p99_ms").asDouble() <= 10 ? "met" : String.format("missed by %.1f ms", m.path("p99_ms").asDouble() - 10)));
       }
     }
+    activation(dir.resolve("activation.json"), out, md);
+    pf4j(dir.resolve("pf4j.json"), out, md);
+    sidecarMemory(dir.resolve("sidecar-memory.json"), out, md);
+    upgradeLoad(dir.resolve("upgrade-load.json"), out, md);
     JSON.writeValue(dir.resolve("bench-results.json").toFile(), out);
     Files.writeString(dir.resolve("table.md"), md.toString());
     System.out.println(md);
+  }
+
+  /** Item 2: first-time activation over HTTP vs raw download of the same bytes. */
+  private static void activation(Path file, ObjectNode out, StringBuilder md) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) return;
+    JsonNode a = JSON.readTree(file.toFile());
+    out.set("activation_over_http", a);
+    for (String size : new String[] {"small", "1mb", "20mb"}) {
+      JsonNode s = a.path(size);
+      if (s.isMissingNode()) continue;
+      JsonNode m = s.path("first_activation");
+      JsonNode b = s.path("baseline_raw_http_download_to_file");
+      long bytes = s.path("jar_bytes").asLong();
+      String shown = bytes < 1 << 20 ? String.format("%.1f KB", bytes / 1024.0) : String.format("%.2f MB", bytes / 1048576.0);
+      md.append(String.format("| first-time activation over HTTP, %s jar (%s; fetch+sha256+cache+load+start, attach excluded) | %d | %.1f ms | %.1f ms | %.1f ms | raw HTTP download of the same bytes p50 %.1f / p99 %.1f ms | p50 %.1f× / p99 %.1f× | – | – |%n",
+          size, shown, m.path("n").asInt(), m.path("p50_ms").asDouble(), m.path("p99_ms").asDouble(),
+          m.path("max_ms").asDouble(), b.path("p50_ms").asDouble(), b.path("p99_ms").asDouble(),
+          s.path("ratio_p50_vs_raw_download").asDouble(), s.path("ratio_p99_vs_raw_download").asDouble()));
+    }
+  }
+
+  /** Item 5: ours vs PF4J, same JVM. */
+  private static void pf4j(Path file, ObjectNode out, StringBuilder md) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) return;
+    JsonNode p = JSON.readTree(file.toFile());
+    out.set("pf4j_comparison", p);
+    for (String v : new String[] {"until_unload_returned", "until_loader_collected"}) {
+      JsonNode m = p.path(v);
+      if (m.isMissingNode()) continue;
+      JsonNode o = m.path("ours");
+      JsonNode b = m.path("pf4j");
+      double r = m.path("ratio_p50_ours_vs_pf4j").asDouble();
+      md.append(String.format("| load+start+call+stop+unload, %s (ours; loaders collected %d/%d) | %d | %.2f ms | %.2f ms | %.2f ms | PF4J %s p50 %.2f / p99 %.2f / max %.2f ms (collected %d/%d) | p50 %.2f× / p99 %.2f× | ratio ≤ 1.0 | %s |%n",
+          v.replace('_', ' '), m.path("ours_loaders_collected").asInt(), o.path("n").asInt(), o.path("n").asInt(), o.path("p50_ms").asDouble(),
+          o.path("p99_ms").asDouble(), o.path("max_ms").asDouble(), p.path("pf4j_version").asText(), b.path("p50_ms").asDouble(),
+          b.path("p99_ms").asDouble(), b.path("max_ms").asDouble(), m.path("pf4j_loaders_collected").asInt(), b.path("n").asInt(),
+          r, m.path("ratio_p99_ours_vs_pf4j").asDouble(), r <= 1.0 ? "met at p50" : String.format("missed at p50 by %.2f×", r - 1.0)));
+    }
+  }
+
+  /** Item 8: sidecar RSS idle with 20 plugins, per flag set. */
+  private static void sidecarMemory(Path file, ObjectNode out, StringBuilder md) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) return;
+    JsonNode m = JSON.readTree(file.toFile());
+    out.set("sidecar_memory", m);
+    int plugins = m.path("plugins").asInt();
+    for (java.util.Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode s = e.getValue();
+      if (!s.isObject()) continue;
+      double mb = s.path("rss_mb").asDouble();
+      md.append(String.format("| sidecar RSS idle, %d plugins active, flags '%s' %s %s | 1 | %.1f MB | | | idle CPU %.2f %% of one core over %.0f s; flip off+on after idle %.0f ms | – | ≤ 96 MB | %s |%n",
+          plugins, e.getKey(), s.path("sidecar_jvm_flags").asText(), s.path("sidecar_env").toString(), mb,
+          s.path("idle").path("cpu_percent_of_one_core").asDouble(), s.path("idle").path("idle_seconds").asDouble(),
+          s.path("flip_off_and_on_after_idle_ms").asDouble(), mb <= 96 ? String.format("met (%.1f MB margin)", 96 - mb) : String.format("missed by %.1f MB", mb - 96)));
+    }
+  }
+
+  /** Item 9: upgrade under open-loop load vs the same load without swaps. */
+  private static void upgradeLoad(Path file, ObjectNode out, StringBuilder md) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) return;
+    JsonNode u = JSON.readTree(file.toFile());
+    out.set("upgrade_under_load", u);
+    JsonNode q = u.path("without_swaps");
+    JsonNode s = u.path("during_swaps");
+    JsonNode ql = q.path("latency_from_due_time");
+    JsonNode sl = s.path("latency_from_due_time");
+    long failed = s.path("failed").asLong();
+    md.append(String.format("| upgrade 1.0.0↔2.0.0 under %d req/s open loop: failed requests during %d swaps | %d | %d failed, %d without header | | | without swaps: %d failed of %d | – | 0 failed | %s |%n",
+        u.path("rate_per_second").asInt(), s.path("swaps").asInt(), s.path("requests").asLong(), failed,
+        s.path("without_plugin_header").asLong(), q.path("failed").asLong(), q.path("requests").asLong(), failed == 0 ? "met" : "missed"));
+    md.append(String.format("| same: request latency during swaps (from due time) | %d | %.2f ms | %.2f ms | %.2f ms | without swaps p50 %.2f / p99 %.2f / max %.2f ms | p99 %.2f× | – | – |%n",
+        sl.path("n").asInt(), sl.path("p50_ms").asDouble(), sl.path("p99_ms").asDouble(), sl.path("max_ms").asDouble(),
+        ql.path("p50_ms").asDouble(), ql.path("p99_ms").asDouble(), ql.path("max_ms").asDouble(), u.path("ratio_p99_swaps_vs_quiet").asDouble()));
   }
 
   private static void dispatch(JsonNode jmh, ObjectNode out, StringBuilder md) {
