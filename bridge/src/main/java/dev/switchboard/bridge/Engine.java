@@ -52,6 +52,8 @@ final class Engine {
   private final Map<String, long[]> firstSeen = new ConcurrentHashMap<>(); // key -> {nanos, side ordinal}
   /** etcd transactions whose answer was lost (timeout): the next merge finds out whether they applied. */
   private final Map<String, byte[]> unconfirmedEtcd = new ConcurrentHashMap<>();
+  /** Keys whose ZooKeeper write (intent recorded, ledger entry not yet) is in progress in this process. */
+  private final java.util.Set<String> zkWriting = ConcurrentHashMap.newKeySet();
   private static final byte[] DELETE = new byte[0];
 
   Engine(KeySpace etcd, KeySpace zk, Mappings mappings, Ledger ledger, BridgeMetrics metrics, Side winner,
@@ -75,12 +77,27 @@ final class Engine {
    * queued for a merge from fresh reads.
    */
   void changed(String etcdKey, Side source, byte[] value) {
-    if (ledger.intent(etcdKey) == null && Arrays.equals(value, ledger.get(etcdKey))) {
+    if (echo(etcdKey, source, value)) {
       metrics.echo(source);
       return;
     }
     firstSeen.putIfAbsent(etcdKey, new long[] {System.nanoTime(), source.ordinal()});
     queue.offer(etcdKey);
+  }
+
+  /**
+   * True when the event needs no merge: the value equals the ledger entry (no intent pending), or
+   * it is the value this bridge is writing to that store right now — the echo of its own write,
+   * arriving before the write's answer. Every outcome of that write ends in a correct ledger
+   * entry or in a fresh merge of the key (fenced retry, error retry), so nothing is lost.
+   */
+  private boolean echo(String etcdKey, Side source, byte[] value) {
+    Ledger.Intent intent = ledger.intent(etcdKey);
+    if (intent == null) {
+      byte[] attempted = source == Side.ETCD ? unconfirmedEtcd.get(etcdKey) : null;
+      return Arrays.equals(value, ledger.get(etcdKey)) || attempted != null && Arrays.equals(value, attempted == DELETE ? null : attempted);
+    }
+    return source == Side.ZOOKEEPER && zkWriting.contains(etcdKey) && Arrays.equals(value, intent.value());
   }
 
   void workerLoop() {
@@ -195,15 +212,20 @@ final class Engine {
         }
       } else if (d.target() == Side.ZOOKEEPER) {
         long before = z.map(Entry::version).orElse(KeySpace.ABSENT);
-        r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), before));
-        if (r == Ledger.Result.OK) {
-          CompletableFuture<Boolean> f = d.value() == null ? zk.deleteIfVersion(zkKey, before) : zk.putIfVersion(zkKey, d.value(), before);
-          if (Futures.await(f, timeoutMs * 2, "write " + zkKey)) {
-            wrote(d, etcdKey, zkKey, ev, zv, lv);
-            r = ledger.commit(etcdKey, d.ledger());
-          } else {
-            r = Ledger.Result.VERSION_CHANGED;
+        zkWriting.add(etcdKey);
+        try {
+          r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), before));
+          if (r == Ledger.Result.OK) {
+            CompletableFuture<Boolean> f = d.value() == null ? zk.deleteIfVersion(zkKey, before) : zk.putIfVersion(zkKey, d.value(), before);
+            if (Futures.await(f, timeoutMs * 2, "write " + zkKey)) {
+              wrote(d, etcdKey, zkKey, ev, zv, lv);
+              r = ledger.commit(etcdKey, d.ledger());
+            } else {
+              r = Ledger.Result.VERSION_CHANGED;
+            }
           }
+        } finally {
+          zkWriting.remove(etcdKey);
         }
       } else {
         firstSeen.remove(etcdKey);

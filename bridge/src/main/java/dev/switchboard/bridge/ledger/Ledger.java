@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +73,11 @@ public final class Ledger {
   /** Keys whose last transaction got no answer: the cache may not match etcd for them. */
   private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
   private final long timeoutMs;
+  private final Batches batches = new Batches(this::send, this::refused);
+
+  private static int size(byte[] v) {
+    return v == null ? 0 : v.length;
+  }
 
   public Ledger(Client client, String bridgePrefix, String leaderKey, EtcdLeader leader, long timeoutMs) {
     this.client = client;
@@ -160,26 +166,35 @@ public final class Ledger {
     uncertain.remove(etcdKey);
   }
 
-  private Result run(String etcdKey, List<Cmp> cmps, List<Op> ops) throws Exception {
+  /**
+   * Runs one key's fenced ledger transaction. Transactions of concurrent merges are sent together
+   * (group commit): while one batch is in flight the next ones queue, and the next batch is one
+   * etcd transaction {@code If(term) Then(Txn(If(cmps_1) Then(ops_1)), Txn(If(cmps_2)
+   * Then(ops_2)), …)} — every key keeps its own conditions and outcome, the term fences them all.
+   * A lone transaction is sent at once, so at low rates nothing waits.
+   */
+  private Result run(String etcdKey, List<Cmp> cmps, List<Op> ops, int bytes) throws Exception {
+    CompletableFuture<Result> done = new CompletableFuture<>();
+    batches.submit(new Batches.Pending(etcdKey, cmps, ops, bytes, done));
     try {
-      return run(cmps, ops);
+      return done.get(timeoutMs * 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       uncertain.add(etcdKey);
       throw e;
     }
   }
 
-  private Result run(List<Cmp> cmps, List<Op> ops) throws Exception {
-    TxnResponse r =
-        client.getKVClient().txn()
-            .If(cmps.toArray(Cmp[]::new))
-            .Then(ops.toArray(Op[]::new))
-            .Else(Op.get(leaderKey, GetOption.DEFAULT))
-            .commit()
-            .get(timeoutMs, TimeUnit.MILLISECONDS);
-    if (r.isSucceeded()) {
-      return Result.OK;
-    }
+  private CompletableFuture<TxnResponse> send(Op[] nested) {
+    return client.getKVClient().txn()
+        .If(leader.fence())
+        .Then(nested)
+        .Else(Op.get(leaderKey, GetOption.DEFAULT))
+        .commit()
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The outcome when the batch's term comparison failed. */
+  private Result refused(TxnResponse r) {
     List<KeyValue> kvs = r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
     boolean stillLeader = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == leader.term() && leader.term() != 0;
     return stillLeader ? Result.VERSION_CHANGED : Result.NOT_LEADER;
@@ -187,7 +202,7 @@ public final class Ledger {
 
   /** Sets ({@code value != null}) or removes the ledger entry and clears the intent; fenced on leadership. */
   public Result commit(String etcdKey, byte[] ledgerValue) throws Exception {
-    Result r = run(etcdKey, List.of(leader.fence()), record(etcdKey, ledgerValue));
+    Result r = run(etcdKey, List.of(), record(etcdKey, ledgerValue), size(ledgerValue));
     if (r == Result.OK) {
       recorded(etcdKey, ledgerValue);
     }
@@ -207,7 +222,7 @@ public final class Ledger {
     List<Op> ops = new ArrayList<>();
     ops.add(value == null ? Op.delete(k, DeleteOption.DEFAULT) : Op.put(k, ByteSequence.from(value), PutOption.DEFAULT));
     ops.addAll(record(etcdKey, ledgerValue));
-    Result r = run(etcdKey, List.of(leader.fence(), version), ops);
+    Result r = run(etcdKey, List.of(version), ops, size(value) + size(ledgerValue));
     if (r == Result.OK) {
       recorded(etcdKey, ledgerValue);
     }
@@ -216,7 +231,8 @@ public final class Ledger {
 
   /** Records the intent of a ZooKeeper write before it is made; fenced on leadership. */
   public Result intend(String etcdKey, Intent intent) throws Exception {
-    Result r = run(etcdKey, List.of(leader.fence()), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(intent.encode()), PutOption.DEFAULT)));
+    byte[] encoded = intent.encode();
+    Result r = run(etcdKey, List.of(), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(encoded), PutOption.DEFAULT)), encoded.length);
     if (r == Result.OK) {
       intents.put(etcdKey, intent);
     }

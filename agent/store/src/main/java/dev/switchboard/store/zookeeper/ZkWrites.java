@@ -2,7 +2,9 @@ package dev.switchboard.store.zookeeper;
 
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.KeySpace;
+import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -14,6 +16,43 @@ import org.apache.zookeeper.data.Stat;
  */
 final class ZkWrites {
   private ZkWrites() {}
+
+  /**
+   * The usual cases of a fenced write as one pipelined background request (no thread of the
+   * key space's op pool waits on it): {@code setData/delete().withVersion(v)} and the {@code
+   * create} of an absent key. Completes with the outcome, or with {@code null} when the rarer slow
+   * path must decide (a directory to fill, a key with children to empty): the caller then runs
+   * {@link #putIfVersion}/{@link #deleteIfVersion}.
+   */
+  static CompletableFuture<Boolean> fencedInBackground(CuratorFramework client, String key, byte[] value, long expectedVersion) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    BackgroundCallback cb =
+        (c, event) -> {
+          int rc = event.getResultCode();
+          if (rc == KeeperException.Code.OK.intValue()) {
+            f.complete(true);
+          } else if (rc == KeeperException.Code.BADVERSION.intValue() || rc == KeeperException.Code.NONODE.intValue() && expectedVersion != KeySpace.ABSENT) {
+            f.complete(false);
+          } else if (rc == KeeperException.Code.NODEEXISTS.intValue() || rc == KeeperException.Code.NOTEMPTY.intValue()
+              || rc == KeeperException.Code.NONODE.intValue()) { // a parent container removed meanwhile: the slow path re-creates it
+            f.complete(null);
+          } else {
+            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), key));
+          }
+        };
+    try {
+      if (value == null) {
+        client.delete().withVersion((int) expectedVersion).inBackground(cb).forPath(key);
+      } else if (expectedVersion == KeySpace.ABSENT) {
+        client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(key, value);
+      } else {
+        client.setData().withVersion((int) expectedVersion).inBackground(cb).forPath(key, value);
+      }
+    } catch (Exception e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
 
   static Entry put(CuratorFramework client, String key, byte[] value) throws Exception {
     while (true) {

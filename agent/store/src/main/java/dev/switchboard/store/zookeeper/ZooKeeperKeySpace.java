@@ -243,9 +243,16 @@ public final class ZooKeeperKeySpace implements KeySpace {
     Keys.requirePath(key);
     checkValue(key, value);
     byte[] copy = value.clone();
-    return async(
-        "putIfVersion " + key,
-        () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
+    return fenced("putIfVersion " + key, key, copy, expectedVersion, () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
+  }
+
+  /** A fenced write as a background request; only its rare slow path runs on the op pool. */
+  private CompletableFuture<Boolean> fenced(String what, String key, byte[] value, long expectedVersion, Callable<Boolean> slow) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new StoreException(StoreException.Code.CLOSED, "zookeeper key space is closed"));
+    }
+    CompletableFuture<Boolean> fast = Futures.guard(ZkWrites.fencedInBackground(client, key, value, expectedVersion), timeoutMillis(), what, t -> map(what, t));
+    return fast.thenCompose(done -> done != null ? CompletableFuture.completedFuture(done) : async(what, slow));
   }
 
   @Override
@@ -259,9 +266,10 @@ public final class ZooKeeperKeySpace implements KeySpace {
   @Override
   public CompletableFuture<Boolean> deleteIfVersion(String key, long expectedVersion) {
     Keys.requirePath(key);
-    return async(
-        "deleteIfVersion " + key,
-        () -> ZkWrites.deleteIfVersion(client, key, expectedVersion));
+    if (expectedVersion == ABSENT) {
+      return async("deleteIfVersion " + key, () -> ZkWrites.deleteIfVersion(client, key, expectedVersion));
+    }
+    return fenced("deleteIfVersion " + key, key, null, expectedVersion, () -> ZkWrites.deleteIfVersion(client, key, expectedVersion));
   }
 
   @Override
