@@ -22,6 +22,10 @@ import java.util.function.Predicate;
  * comes after the swap sees the new snapshot and retries. The record holds the whole snapshot, so
  * a drain waits only for calls whose snapshot contains one of its owner's extensions.
  *
+ * <p>Lookup: a table indexed by thread id (checked against the record's thread, so a thread id
+ * overridden by a {@code Thread} subclass cannot make two threads share a record), else a {@link
+ * ThreadLocal} for threads whose table slot is taken.
+ *
  * <p>Threads that end or never call again hold null: a drain never waits for them. Records of
  * ended threads are dropped when the next thread registers. Virtual threads (a new one per task
  * would mean a new record per call) get no record: their calls use the per-owner counters instead
@@ -93,22 +97,39 @@ final class Callers {
     }
   }
 
+  /** Direct-mapped by thread id: the fast lookup; a thread whose slot is taken uses {@link #local}. */
+  private static final int SLOTS = 1024;
+
+  private final Caller[] byThread = new Caller[SLOTS]; // elements written under this, read racily
   private final ThreadLocal<Caller> local = new ThreadLocal<>();
   private volatile Caller[] all = NO_CALLERS; // copy-on-write, guarded by this for writers
 
-  /** The current thread's record, created on its first call; null for a counted (virtual) thread. */
+  /**
+   * The current thread's record, created on its first call; null for a counted (virtual) thread.
+   * A racy read of the table is safe: a record's thread is a final field, and a miss (null, stale,
+   * another thread's record) falls back to the thread-local lookup.
+   */
   Caller current() {
-    Caller c = local.get();
-    return c != null ? c : register();
+    Thread t = Thread.currentThread();
+    Caller c = byThread[(int) t.getId() & (SLOTS - 1)];
+    if (c != null && c.thread.get() == t) {
+      return c;
+    }
+    c = local.get();
+    return c != null ? c : register(t);
   }
 
-  private Caller register() {
-    Thread t = Thread.currentThread();
+  private Caller register(Thread t) {
     if (counted.test(t)) {
       return null;
     }
     Caller c = new Caller(t);
     synchronized (this) {
+      int slot = (int) t.getId() & (SLOTS - 1);
+      Caller holder = byThread[slot];
+      if (holder == null || holder.ended()) {
+        byThread[slot] = c;
+      }
       Caller[] old = all;
       Caller[] next = new Caller[old.length + 1];
       int n = 0;

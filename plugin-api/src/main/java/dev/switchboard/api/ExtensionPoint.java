@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * calls already running inside its extensions have returned, and every call sees one whole
  * snapshot: during an upgrade the old version or the new one, never neither and never both. A call
  * made from inside an extension of the same point (re-entrant, same thread) uses the snapshot of
- * the outer call. Virtual threads count each call in the in-flight counter of every extension's
- * plugin instead (see {@code Callers}). With no extensions a call announces nothing. There is
+ * the outer call (or none if the point has no extensions by then). Virtual threads count each call
+ * in the in-flight counter of every extension's plugin instead (see {@code Callers}). With no
+ * extensions a call reads one volatile field and returns. There is
  * deliberately no {@code iterator()}: a {@code for} loop could not announce itself.
  * Exceptions from an extension propagate to the caller.
  */
@@ -48,24 +49,17 @@ public final class ExtensionPoint<T> {
   }
 
   /**
-   * The snapshot for a call of a thread with a record: the outer call's ({@code prior}) if this is
-   * a re-entrant call, else the current one, announced in {@code c} before it is re-checked (see
-   * {@code Callers}). An empty snapshot is not announced: there is nothing to drain.
+   * Announces {@code s}, the snapshot just read, in {@code c} and re-checks it (see {@code
+   * Callers}); if it changed meanwhile, the new one is announced and re-checked instead.
    */
-  @SuppressWarnings("unchecked")
-  private Extensions.Slot<T>[] enter(Callers.Caller c, Object[] prior) {
-    if (prior != null) {
-      return (Extensions.Slot<T>[]) prior;
-    }
+  private Extensions.Slot<T>[] enter(Callers.Caller c, Extensions.Slot<T>[] s) {
     for (;;) {
-      Extensions.Slot<T>[] s = snapshot;
-      if (s.length == 0) {
-        return s;
-      }
       c.announce(s);
-      if (snapshot == s) {
+      Extensions.Slot<T>[] now = snapshot;
+      if (now == s) {
         return s;
       }
+      s = now;
     }
   }
 
@@ -94,14 +88,19 @@ public final class ExtensionPoint<T> {
   }
 
   /** Calls {@code action} with each active extension, in registration order. */
+  @SuppressWarnings("unchecked")
   public void forEach(Consumer<? super T> action) {
+    Extensions.Slot<T>[] s = snapshot;
+    if (s.length == 0) {
+      return; // nothing to call, nothing to drain
+    }
     Callers.Caller c = callers.current();
     if (c == null) {
       forEachCounted(action);
       return;
     }
-    Object[] prior = c.current();
-    Extensions.Slot<T>[] s = enter(c, prior);
+    Object[] prior = c.current(); // non-null: a re-entrant call inside this point's extension
+    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
     try {
       for (Extensions.Slot<T> slot : s) {
         action.accept(slot.extension);
@@ -114,14 +113,19 @@ public final class ExtensionPoint<T> {
   }
 
   /** Like {@link #forEach(Consumer)} with an argument, so the action need not capture. */
+  @SuppressWarnings("unchecked")
   public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument) {
+    Extensions.Slot<T>[] s = snapshot;
+    if (s.length == 0) {
+      return;
+    }
     Callers.Caller c = callers.current();
     if (c == null) {
       forEachCounted(action, argument);
       return;
     }
     Object[] prior = c.current();
-    Extensions.Slot<T>[] s = enter(c, prior);
+    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
     try {
       for (Extensions.Slot<T> slot : s) {
         action.accept(slot.extension, argument);
@@ -139,13 +143,18 @@ public final class ExtensionPoint<T> {
    *
    * @return true if every extension was called and returned true
    */
+  @SuppressWarnings("unchecked")
   public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument) {
+    Extensions.Slot<T>[] s = snapshot;
+    if (s.length == 0) {
+      return true;
+    }
     Callers.Caller c = callers.current();
     if (c == null) {
       return forEachWhileCounted(action, argument);
     }
     Object[] prior = c.current();
-    Extensions.Slot<T>[] s = enter(c, prior);
+    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
     try {
       for (Extensions.Slot<T> slot : s) {
         if (!action.test(slot.extension, argument)) {

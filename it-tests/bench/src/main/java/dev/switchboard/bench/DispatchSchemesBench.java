@@ -26,8 +26,10 @@ import org.openjdk.jmh.annotations.State;
  *       snapshot, with the re-check of the snapshot;
  *   <li>{@code fullFenceOnly}: the floor of any announce-then-recheck scheme without an
  *       asymmetric (membarrier-like) fence, which Java does not offer: one full fence per call;
- *   <li>{@code threadRecord}: the scheme the extension point now uses: a {@link ThreadLocal}
+ *   <li>{@code threadRecord}: a {@link ThreadLocal}
  *       record per thread, one volatile store of the snapshot + re-check, one release store of null;
+ *   <li>{@code threadTableRecord}: the same record found in a table indexed by thread id (what the
+ *       extension point does first);
  *   <li>{@code threadRecordNoLookup}: the same without the {@code ThreadLocal} lookup (the record
  *       held in a {@code @State(Thread)}), to split the cost between lookup and fence.
  * </ul>
@@ -69,6 +71,7 @@ public class DispatchSchemesBench {
   /** A per-thread record (thread-record scheme). */
   public static final class Record {
     volatile Object active;
+    final java.lang.ref.WeakReference<Thread> thread = new java.lang.ref.WeakReference<>(Thread.currentThread());
   }
 
   static final VarHandle ACTIVE;
@@ -96,6 +99,7 @@ public class DispatchSchemesBench {
   private volatile Handler[] current;
   private volatile Snapshot snapshot;
   private final ThreadLocal<Record> records = ThreadLocal.withInitial(Record::new);
+  private final Record[] table = new Record[1024];
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -170,6 +174,21 @@ public class DispatchSchemesBench {
   @Benchmark
   public int threadRecord(Acc a) {
     return viaRecord(records.get(), a);
+  }
+
+  /** The record found in a table indexed by thread id, checked against the thread (weak reference). */
+  @Benchmark
+  public int threadTableRecord(Acc a) {
+    Thread t = Thread.currentThread();
+    int i = (int) t.getId() & 1023;
+    Record r = table[i];
+    if (r == null || r.thread.get() != t) {
+      r = records.get();
+      synchronized (this) {
+        table[i] = r;
+      }
+    }
+    return viaRecord(r, a);
   }
 
   @Benchmark
