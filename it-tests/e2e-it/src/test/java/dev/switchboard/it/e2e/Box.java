@@ -107,7 +107,9 @@ final class Box {
     }
   }
 
+  /** Writes the output to {@code <dir>/<name>.log}; a container not (or no longer) created leaves the file alone. */
   void writeLogs(Path dir) {
+    if (!created) return;
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(name + ".log"), logs());

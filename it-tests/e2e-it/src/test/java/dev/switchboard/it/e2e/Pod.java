@@ -35,7 +35,7 @@ public final class Pod {
   private final Host host;
   private final Sidecar sidecar;
 
-  Pod(int index, String node, Path dir, Path artifacts, String agentYaml, int hostPort, int sidecarPort,
+  Pod(int index, String node, Path dir, Path artifacts, java.util.function.Supplier<String> agentYaml, int hostPort, int sidecarPort,
       Consumer<Pod> onHostRestart) {
     this.index = index;
     this.node = node;
@@ -43,7 +43,7 @@ public final class Pod {
     Path tmp = Files2.dir(dir.resolve("tmp"), "rwxrwxrwt");
     Path cache = Files2.dir(dir.resolve("cache"), "rwxrwxrwx");
     Path pauseClasses = Files2.classDir(dir.resolve("pause"), PauseMain.class);
-    Path config = Files2.write(dir.resolve("agent.yaml"), agentYaml);
+    Path config = Files2.write(dir.resolve("agent.yaml"), "# written before the sidecar starts\n");
     String base = E2eSettings.baseImage();
     GenericContainer<?> p = container(base, "pause-" + node)
         .withCommand("java", "-XX:-UsePerfData", "-Xmx8m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -53,7 +53,7 @@ public final class Pod {
             bind(pauseClasses, "/e2e-pause", true)));
     this.pause = new Box("pause-" + node, p, () -> true);
     this.host = new Host(this, hostPort, onHostRestart);
-    this.sidecar = new Sidecar(this, sidecarPort, config);
+    this.sidecar = new Sidecar(this, sidecarPort, config, agentYaml);
   }
 
   static GenericContainer<?> container(String image, String name) {
@@ -188,10 +188,15 @@ public final class Pod {
     private final Pod pod;
     private final int port;
     final Box box;
+    private final Path config;
+    private final java.util.function.Supplier<String> yaml;
+    private volatile boolean configured;
 
-    Sidecar(Pod pod, int port, Path config) {
+    Sidecar(Pod pod, int port, Path config, java.util.function.Supplier<String> yaml) {
       this.pod = pod;
       this.port = port;
+      this.config = config;
+      this.yaml = yaml;
       this.box = new Box("sidecar-" + pod.node, pod.member(E2eImages.image(E2eImages.Kind.SIDECAR), "sidecar-" + pod.node,
           bind(config, "/etc/switchboard/agent.yaml", true)), () -> Http.ok(port, "/healthz"));
     }
@@ -211,8 +216,12 @@ public final class Pod {
       box.stop();
     }
 
-    /** Starts the sidecar container again and waits for {@code /healthz}. */
+    /** Starts the sidecar container (again) and waits for {@code /healthz}. */
     public void start() {
+      if (!configured) {
+        Files2.write(config, yaml.get()); // the same file, so the bind mount sees it
+        configured = true;
+      }
       box.start();
     }
 

@@ -41,12 +41,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * Before every test, whatever an earlier test killed, stopped or paused is brought back ({@link #heal()}). After the
- * class, every container's log is written to {@code target/e2e/<class>/logs/} and every container is removed (also
- * when a test or the start failed).
+ * class, every container's log is written to {@code target/e2e/<class>/logs/}. Test classes of one JVM with equal
+ * settings share one running topology (started once; healed and its desired state cleared before each class;
+ * removed at JVM exit); {@link Builder#isolated()} gives a class its own, removed after the class. Containers are
+ * removed also when a test or the start failed.
  */
 public final class SystemTopology implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   public static final String ROOT = "/switchboard";
   public static final String SPI_EXPORTS = "dev.switchboard.sample.spi";
+
+  private static final Map<String, SystemTopology> SHARED = new java.util.HashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (SHARED) {
+        SHARED.values().forEach(SystemTopology::close);
+      }
+    }, "e2e-shared-topology-cleanup"));
+  }
 
   private final Builder spec;
   private final EtcdCluster etcd;
@@ -56,6 +68,8 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
   private final List<Checker> checkers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Path work;
+  private volatile Path logs;
+  private volatile boolean closed;
   private volatile Path artifacts;
   private volatile KeySpace etcdStore;
   private volatile KeySpace zkStore;
@@ -80,6 +94,7 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
     private int zooKeeperServers = 3;
     private String agentYaml = "";
     private String bridgeYaml = "antiEntropyInterval: 10s\nleaderTtl: 5s\n";
+    private boolean shared = true;
 
     public Builder service(String service) {
       this.service = service;
@@ -121,8 +136,26 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
       return this;
     }
 
+    /**
+     * A topology of its own for this test class instead of the shared one (by default, test classes of one JVM that
+     * declare equal settings share one running topology: it starts once, is healed and its desired state cleared
+     * before each class, and is removed when the JVM exits).
+     */
+    public Builder isolated() {
+      this.shared = false;
+      return this;
+    }
+
+    String key() {
+      return String.join("|", service, String.join(",", nodes), String.valueOf(bridges), String.valueOf(etcdMembers),
+          String.valueOf(zooKeeperServers), agentYaml, bridgeYaml);
+    }
+
     public SystemTopology build() {
-      return new SystemTopology(this);
+      if (!shared) return new SystemTopology(this);
+      synchronized (SHARED) {
+        return SHARED.computeIfAbsent(key(), k -> new SystemTopology(this));
+      }
     }
   }
 
@@ -130,7 +163,41 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    start(context.getRequiredTestClass().getSimpleName());
+    String name = context.getRequiredTestClass().getSimpleName();
+    logs = E2eSettings.work(name).resolve("logs");
+    if (started.get()) {
+      if (closed) throw new IllegalStateException("the shared topology was closed");
+      long t0 = System.nanoTime();
+      heal();
+      clearDesiredState();
+      System.out.printf("e2e: %s reuses the running topology (healed and cleared in %d ms)%n", name, (System.nanoTime() - t0) / 1_000_000);
+      return;
+    }
+    start(spec.shared ? "topology" : name);
+  }
+
+  /** Deletes every desired-state key (both stores) and waits until no pod runs a plugin. */
+  public void clearDesiredState() {
+    for (Store s : Store.values()) {
+      for (String key : flags.dump(s, ROOT + "/services").keySet()) {
+        Flags.retry("delete " + key, () -> flags.store(s).delete(key).get(10, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (Pod p : pods) {
+      while (true) {
+        boolean none;
+        try {
+          none = p.host().marker().isEmpty();
+          for (var pl : p.sidecar().status().path("plugins")) none &= !pl.path("state").asText().equals("ACTIVE");
+        } catch (RuntimeException | AssertionError e) {
+          none = false;
+        }
+        if (none) break;
+        if (System.nanoTime() > deadline) throw new IllegalStateException(p + " still runs plugins 60 s after the desired state was cleared");
+        DistCopy.sleep(100);
+      }
+    }
   }
 
   /** Starts everything (called by JUnit; outside JUnit call it once, then {@link #close()}). */
@@ -138,17 +205,32 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
     if (!started.compareAndSet(false, true)) throw new IllegalStateException("topology already started");
     long t0 = System.nanoTime();
     work = E2eSettings.work(name);
+    if (logs == null) logs = work.resolve("logs");
     Files2.deleteTree(work);
     try {
       CompletableFuture<Void> stores = CompletableFuture.allOf(CompletableFuture.runAsync(etcd::start), CompletableFuture.runAsync(zk::start));
-      CompletableFuture<Void> images = CompletableFuture.runAsync(() -> {
-        for (E2eImages.Kind k : E2eImages.Kind.values()) E2eImages.image(k);
-      });
       artifacts = Files2.dir(work.resolve("artifacts"), "rwxr-xr-x");
       try (var s = Files.list(DistCopy.get().dir().resolve("plugins"))) {
         for (Path p : s.toList()) Files.copy(p, artifacts.resolve(p.getFileName()));
       }
-      CompletableFuture.allOf(stores, images).join();
+      long[] t = new long[4];
+      // pods (pause + host) need no store: they start while the stores and the other images come up
+      CompletableFuture<Void> hosts = CompletableFuture.runAsync(() -> {
+        E2eImages.image(E2eImages.Kind.SAMPLE_HOST);
+        E2eImages.image(E2eImages.Kind.SIDECAR);
+        for (int i = 0; i < spec.nodes.size(); i++) {
+          String node = spec.nodes.get(i);
+          int sidecarPort = Ports.free();
+          pods.add(new Pod(i, node, work.resolve(node), artifacts, () -> agentYaml(node, sidecarPort), Ports.free(), sidecarPort,
+              this::hostRestarted));
+        }
+        t[0] = System.nanoTime();
+        parallel(pods.stream().map(p -> (Runnable) p::startPause).toList());
+        parallel(pods.stream().map(p -> (Runnable) () -> p.host().start()).toList());
+        t[1] = System.nanoTime();
+      });
+      CompletableFuture<Void> bridgeImage = CompletableFuture.runAsync(() -> E2eImages.image(E2eImages.Kind.BRIDGE));
+      CompletableFuture.allOf(stores, bridgeImage).join();
       long tStores = System.nanoTime();
       etcdStore = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).operationTimeout(Duration.ofSeconds(10)).build());
       zkStore = KeySpaces.zookeeper(ZooKeeperOptions.builder(zk.connectString()).operationTimeout(Duration.ofSeconds(10)).build());
@@ -161,25 +243,17 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
             + "http: {listen: \"127.0.0.1:" + port + "\"}\n" + spec.bridgeYaml);
         bridges.add(new Bridge(i, id, cfg, port));
       }
-      for (int i = 0; i < spec.nodes.size(); i++) {
-        String node = spec.nodes.get(i);
-        int sidecarPort = Ports.free();
-        pods.add(new Pod(i, node, work.resolve(node), artifacts, agentYaml(node, sidecarPort), Ports.free(), sidecarPort, this::hostRestarted));
-      }
-      parallel(pods.stream().map(p -> (Runnable) p::startPause).toList());
-      long tPause = System.nanoTime();
-      List<Runnable> next = new ArrayList<>();
-      bridges.forEach(b -> next.add(b::start));
-      pods.forEach(p -> next.add(() -> p.host().start()));
-      parallel(next);
-      long tHosts = System.nanoTime();
+      CompletableFuture<Void> bridgesUp = CompletableFuture.runAsync(() -> parallel(bridges.stream().map(b -> (Runnable) b::start).toList()));
+      hosts.join();
+      t[2] = System.nanoTime();
       parallel(pods.stream().map(p -> (Runnable) () -> p.sidecar().start()).toList());
+      bridgesUp.join();
       long tSidecars = System.nanoTime();
       awaitReady(Duration.ofSeconds(120));
       long t1 = System.nanoTime();
-      System.out.printf("e2e: topology of %s up in %d ms (stores+images %d, pause %d, bridges+hosts %d, sidecars %d, ready %d ms):"
+      System.out.printf("e2e: topology of %s up in %d ms (stores %d, pods' pause+host %d, sidecars+bridges %d, ready %d ms):"
           + " etcd %s, zookeeper %s, bridges %s, pods %s%n", name, (t1 - t0) / 1_000_000, (tStores - t0) / 1_000_000,
-          (tPause - tStores) / 1_000_000, (tHosts - tPause) / 1_000_000, (tSidecars - tHosts) / 1_000_000, (t1 - tSidecars) / 1_000_000,
+          (t[1] - t[0]) / 1_000_000, (tSidecars - t[2]) / 1_000_000, (t1 - tSidecars) / 1_000_000,
           etcd.endpoints(), zk.connectString(), bridges, pods);
     } catch (Exception | Error e) {
       writeLogs();
@@ -248,20 +322,22 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
   @Override
   public void afterAll(ExtensionContext context) {
     writeLogs();
-    close();
+    if (!spec.shared) close();
   }
 
-  /** Every container's output to {@code target/e2e/<class>/logs/<container>.log}. */
+  /** Every container's output (since it was created) to {@code target/e2e/<class>/logs/<container>.log}. */
   public void writeLogs() {
-    if (work == null) return;
-    Path dir = work.resolve("logs");
+    Path dir = logs;
+    if (dir == null) return;
     for (Bridge b : bridges) b.box.writeLogs(dir);
     for (Pod p : pods) p.boxes().forEach(b -> b.writeLogs(dir));
     System.out.println("e2e: container logs in " + dir);
   }
 
   /** Removes every container and closes the store clients (each step even when another fails). */
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     checkers.forEach(Checker::close);
     List<Runnable> steps = new ArrayList<>();
     if (etcdStore != null) steps.add(etcdStore::close);
