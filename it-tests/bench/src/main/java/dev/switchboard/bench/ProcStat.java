@@ -17,6 +17,17 @@ final class ProcStat {
     throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
   }
 
+  /** RssAnon / RssFile / RssShmem of {@code /proc/pid/status} in bytes (what the resident set is made of). */
+  static Map<String, Long> rssParts(long pid) throws Exception {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      for (String k : new String[] {"RssAnon", "RssFile", "RssShmem"}) {
+        if (line.startsWith(k + ":")) m.put(k, Long.parseLong(line.replaceAll("\\D+", "")) * 1024);
+      }
+    }
+    return m;
+  }
+
   /** utime + stime in clock ticks (fields 14 and 15 of /proc/pid/stat, after the command name). */
   static long cpuTicks(long pid) throws Exception {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -33,6 +44,7 @@ final class ProcStat {
     double wall = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rss_bytes", rssBytes(pid));
+    for (Map.Entry<String, Long> e : rssParts(pid).entrySet()) m.put(e.getKey().toLowerCase() + "_bytes", e.getValue());
     m.put("idle_seconds", Stats.round(wall));
     m.put("cpu_percent_of_one_core", Stats.round((c1 - c0) / 100.0 / wall * 100));
     return m;
