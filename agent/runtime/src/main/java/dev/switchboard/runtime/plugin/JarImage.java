@@ -25,6 +25,19 @@ import java.util.zip.ZipInputStream;
  */
 final class JarImage {
   private static final int MIB = 1 << 20;
+  /** Bytes ZipInputStream may have read ahead of the inflater (its pushback and input buffers). */
+  private static final int READ_AHEAD = 1024;
+
+  /** The jar's bytes as a stream that tells how far it has been read. */
+  private static final class Counting extends ByteArrayInputStream {
+    Counting(byte[] b) {
+      super(b);
+    }
+
+    synchronized int position() {
+      return pos;
+    }
+  }
 
   private final String sha256;
   private final Map<String, byte[]> entries;
@@ -70,9 +83,11 @@ final class JarImage {
     long total = 0;
     int count = 0;
     byte[] buf = new byte[16 * 1024];
-    try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+    Counting raw = new Counting(bytes);
+    try (ZipInputStream zin = new ZipInputStream(raw)) {
       ZipEntry e;
       while ((e = zin.getNextEntry()) != null) {
+        int entryStart = raw.position();
         count++;
         if (count > limits.maxEntries()) {
           throw new PluginRefusedException(Code.ARCHIVE, "more than " + limits.maxEntries() + " entries (limit " + limits.maxEntries() + ")");
@@ -90,6 +105,15 @@ final class JarImage {
           if (total > limits.maxTotalBytes()) {
             throw new PluginRefusedException(Code.ARCHIVE,
                 "uncompressed size exceeds limit " + limits.maxTotalBytes() + " bytes (at entry " + name + ")");
+          }
+          // the ratio while inflating (compressed bytes consumed so far, read-ahead counted generously), so a bomb
+          // entry is refused after a few MiB, not after buffering all of it in the host's heap
+          if (entryBytes > MIB) {
+            long consumed = Math.max(0, raw.position() - entryStart) + READ_AHEAD;
+            if (entryBytes / consumed > limits.maxEntryRatio()) {
+              throw new PluginRefusedException(Code.ARCHIVE, "entry " + name + " inflates " + consumed + " to " + entryBytes
+                  + " bytes so far (ratio " + entryBytes / consumed + " > limit " + limits.maxEntryRatio() + ")");
+            }
           }
           if (!e.isDirectory()) {
             out.write(buf, 0, n);
