@@ -38,7 +38,7 @@ final class Node implements AutoCloseable {
 
   /** {@code storeLine} is the agent.yaml line selecting the store, e.g. {@code etcd: {endpoints: [..]}}. */
   Node startAgent(Path logs, String storeLine) throws Exception {
-    return startAgent(logs, storeLine, Proc.DEFAULT_FLAGS, Map.of(), List.of());
+    return startAgent(logs, storeLine, agentFlags(), Map.of(), List.of());
   }
 
   /**
@@ -66,6 +66,15 @@ final class Node implements AutoCloseable {
         Proc.javaWith(jvmFlags, "-jar", BenchDist.cli().toString(), "agent", "--config", config.toString()), env);
     agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
     return this;
+  }
+
+  /**
+   * The sidecar's JVM flags: {@code -Dbench.sidecarJvmFlags="..."} (e.g. {@link TunedFlags#SIDECAR}),
+   * else those of the integration tests.
+   */
+  static List<String> agentFlags() {
+    String p = System.getProperty("bench.sidecarJvmFlags", "").trim();
+    return p.isEmpty() ? Proc.DEFAULT_FLAGS : List.of(p.split("\\s+"));
   }
 
   /** Writes {@code value} at {@code key} and waits for the store to acknowledge it. */

@@ -31,9 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SidecarMemoryBench {
   /** The flags of the integration tests, and the tuned set also used by deploy/docker/Dockerfile.sidecar. */
-  static final String DEFAULT_SETS = "it-flags=-Xmx256m -XX:+UseSerialGC;"
-      + "tuned=-Xms8m -Xmx48m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m "
-      + "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Dio.netty.allocator.type=unpooled env:MALLOC_ARENA_MAX=2";
+  static final String DEFAULT_SETS = "it-flags=" + String.join(" ", Proc.DEFAULT_FLAGS) + ";tuned=" + TunedFlags.SIDECAR;
   static final Duration WAIT = Duration.ofSeconds(120);
 
   private SidecarMemoryBench() {}
