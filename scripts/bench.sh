@@ -25,7 +25,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q $MVN_OFFLINE -Pbench -pl it-tests/bench -am package -DskipTests
 fi
 B=it-tests/bench
-R=$B/target/results
+R=${RESULTS:-$B/target/results}   # RESULTS=/tmp/x keeps a run apart from a concurrent one
 rm -rf "$R"; mkdir -p "$R"   # only this run's files
 # a private copy of the harness classes: a concurrent build of it-tests/bench cannot swap them mid-run
 CLASSES=$(mktemp -d /tmp/switchboard-bench-classes-XXXXXX)
