@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Before every test, whatever an earlier test killed, stopped or paused is brought back ({@link #heal()}). After the
  * class, every container's log is written to {@code target/e2e/<class>/logs/}. Test classes of one JVM with equal
  * settings share one running topology (started once; healed and its desired state cleared before each class;
- * removed at JVM exit); {@link Builder#isolated()} gives a class its own, removed after the class. Containers are
+ * removed at JVM exit); {@link SystemTopologyBuilder#isolated()} gives a class its own, removed after the class. Containers are
  * removed also when a test or the start failed.
  */
 public final class SystemTopology implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -60,7 +60,7 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
     }, "e2e-shared-topology-cleanup"));
   }
 
-  private final Builder spec;
+  private final SystemTopologyBuilder spec;
   private final EtcdCluster etcd;
   private final ZooKeeperEnsemble zk;
   private final List<Pod> pods = new ArrayList<>();
@@ -75,87 +75,25 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
   private volatile KeySpace zkStore;
   private volatile Flags flags;
 
-  private SystemTopology(Builder spec) {
+  SystemTopology(SystemTopologyBuilder spec) {
     this.spec = spec;
     this.etcd = EtcdCluster.members(spec.etcdMembers);
     this.zk = ZooKeeperEnsemble.servers(spec.zooKeeperServers);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static SystemTopologyBuilder builder() {
+    return new SystemTopologyBuilder();
   }
 
-  /** Topology settings; defaults: service {@code shop}, pods {@code pod-a}, {@code pod-b}, 2 bridges, 3 etcd, 3 ZooKeeper. */
-  public static final class Builder {
-    private String service = "shop";
-    private List<String> nodes = List.of("pod-a", "pod-b");
-    private int bridges = 2;
-    private int etcdMembers = 3;
-    private int zooKeeperServers = 3;
-    private String agentYaml = "";
-    private String bridgeYaml = "antiEntropyInterval: 10s\nleaderTtl: 5s\n";
-    private boolean shared = true;
-
-    public Builder service(String service) {
-      this.service = service;
-      return this;
-    }
-
-    /** Node names of the pods, one pod each. */
-    public Builder nodes(String... nodes) {
-      if (nodes.length < 1) throw new IllegalArgumentException("nodes: at least one");
-      this.nodes = List.of(nodes);
-      return this;
-    }
-
-    public Builder bridges(int count) {
-      if (count < 0 || count > 3) throw new IllegalArgumentException("bridges outside 0..3: " + count);
-      this.bridges = count;
-      return this;
-    }
-
-    public Builder etcdMembers(int count) {
-      this.etcdMembers = count;
-      return this;
-    }
-
-    public Builder zooKeeperServers(int count) {
-      this.zooKeeperServers = count;
-      return this;
-    }
-
-    /** Extra YAML lines appended to every sidecar's agent.yaml. */
-    public Builder agentYaml(String extra) {
-      this.agentYaml = extra.endsWith("\n") || extra.isEmpty() ? extra : extra + "\n";
-      return this;
-    }
-
-    /** YAML lines appended to every bridge.yaml (default: {@code antiEntropyInterval: 10s}, {@code leaderTtl: 5s}). */
-    public Builder bridgeYaml(String extra) {
-      this.bridgeYaml = extra.endsWith("\n") || extra.isEmpty() ? extra : extra + "\n";
-      return this;
-    }
-
-    /**
-     * A topology of its own for this test class instead of the shared one (by default, test classes of one JVM that
-     * declare equal settings share one running topology: it starts once, is healed and its desired state cleared
-     * before each class, and is removed when the JVM exits).
-     */
-    public Builder isolated() {
-      this.shared = false;
-      return this;
-    }
-
-    String key() {
-      return String.join("|", service, String.join(",", nodes), String.valueOf(bridges), String.valueOf(etcdMembers),
-          String.valueOf(zooKeeperServers), agentYaml, bridgeYaml);
-    }
-
-    public SystemTopology build() {
-      if (!shared) return new SystemTopology(this);
-      synchronized (SHARED) {
-        return SHARED.computeIfAbsent(key(), k -> new SystemTopology(this));
+  /** One running shared topology per settings key (see {@link SystemTopologyBuilder#isolated()}). */
+  static SystemTopology shared(SystemTopologyBuilder spec) {
+    synchronized (SHARED) {
+      SystemTopology t = SHARED.get(spec.key());
+      if (t == null || t.closed) {
+        t = new SystemTopology(spec);
+        SHARED.put(spec.key(), t);
       }
+      return t;
     }
   }
 
@@ -173,7 +111,15 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
       System.out.printf("e2e: %s reuses the running topology (healed and cleared in %d ms)%n", name, (System.nanoTime() - t0) / 1_000_000);
       return;
     }
-    start(spec.shared ? "topology" : name);
+    if (spec.shared) {
+      // one shared topology at a time: a class with other settings retires the previous one (14 containers)
+      List<SystemTopology> others;
+      synchronized (SHARED) {
+        others = SHARED.values().stream().filter(t -> t != this && t.started.get() && !t.closed).toList();
+      }
+      others.forEach(SystemTopology::close);
+    }
+    start(spec.shared ? "topology-" + spec.service : name);
   }
 
   /** Deletes every desired-state key (both stores) and waits until no pod runs a plugin. */
