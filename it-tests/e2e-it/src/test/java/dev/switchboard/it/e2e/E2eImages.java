@@ -22,7 +22,7 @@ import org.testcontainers.DockerClientFactory;
  * {@code BASE_IMAGE} ({@link E2eSettings#baseImage()}) and a private copy of {@code dist/} as the context. An image is
  * tagged {@code switchboard-e2e/<kind>:<hash>} where the hash covers the Dockerfile, the base image id and every
  * file in the context, so an unchanged image is not rebuilt (neither by the next test class nor by the next run);
- * older {@code switchboard-e2e/<kind>} tags are removed after a build.
+ * older {@code switchboard-e2e/<kind>} tags (built over an hour ago) are removed after a build.
  */
 final class E2eImages {
   /** One image per Dockerfile in deploy/docker. */
@@ -118,6 +118,8 @@ final class E2eImages {
     for (Image img : docker.listImagesCmd().withImageNameFilter(kind.repository()).exec()) {
       String[] tags = img.getRepoTags();
       if (tags == null) continue;
+      // another test JVM (a concurrent build with another dist/) may be about to use a recent one
+      if (img.getCreated() != null && System.currentTimeMillis() / 1000 - img.getCreated() < 3600) continue;
       for (String t : tags) {
         if (t.startsWith(kind.repository() + ":") && !t.equals(keep)) {
           try {
