@@ -5,41 +5,52 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.function.Predicate;
 
 /**
  * The threads calling one {@link ExtensionPoint}: one {@link Caller} record per (platform thread,
- * point), written only by its own thread, so a call announces itself with one store instead of
- * an atomic read-modify-write per extension.
+ * point), written only by its own thread, so a call announces itself with one store + fence
+ * instead of an atomic read-modify-write per extension.
  *
- * <p>Protocol (the drain's guarantee, per record): a call stores the snapshot it is about to use
- * into its record with a volatile store, then re-reads the point's snapshot (volatile) and uses
- * it only if unchanged, else it retries; it stores null (release) when done. A swap is a volatile
- * write of the snapshot; a drain reads every record afterwards (volatile). Volatile accesses are
- * totally ordered, so for a call that uses the old snapshot its re-read came before the swap, its
- * announcement before that, and the drain (after the swap) sees the announcement or a later store
- * of the same thread: either the call is still inside, or it has finished. A call whose re-read
- * comes after the swap sees the new snapshot and retries. The record holds the whole snapshot, so
- * a drain waits only for calls whose snapshot contains one of its owner's extensions.
+ * <p>Protocol (the drain's guarantee, per record): a call stores the version of the snapshot it is
+ * about to use into its record with a volatile store, then re-reads the point's snapshot
+ * (volatile) and uses it only if unchanged, else it retries; it stores 0 (release) when done. A
+ * swap is a volatile write of the snapshot; a drain reads every record afterwards (volatile).
+ * Volatile accesses are totally ordered, so for a call that uses the old snapshot its re-read came
+ * before the swap, its announcement before that, and the drain (after the swap) sees the
+ * announcement or a later store of the same thread: either the call is still inside, or it has
+ * finished. A call whose re-read comes after the swap sees the new snapshot and retries. Versions
+ * are numbers, not references: a reference store into a long-lived record would add the GC's
+ * write barrier to every call (with G1 a second fence and card-table work).
  *
- * <p>Lookup: a table indexed by thread id (checked against the record's thread, so a thread id
- * overridden by a {@code Thread} subclass cannot make two threads share a record), else a {@link
+ * <p>Each owner knows the versions of this point that held one of its extensions (from its first
+ * to its last, see {@code Extensions.Owner}), so a drain waits only for calls whose version is in
+ * that range. A re-entrant call (from inside an extension of the same point, same thread) that
+ * finds a newer snapshot than the outer call's announces it as the record's {@code upTo}; the
+ * thread then may use any version from {@code outer} to {@code upTo}.
+ *
+ * <p>Lookup: a table indexed by thread id (checked against the record's thread, so an id returned
+ * by an overriding {@code Thread} subclass cannot make two threads share a record), else a {@link
  * ThreadLocal} for threads whose table slot is taken.
  *
- * <p>Threads that end or never call again hold null: a drain never waits for them. Records of
- * ended threads are dropped when the next thread registers. Virtual threads (a new one per task
- * would mean a new record per call) get no record: their calls use the per-owner counters instead
- * (two atomic operations per extension, the previous scheme), see {@link ExtensionPoint}.
+ * <p>Threads that end or never call again hold 0: a drain never waits for them; a drain also
+ * ignores records of ended threads. Records of ended threads are dropped when the next thread
+ * registers. Virtual threads (a new one per task would mean a new record per call) get no record:
+ * their calls use the per-owner counters instead (two atomic operations per extension, the
+ * previous scheme), see {@link ExtensionPoint}.
  */
 final class Callers {
   private static final Caller[] NO_CALLERS = new Caller[0];
-  private static final VarHandle ACTIVE;
+  private static final VarHandle OUTER;
+  private static final VarHandle UP_TO;
   private static final MethodHandle IS_VIRTUAL;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      ACTIVE = lookup.findVarHandle(Caller.class, "active", Object[].class);
+      OUTER = lookup.findVarHandle(Caller.class, "outer", long.class);
+      UP_TO = lookup.findVarHandle(Caller.class, "upTo", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,38 +68,56 @@ final class Callers {
 
   /** One thread's record for one point. */
   static final class Caller {
-    /** The snapshot the thread's current call uses, null outside a call (accessed via ACTIVE). */
+    /** Version of the snapshot of the outermost call in progress, 0 outside (accessed via OUTER). */
     @SuppressWarnings("unused")
-    private volatile Object[] active;
+    private volatile long outer;
+    /** Newest version a re-entrant call uses, 0 if none (accessed via UP_TO). */
+    @SuppressWarnings("unused")
+    private volatile long upTo;
     private final WeakReference<Thread> thread;
 
     Caller(Thread thread) {
       this.thread = new WeakReference<>(thread);
     }
 
-    /** Own thread only: the snapshot of the call this thread is inside (re-entrant calls reuse it). */
-    Object[] current() {
-      return (Object[]) ACTIVE.get(this);
+    /** Own thread only: the outer call's version, 0 when this thread is not inside a call. */
+    long outer() {
+      return (long) OUTER.get(this);
     }
 
-    /** Own thread only: announces {@code snapshot} (store + full fence). */
-    void announce(Object[] snapshot) {
-      ACTIVE.setVolatile(this, snapshot);
+    /** Own thread only: announces {@code version} for the outermost call (store + full fence). */
+    void announce(long version) {
+      OUTER.setVolatile(this, version);
     }
 
-    /** Own thread only: the call has returned (or thrown). */
+    /** Own thread only: the outermost call has returned (or thrown). */
     void leave() {
-      ACTIVE.setRelease(this, null);
+      OUTER.setRelease(this, 0L);
     }
 
-    /** Any thread: the announced snapshot, or null when the thread is outside or has ended. */
-    Object[] observed() {
-      Object[] a = (Object[]) ACTIVE.getVolatile(this);
-      if (a == null) {
-        return null;
+    /** Own thread only: the newest version announced by re-entrant calls (0: none). */
+    long upTo() {
+      return (long) UP_TO.get(this);
+    }
+
+    /** Own thread only: a re-entrant call announces a newer {@code version} (store + full fence). */
+    void announceUpTo(long version) {
+      UP_TO.setVolatile(this, version);
+    }
+
+    /** Own thread only: a re-entrant call has returned; restores what the enclosing call announced. */
+    void restoreUpTo(long version) {
+      UP_TO.setRelease(this, version);
+    }
+
+    /** Any thread: whether this thread is inside a call that may use a version in [lo, hi]. */
+    boolean inside(long lo, long hi) {
+      long from = (long) OUTER.getVolatile(this);
+      if (from == 0 || from > hi) {
+        return false;
       }
-      Thread t = thread.get();
-      return t != null && t.isAlive() ? a : null; // an ended thread has left every call
+      long to = Math.max(from, (long) UP_TO.getVolatile(this));
+      return to >= lo && !ended(); // an ended thread has left every call
     }
 
     boolean ended() {
@@ -139,18 +168,17 @@ final class Callers {
         }
       }
       next[n++] = c;
-      all = n == next.length ? next : java.util.Arrays.copyOf(next, n);
+      all = n == next.length ? next : Arrays.copyOf(next, n);
     }
     local.set(c);
     return c;
   }
 
-  /** Number of threads whose current call uses a snapshot holding an extension of {@code owner}. */
-  int inside(Extensions.Owner owner) {
+  /** Number of threads inside a call that may use a snapshot version in [lo, hi]. */
+  int inside(long lo, long hi) {
     int n = 0;
     for (Caller c : all) {
-      Object[] a = c.observed();
-      if (a != null && holds(a, owner)) {
+      if (c.inside(lo, hi)) {
         n++;
       }
     }
@@ -160,15 +188,6 @@ final class Callers {
   /** Number of registered records (for tests: records of ended threads are dropped). */
   int registered() {
     return all.length;
-  }
-
-  private static boolean holds(Object[] snapshot, Extensions.Owner owner) {
-    for (Object s : snapshot) {
-      if (((Extensions.Slot<?>) s).owner == owner) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean isVirtual(Thread t) {

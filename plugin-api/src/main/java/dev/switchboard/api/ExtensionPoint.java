@@ -16,29 +16,40 @@ import java.util.function.Consumer;
  * FILTERS.forEachWhile((filter, ctx) -> filter.apply(ctx), ctx);   // stop when one short-circuits
  * }</pre>
  *
- * <p>Hot path: volatile reads of an immutable snapshot array, no lock, no allocation (use the
- * two-argument forms to avoid a capturing lambda). A call announces the snapshot it uses in its
- * thread's own record for this point (one volatile store, then the snapshot is re-read; if it
- * changed meanwhile the call retries with the new one) and clears it when done, also when an
- * extension throws. So deactivation can unregister (swap the snapshot) and then wait until the
- * calls already running inside its extensions have returned, and every call sees one whole
- * snapshot: during an upgrade the old version or the new one, never neither and never both. A call
- * made from inside an extension of the same point (re-entrant, same thread) uses the snapshot of
- * the outer call (or none if the point has no extensions by then). Virtual threads count each call
- * in the in-flight counter of every extension's plugin instead (see {@code Callers}). With no
- * extensions a call reads one volatile field and returns. There is
- * deliberately no {@code iterator()}: a {@code for} loop could not announce itself.
- * Exceptions from an extension propagate to the caller.
+ * <p>Hot path: volatile reads of an immutable snapshot, no lock, no allocation (use the
+ * two-argument forms to avoid a capturing lambda). A call announces the version of the snapshot it
+ * uses in its thread's own record for this point (one volatile store of a number, then the
+ * snapshot is re-read; if it changed meanwhile the call retries with the new one) and clears it
+ * when done, also when an extension throws. So deactivation can unregister (swap the snapshot) and
+ * then wait until the calls already running inside its extensions have returned, and every call
+ * sees one whole snapshot: during an upgrade the old version or the new one, never neither and
+ * never both. A re-entrant call (made from inside an extension of the same point, same thread)
+ * sees the current snapshot too. Virtual threads count each call in the in-flight counter of every
+ * extension's plugin instead (see {@code Callers}). With no extensions a call reads one volatile
+ * field and returns. There is deliberately no {@code iterator()}: a {@code for} loop could not
+ * announce itself. Exceptions from an extension propagate to the caller.
  */
 public final class ExtensionPoint<T> {
   @SuppressWarnings("rawtypes")
   private static final Extensions.Slot[] NONE = new Extensions.Slot[0];
 
+  /** An immutable snapshot of the extensions with its version (unique within the point, from 1). */
+  static final class Snapshot<T> {
+    final Extensions.Slot<T>[] slots;
+    final long version;
+
+    Snapshot(Extensions.Slot<T>[] slots, long version) {
+      this.slots = slots;
+      this.version = version;
+    }
+  }
+
   private final Class<T> type;
   private final Callers callers = new Callers();
+  private long versions = 1; // guarded by this
 
   @SuppressWarnings("unchecked")
-  private volatile Extensions.Slot<T>[] snapshot = NONE;
+  private volatile Snapshot<T> snapshot = new Snapshot<>(NONE, 1);
 
   ExtensionPoint(Class<T> type) {
     this.type = type;
@@ -52,14 +63,31 @@ public final class ExtensionPoint<T> {
    * Announces {@code s}, the snapshot just read, in {@code c} and re-checks it (see {@code
    * Callers}); if it changed meanwhile, the new one is announced and re-checked instead.
    */
-  private Extensions.Slot<T>[] enter(Callers.Caller c, Extensions.Slot<T>[] s) {
+  private Snapshot<T> enter(Callers.Caller c, Snapshot<T> s) {
     for (;;) {
-      c.announce(s);
-      Extensions.Slot<T>[] now = snapshot;
+      c.announce(s.version);
+      Snapshot<T> now = snapshot;
       if (now == s) {
         return s;
       }
       s = now;
+    }
+  }
+
+  /**
+   * A re-entrant call: uses the current snapshot; if it is newer than the versions the enclosing
+   * calls announced, announces it as the record's {@code upTo} and re-checks it.
+   */
+  private Snapshot<T> enterAgain(Callers.Caller c) {
+    for (;;) {
+      Snapshot<T> s = snapshot;
+      if (s.version <= Math.max(c.outer(), c.upTo())) {
+        return s; // the same snapshot as an enclosing call: already announced
+      }
+      c.announceUpTo(s.version);
+      if (snapshot == s) {
+        return s;
+      }
     }
   }
 
@@ -70,14 +98,14 @@ public final class ExtensionPoint<T> {
    */
   private Extensions.Slot<T>[] enterCounted() {
     for (;;) {
-      Extensions.Slot<T>[] s = snapshot;
-      for (Extensions.Slot<T> slot : s) {
+      Snapshot<T> s = snapshot;
+      for (Extensions.Slot<T> slot : s.slots) {
         slot.owner.enter();
       }
       if (snapshot == s) {
-        return s;
+        return s.slots;
       }
-      exitCounted(s);
+      exitCounted(s.slots);
     }
   }
 
@@ -88,52 +116,32 @@ public final class ExtensionPoint<T> {
   }
 
   /** Calls {@code action} with each active extension, in registration order. */
-  @SuppressWarnings("unchecked")
   public void forEach(Consumer<? super T> action) {
-    Extensions.Slot<T>[] s = snapshot;
-    if (s.length == 0) {
-      return; // nothing to call, nothing to drain
-    }
-    Callers.Caller c = callers.current();
-    if (c == null) {
-      forEachCounted(action);
-      return;
-    }
-    Object[] prior = c.current(); // non-null: a re-entrant call inside this point's extension
-    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
-    try {
-      for (Extensions.Slot<T> slot : s) {
-        action.accept(slot.extension);
-      }
-    } finally {
-      if (prior == null) {
-        c.leave();
-      }
-    }
+    forEach(ExtensionPoint::accept, action);
+  }
+
+  private static <T> void accept(T extension, Consumer<? super T> action) {
+    action.accept(extension);
   }
 
   /** Like {@link #forEach(Consumer)} with an argument, so the action need not capture. */
-  @SuppressWarnings("unchecked")
   public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = snapshot;
-    if (s.length == 0) {
-      return;
+    Snapshot<T> s = snapshot;
+    if (s.slots.length == 0) {
+      return; // nothing to call, nothing to drain
     }
     Callers.Caller c = callers.current();
-    if (c == null) {
-      forEachCounted(action, argument);
+    if (c == null || c.outer() != 0) {
+      forEachSlow(c, action, argument);
       return;
     }
-    Object[] prior = c.current();
-    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
+    s = enter(c, s);
     try {
-      for (Extensions.Slot<T> slot : s) {
+      for (Extensions.Slot<T> slot : s.slots) {
         action.accept(slot.extension, argument);
       }
     } finally {
-      if (prior == null) {
-        c.leave();
-      }
+      c.leave();
     }
   }
 
@@ -143,71 +151,86 @@ public final class ExtensionPoint<T> {
    *
    * @return true if every extension was called and returned true
    */
-  @SuppressWarnings("unchecked")
   public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = snapshot;
-    if (s.length == 0) {
+    Snapshot<T> s = snapshot;
+    if (s.slots.length == 0) {
       return true;
     }
     Callers.Caller c = callers.current();
-    if (c == null) {
-      return forEachWhileCounted(action, argument);
+    if (c == null || c.outer() != 0) {
+      return forEachWhileSlow(c, action, argument);
     }
-    Object[] prior = c.current();
-    s = prior != null ? (Extensions.Slot<T>[]) prior : enter(c, s);
+    s = enter(c, s);
     try {
-      for (Extensions.Slot<T> slot : s) {
+      for (Extensions.Slot<T> slot : s.slots) {
         if (!action.test(slot.extension, argument)) {
           return false;
         }
       }
       return true;
     } finally {
-      if (prior == null) {
-        c.leave();
-      }
+      c.leave();
     }
   }
 
-  private void forEachCounted(Consumer<? super T> action) {
-    Extensions.Slot<T>[] s = enterCounted();
-    try {
-      for (Extensions.Slot<T> slot : s) {
-        action.accept(slot.extension);
+  /** A counted thread ({@code c == null}) or a re-entrant call. */
+  private <A> void forEachSlow(Callers.Caller c, BiConsumer<? super T, ? super A> action, A argument) {
+    if (c == null) {
+      Extensions.Slot<T>[] s = enterCounted();
+      try {
+        for (Extensions.Slot<T> slot : s) {
+          action.accept(slot.extension, argument);
+        }
+      } finally {
+        exitCounted(s);
       }
-    } finally {
-      exitCounted(s);
+      return;
     }
-  }
-
-  private <A> void forEachCounted(BiConsumer<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = enterCounted();
+    long enclosing = c.upTo();
+    Snapshot<T> s = enterAgain(c);
     try {
-      for (Extensions.Slot<T> slot : s) {
+      for (Extensions.Slot<T> slot : s.slots) {
         action.accept(slot.extension, argument);
       }
     } finally {
-      exitCounted(s);
-    }
-  }
-
-  private <A> boolean forEachWhileCounted(BiPredicate<? super T, ? super A> action, A argument) {
-    Extensions.Slot<T>[] s = enterCounted();
-    try {
-      for (Extensions.Slot<T> slot : s) {
-        if (!action.test(slot.extension, argument)) {
-          return false;
-        }
+      if (c.upTo() != enclosing) {
+        c.restoreUpTo(enclosing);
       }
-      return true;
-    } finally {
-      exitCounted(s);
     }
   }
 
-  /** Threads whose current call of this point uses an extension of {@code owner} (for the drain). */
-  int callsInside(Extensions.Owner owner) {
-    return callers.inside(owner);
+  private <A> boolean forEachWhileSlow(Callers.Caller c, BiPredicate<? super T, ? super A> action, A argument) {
+    if (c == null) {
+      Extensions.Slot<T>[] s = enterCounted();
+      try {
+        return callAll(s, action, argument);
+      } finally {
+        exitCounted(s);
+      }
+    }
+    long enclosing = c.upTo();
+    Snapshot<T> s = enterAgain(c);
+    try {
+      return callAll(s.slots, action, argument);
+    } finally {
+      if (c.upTo() != enclosing) {
+        c.restoreUpTo(enclosing);
+      }
+    }
+  }
+
+  private static <T, A> boolean callAll(Extensions.Slot<T>[] slots, BiPredicate<? super T, ? super A> action, A argument) {
+    for (Extensions.Slot<T> slot : slots) {
+      if (!action.test(slot.extension, argument)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Threads inside a call of this point that may use a snapshot version in [lo, hi] (for the drain). */
+  int callsInside(long lo, long hi) {
+    return callers.inside(lo, hi);
   }
 
   /** Thread records held (records of ended threads are dropped when a new thread registers). */
@@ -217,16 +240,16 @@ public final class ExtensionPoint<T> {
 
   /** Number of extensions in the current snapshot. */
   public int size() {
-    return snapshot.length;
+    return snapshot.slots.length;
   }
 
   public boolean isEmpty() {
-    return snapshot.length == 0;
+    return snapshot.slots.length == 0;
   }
 
   /** A copy of the current extensions (allocates; for diagnostics and tests, not the hot path). */
   public List<T> snapshot() {
-    Extensions.Slot<T>[] s = snapshot;
+    Extensions.Slot<T>[] s = snapshot.slots;
     List<T> out = new ArrayList<>(s.length);
     for (Extensions.Slot<T> slot : s) {
       out.add(slot.extension);
@@ -234,10 +257,14 @@ public final class ExtensionPoint<T> {
     return out;
   }
 
-  /** Replaces the snapshot: removes {@code remove}'s slots and appends {@code add}; one volatile write. */
+  /**
+   * Replaces the snapshot: removes {@code remove}'s slots and appends {@code add}; one volatile
+   * write. Before it, every owner with a slot in the new snapshot learns the new version (so a
+   * drain knows which versions held its extensions).
+   */
   @SuppressWarnings("unchecked")
   synchronized void swap(List<Extensions.Slot<?>> remove, List<Extensions.Slot<?>> add) {
-    Extensions.Slot<T>[] old = snapshot;
+    Extensions.Slot<T>[] old = snapshot.slots;
     List<Extensions.Slot<T>> next = new ArrayList<>(old.length + add.size());
     for (Extensions.Slot<T> s : old) {
       if (!containsIdentity(remove, s)) {
@@ -249,7 +276,15 @@ public final class ExtensionPoint<T> {
         next.add((Extensions.Slot<T>) s);
       }
     }
-    snapshot = next.isEmpty() ? NONE : next.toArray(new Extensions.Slot[0]);
+    long version = ++versions;
+    Extensions.Owner last = null;
+    for (Extensions.Slot<T> s : next) {
+      if (s.owner != last) {
+        s.owner.liveIn(this, version);
+        last = s.owner;
+      }
+    }
+    snapshot = new Snapshot<>(next.isEmpty() ? NONE : next.toArray(new Extensions.Slot[0]), version);
   }
 
   private static boolean containsIdentity(List<? extends Extensions.Slot<?>> list, Extensions.Slot<?> s) {
@@ -263,6 +298,6 @@ public final class ExtensionPoint<T> {
 
   @Override
   public String toString() {
-    return "ExtensionPoint[" + type.getName() + ", " + snapshot.length + " extensions]";
+    return "ExtensionPoint[" + type.getName() + ", " + snapshot.slots.length + " extensions]";
   }
 }

@@ -69,6 +69,19 @@ public final class Extensions {
     }
   }
 
+  /** The versions of one point's snapshots that held an owner's extensions: from first to last. */
+  private static final class Span {
+    final ExtensionPoint<?> point;
+    final long first;
+    long last; // guarded by the owner
+
+    Span(ExtensionPoint<?> point, long version) {
+      this.point = point;
+      this.first = version;
+      this.last = version;
+    }
+  }
+
   /**
    * The registrations of one loaded plugin (one per plugin instance; an upgrade has two). Before
    * {@link #publish(Owner)} registrations are staged (invisible to the host); afterwards they go
@@ -79,8 +92,8 @@ public final class Extensions {
     /** Calls of virtual threads only (other threads announce themselves in their point's records). */
     private final LongAdder inFlight = new LongAdder();
     private final List<Slot<?>> slots = new ArrayList<>(); // guarded by this
-    /** Every point one of this owner's extensions was live in (what a drain must look at); guarded by this. */
-    private final List<ExtensionPoint<?>> points = new ArrayList<>();
+    /** Per point: the versions of its snapshots that held one of this owner's extensions; guarded by this. */
+    private final List<Span> spans = new ArrayList<>();
     private boolean published; // guarded by this
     private boolean closed; // guarded by this
 
@@ -116,9 +129,6 @@ public final class Extensions {
         }
         slots.add(slot);
         goLive = published;
-        if (goLive) {
-          touch(point(type));
-        }
       }
       if (goLive) {
         point(type).swap(List.of(), List.of(slot));
@@ -153,7 +163,6 @@ public final class Extensions {
         published = true;
         for (Slot<?> s : slots) {
           add.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
-          touch(point(s.type));
         }
       }
       Map<Class<?>, List<Slot<?>>> remove = previous == null ? Map.of() : previous.closeAndGroup();
@@ -167,13 +176,15 @@ public final class Extensions {
       }
     }
 
-    private void touch(ExtensionPoint<?> p) { // guarded by this
-      for (ExtensionPoint<?> x : points) {
-        if (x == p) {
+    /** Called by {@code point}'s swap (under its lock): snapshot {@code version} holds an extension of this owner. */
+    synchronized void liveIn(ExtensionPoint<?> point, long version) {
+      for (Span s : spans) {
+        if (s.point == point) {
+          s.last = version;
           return;
         }
       }
-      points.add(p);
+      spans.add(new Span(point, version));
     }
 
     private Map<Class<?>, List<Slot<?>>> closeAndGroup() {
@@ -203,13 +214,21 @@ public final class Extensions {
      * virtual threads.
      */
     public long inFlight() {
-      ExtensionPoint<?>[] ps;
+      ExtensionPoint<?>[] points;
+      long[] ranges;
       synchronized (this) {
-        ps = points.toArray(new ExtensionPoint<?>[0]);
+        points = new ExtensionPoint<?>[spans.size()];
+        ranges = new long[2 * spans.size()];
+        for (int i = 0; i < points.length; i++) {
+          Span s = spans.get(i);
+          points[i] = s.point;
+          ranges[2 * i] = s.first;
+          ranges[2 * i + 1] = s.last;
+        }
       }
       long n = inFlight.sum();
-      for (ExtensionPoint<?> p : ps) {
-        n += p.callsInside(this);
+      for (int i = 0; i < points.length; i++) {
+        n += points[i].callsInside(ranges[2 * i], ranges[2 * i + 1]);
       }
       return n;
     }

@@ -140,44 +140,44 @@ class ExtensionPointDrainTest {
   }
 
   @Test
-  void aReentrantCallUsesTheOuterCallsSnapshotAndTheDrainWaitsForTheOuterCall() throws Exception {
+  void aReentrantCallSeesTheNewVersionAndEachDrainWaitsForTheCallInsideItsVersion() throws Exception {
     ExtensionPoint<Nested> p = Extensions.point(Nested.class);
     CountDownLatch swapped = new CountDownLatch(1);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch enteredOuter = new CountDownLatch(1);
+    CountDownLatch enteredInner = new CountDownLatch(1);
+    CountDownLatch releaseOuter = new CountDownLatch(1);
+    CountDownLatch releaseInner = new CountDownLatch(1);
     Extensions.Owner v1 = new Extensions.Owner("nested@1");
     v1.register(Nested.class, l -> {
       l.add("v1");
-      if (l.size() == 1) { // outer call: wait for the upgrade, then call the point again
-        entered.countDown();
-        try {
-          swapped.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        Extensions.point(Nested.class).forEach(Nested::call, l);
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      block(enteredOuter, swapped);
+      Extensions.point(Nested.class).forEach(Nested::call, l); // re-entrant, after the upgrade
+      block(new CountDownLatch(1), releaseOuter);
     });
     v1.publish(null);
     List<String> seen = new ArrayList<>();
     Thread caller = new Thread(() -> p.forEach(Nested::call, seen), "reentrant");
     caller.start();
-    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(enteredOuter.await(5, TimeUnit.SECONDS)).isTrue();
     Extensions.Owner v2 = new Extensions.Owner("nested@2");
-    v2.register(Nested.class, l -> l.add("v2"));
+    v2.register(Nested.class, l -> {
+      l.add("v2");
+      block(enteredInner, releaseInner);
+    });
     v2.publish(v1);
     swapped.countDown();
-    assertThat(v1.awaitDrained(Duration.ofMillis(200))).as("drain while the outer call runs").isFalse();
-    release.countDown();
+    assertThat(enteredInner.await(5, TimeUnit.SECONDS)).isTrue();
+    v2.unregisterAll();
+    assertThat(v1.inFlight()).isEqualTo(1);
+    assertThat(v2.inFlight()).isEqualTo(1);
+    assertThat(v2.awaitDrained(Duration.ofMillis(100))).as("drain while the inner call runs in v2").isFalse();
+    releaseInner.countDown();
+    assertThat(v2.awaitDrained(Duration.ofSeconds(5))).isTrue();
+    assertThat(v1.awaitDrained(Duration.ofMillis(100))).as("drain while the outer call runs in v1").isFalse();
+    releaseOuter.countDown();
     assertThat(v1.awaitDrained(Duration.ofSeconds(5))).isTrue();
     caller.join(5_000);
-    assertThat(seen).containsExactly("v1", "v1");
-    v2.unregisterAll();
+    assertThat(seen).containsExactly("v1", "v2");
   }
 
   @Test

@@ -71,14 +71,17 @@ public class DispatchSchemesBench {
   /** A per-thread record (thread-record scheme). */
   public static final class Record {
     volatile Object active;
+    volatile long version;
     final java.lang.ref.WeakReference<Thread> thread = new java.lang.ref.WeakReference<>(Thread.currentThread());
   }
 
   static final VarHandle ACTIVE;
+  static final VarHandle VERSION;
 
   static {
     try {
       ACTIVE = MethodHandles.lookup().findVarHandle(Record.class, "active", Object.class);
+      VERSION = MethodHandles.lookup().findVarHandle(Record.class, "version", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -98,6 +101,18 @@ public class DispatchSchemesBench {
   private LongAdder[] counters;
   private volatile Handler[] current;
   private volatile Snapshot snapshot;
+  private volatile Versioned versioned;
+
+  /** A snapshot with a version number (announced instead of the array: no reference store). */
+  static final class Versioned {
+    final Handler[] handlers;
+    final long version;
+
+    Versioned(Handler[] handlers, long version) {
+      this.handlers = handlers;
+      this.version = version;
+    }
+  }
   private final ThreadLocal<Record> records = ThreadLocal.withInitial(Record::new);
   private final Record[] table = new Record[1024];
 
@@ -111,6 +126,7 @@ public class DispatchSchemesBench {
     }
     current = direct.clone();
     snapshot = new Snapshot(direct.clone());
+    versioned = new Versioned(direct.clone(), 1);
   }
 
   @Benchmark
@@ -194,6 +210,35 @@ public class DispatchSchemesBench {
   @Benchmark
   public int threadRecordNoLookup(Acc a) {
     return viaRecord(a.record, a);
+  }
+
+  /**
+   * As {@code threadRecordNoLookup} but the record holds the snapshot's version (a long) instead of
+   * a reference: no GC write barrier (G1's post-write barrier on a reference store into an old
+   * object includes a StoreLoad fence and card work).
+   */
+  @Benchmark
+  public int threadRecordVersionNoLookup(Acc a) {
+    Record r = a.record;
+    Versioned v;
+    for (;;) {
+      v = versioned;
+      if (v.handlers.length == 0) {
+        break;
+      }
+      VERSION.setVolatile(r, v.version);
+      if (versioned == v) {
+        break;
+      }
+    }
+    try {
+      for (Handler h : v.handlers) {
+        a.sum += h.handle(a.v);
+      }
+    } finally {
+      VERSION.setRelease(r, 0L);
+    }
+    return a.sum;
   }
 
   private int viaRecord(Record r, Acc a) {
