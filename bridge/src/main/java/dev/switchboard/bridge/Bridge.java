@@ -79,6 +79,7 @@ public final class Bridge implements AutoCloseable {
             () -> lastSync == null ? 0 : lastSync.toEpochMilli() / 1000.0,
             () -> etcd.state() == StoreState.CONNECTED ? 1 : 0,
             () -> zk.state() == StoreState.CONNECTED ? 1 : 0);
+    metrics.ledger(x -> ledger.transactionsSent(), x -> ledger.keyTransactionsSent());
     this.engine = new Engine(etcd, zk, mappings, ledger, metrics, config.conflictWinner(), this::active, scheduler, 5000);
   }
 

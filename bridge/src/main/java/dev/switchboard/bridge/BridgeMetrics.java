@@ -28,6 +28,14 @@ public final class BridgeMetrics {
     Gauge.builder("switchboard_bridge_store_connected", zkUp).tag("store", "zookeeper").register(registry);
   }
 
+  /** etcd transactions the ledger sent, and the per-key transactions they carried (group commit). */
+  void ledger(java.util.function.ToDoubleFunction<Object> transactions, java.util.function.ToDoubleFunction<Object> keys) {
+    io.micrometer.core.instrument.FunctionCounter.builder("switchboard_bridge_ledger_transactions", this, transactions)
+        .description("etcd transactions sent for the ledger (intents, ledger entries, etcd writes)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("switchboard_bridge_ledger_transaction_keys", this, keys)
+        .description("per-key transactions carried by them (more than one per etcd transaction under load)").register(registry);
+  }
+
   private Counter counter(String name, String... tags) {
     return counters.computeIfAbsent(name + String.join(",", tags), k -> Counter.builder(name).tags(tags).register(registry));
   }

@@ -33,6 +33,8 @@ final class Batches {
   private final Function<TxnResponse, Ledger.Result> refused;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean sending; // guarded by queue
+  private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong keys = new java.util.concurrent.atomic.AtomicLong();
 
   Batches(Function<Op[], CompletableFuture<TxnResponse>> send, Function<TxnResponse, Ledger.Result> refused) {
     this.send = send;
@@ -48,6 +50,16 @@ final class Batches {
       sending = true;
     }
     sendNext();
+  }
+
+  /** etcd transactions sent so far. */
+  long transactions() {
+    return transactions.get();
+  }
+
+  /** Per-key transactions they carried. */
+  long keys() {
+    return keys.get();
   }
 
   private List<Pending> take() {
@@ -83,6 +95,8 @@ final class Batches {
       Pending p = batch.get(i);
       nested[i] = Op.txn(p.cmps().toArray(Cmp[]::new), p.ops().toArray(Op[]::new), new Op[0]);
     }
+    transactions.incrementAndGet();
+    keys.addAndGet(batch.size());
     CompletableFuture<TxnResponse> f;
     try {
       f = send.apply(nested);

@@ -109,6 +109,16 @@ public final class Ledger {
     return client.getKVClient().get(bs(prefix + "/"), GetOption.builder().isPrefix(true).build()).get(timeoutMs * 4, TimeUnit.MILLISECONDS).getKvs();
   }
 
+  /** etcd transactions sent for the ledger so far (group commit: one may carry several keys). */
+  public long transactionsSent() {
+    return batches.transactions();
+  }
+
+  /** Per-key transactions carried by them. */
+  public long keyTransactionsSent() {
+    return batches.keys();
+  }
+
   public byte[] get(String etcdKey) {
     return cache.get(etcdKey);
   }

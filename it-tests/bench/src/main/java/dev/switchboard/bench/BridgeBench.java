@@ -62,10 +62,10 @@ public final class BridgeBench {
           Client etcdClient = Client.builder().endpoints(etcd.endpoints().split(",")).build();
           CuratorFramework c = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
         long t0 = System.nanoTime();
-        bridge.await("^HTTP (\\d+)", Duration.ofSeconds(60));
+        int httpPort = Integer.parseInt(bridge.await("^HTTP (\\d+)", Duration.ofSeconds(60)));
         c.start();
         if (!c.blockUntilConnected(30, TimeUnit.SECONDS)) throw new IllegalStateException("ZooKeeper not connected");
-        Bench b = new Bench(etcdClient, c);
+        Bench b = new Bench(etcdClient, c, httpPort);
         r.put("bridge_started_ms", Stats.round((System.nanoTime() - t0) / 1e6));
         Map<String, Object> low = b.rate(10, lowN / 10.0, 1);
         Map<String, Object> high = b.rate(highRate, highSeconds, highKeys);
@@ -95,8 +95,11 @@ public final class BridgeBench {
     private final Client etcd;
     private final CuratorFramework curator;
     private final ZooKeeper zk;
+    private final int httpPort;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
-    Bench(Client etcd, CuratorFramework curator) throws Exception {
+    Bench(Client etcd, CuratorFramework curator, int httpPort) throws Exception {
+      this.httpPort = httpPort;
       this.etcd = etcd;
       this.curator = curator;
       this.zk = curator.getZookeeperClient().getZooKeeper();
@@ -112,6 +115,39 @@ public final class BridgeBench {
           failed.run();
         }
       };
+    }
+
+    private static final String[] WORK = {"switchboard_bridge_writes_total", "switchboard_bridge_merge_seconds_count",
+        "switchboard_bridge_events_in_sync_total", "switchboard_bridge_fenced_retries_total", "switchboard_bridge_errors_total",
+        "switchboard_bridge_conflicts_total", "switchboard_bridge_ledger_transactions_total", "switchboard_bridge_ledger_transaction_keys_total"};
+
+    /** The bridge's counters (summed over labels) from its /metrics. */
+    private Map<String, Double> counters() throws Exception {
+      String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      Map<String, Double> m = new LinkedHashMap<>();
+      for (String line : text.split("\n")) {
+        if (line.startsWith("#") || line.isBlank()) continue;
+        String name = line.split("[{ ]", 2)[0];
+        for (String w : WORK) {
+          if (w.equals(name)) m.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+        }
+      }
+      return m;
+    }
+
+    /** What the bridge did during one run: counter deltas, per bridged write issued. */
+    private Map<String, Object> work(Map<String, Double> before, long issued) throws Exception {
+      Map<String, Double> after = counters();
+      Map<String, Object> w = new LinkedHashMap<>();
+      for (String k : WORK) {
+        if (!after.containsKey(k)) continue;
+        double d = after.get(k) - before.getOrDefault(k, 0.0);
+        w.put(k.replace("switchboard_bridge_", "").replace("_total", ""), d);
+        w.put(k.replace("switchboard_bridge_", "").replace("_total", "") + "_per_write_issued", Stats.round(d / issued));
+      }
+      System.out.println("  bridge work: " + w);
+      return w;
     }
 
     private OpenLoop etcdToZk(String prefix, int keys) throws Exception {
@@ -148,10 +184,15 @@ public final class BridgeBench {
         rawZ.warmUp(zkCreating(), DRAIN_MS);
         Thread.sleep(500);
 
+        Map<String, Double> c0 = counters();
         OpenLoop.Result a = e2z.run(OpenLoop.etcdWriter(etcd), rate, seconds, DRAIN_MS);
         report(m, "etcd_to_zookeeper", rate, a);
+        m.put("bridge_work_etcd_to_zookeeper", work(c0, a.issued()));
+        c0 = counters();
         OpenLoop.Result b = z2e.run(OpenLoop.zkWriter(zk), rate, seconds, DRAIN_MS);
         report(m, "zookeeper_to_etcd", rate, b);
+        m.put("bridge_work_zookeeper_to_etcd", work(c0, b.issued()));
+        c0 = counters();
         OpenLoop.Result[] both = new OpenLoop.Result[2];
         Thread other = new Thread(() -> {
           try {
@@ -166,6 +207,7 @@ public final class BridgeBench {
         if (both[1] == null) throw new IllegalStateException("both directions: the ZooKeeper writer did not finish");
         report(m, "both_directions_etcd_to_zookeeper", rate, both[0]);
         report(m, "both_directions_zookeeper_to_etcd", rate, both[1]);
+        m.put("bridge_work_both_directions", work(c0, both[0].issued() + both[1].issued()));
         OpenLoop.Result re = rawE.run(OpenLoop.etcdWriter(etcd), rate, seconds, DRAIN_MS);
         report(m, "baseline_raw_watch_etcd", rate, re);
         OpenLoop.Result rz = rawZ.run(OpenLoop.zkWriter(zk), rate, seconds, DRAIN_MS);
