@@ -46,7 +46,7 @@ final class Box {
       if (running()) throw new IllegalStateException(name + " is already running");
       client().startContainerCmd(id()).exec();
     }
-    awaitReady(Duration.ofSeconds(90));
+    awaitReady(Duration.ofSeconds(150));
     return this;
   }
 
