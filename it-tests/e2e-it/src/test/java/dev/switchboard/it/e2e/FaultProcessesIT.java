@@ -48,6 +48,9 @@ class FaultProcessesIT {
     SYSTEM.flags().enable(store, PLUGIN, on);
     Duration d = c.awaitConverged(fault + ": " + store + " enabled=" + on);
     FaultReport.converged(fault + " (" + store.name().toLowerCase() + " write enabled=" + on + ")", d.toMillis(), "since the write");
+    // settled = mirrored into the other store: only then may the same key be written in the other store, else the
+    // two writes are concurrent and the bridge's conflict rule (etcd wins) decides, not their order
+    c.awaitStoresEqual(LONG);
     return d;
   }
 

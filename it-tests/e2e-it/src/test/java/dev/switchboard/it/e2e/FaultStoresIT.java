@@ -51,6 +51,15 @@ class FaultStoresIT {
 
   /** Writes {@code enabled} in {@code store}, waits until every pod shows it, prints the time since the write. */
   static Duration flip(Checker c, String fault, Store store, boolean on) {
+    Duration d = flipUnsettled(c, fault, store, on);
+    // settled = mirrored into the other store: only then may the same key be written in the other store, else the
+    // two writes are concurrent and the bridge's conflict rule (etcd wins) decides, not their order
+    c.awaitStoresEqual(LONG);
+    return d;
+  }
+
+  /** A flip while a store is frozen: nothing can be mirrored until the thaw. */
+  static Duration flipUnsettled(Checker c, String fault, Store store, boolean on) {
     SYSTEM.flags().enable(store, PLUGIN, on);
     Duration d = c.awaitConverged(fault + ": " + store + " enabled=" + on);
     FaultReport.converged(fault + " (" + store.name().toLowerCase() + " write enabled=" + on + ")", d.toMillis(), "since the write");
@@ -84,8 +93,11 @@ class FaultStoresIT {
       etcd.member(leader).kill();
       long killed = System.nanoTime();
       SYSTEM.flags().enable(Store.ETCD, PLUGIN, false); // retried by Flags while the others elect a leader
+      long acknowledged = System.nanoTime();
       Duration d = c.awaitConverged("etcd leader killed: etcd enabled=false", killed, LONG);
-      FaultReport.converged("etcd-leader-killed (etcd write enabled=false)", d.toMillis(), "since the kill, election included");
+      FaultReport.converged("etcd-leader-killed (etcd write enabled=false)", d.toMillis(), "since the kill, election and the"
+          + " writer's retries included; the write was acknowledged " + (acknowledged - killed) / 1_000_000 + " ms after the kill");
+      c.awaitStoresEqual(LONG);
       int next = await().atMost(LONG).until(() -> FaultEtcd.leaderIndex(etcd.endpointList()), i -> i >= 0);
       assertThat(next).as("a new leader among the survivors").isNotEqualTo(leader);
       flip(c, "etcd-leader-killed", Store.ZOOKEEPER, true);
@@ -111,8 +123,11 @@ class FaultStoresIT {
       zk.server(server).kill();
       long killed = System.nanoTime();
       SYSTEM.flags().enable(Store.ZOOKEEPER, PLUGIN, false);
+      long acknowledged = System.nanoTime();
       Duration d = c.awaitConverged("zookeeper server killed: zookeeper enabled=false", killed, LONG);
-      FaultReport.converged("zookeeper-server-killed (zookeeper write enabled=false)", d.toMillis(), "since the kill");
+      FaultReport.converged("zookeeper-server-killed (zookeeper write enabled=false)", d.toMillis(), "since the kill; the write was"
+          + " acknowledged " + (acknowledged - killed) / 1_000_000 + " ms after the kill");
+      c.awaitStoresEqual(LONG);
       flip(c, "zookeeper-server-killed", Store.ETCD, true);
       // the sidecar moved its session to a surviving server: its ephemeral status key is still there, same session
       await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
@@ -145,6 +160,7 @@ class FaultStoresIT {
       SYSTEM.flags().enable(Store.ZOOKEEPER, PLUGIN, false);
       Duration d = c.awaitConverged("session expired: zookeeper enabled=false", expired, LONG);
       FaultReport.converged("zookeeper-session-expired (zookeeper write enabled=false)", d.toMillis(), "since the expiry");
+      c.awaitStoresEqual(LONG);
       // a new session re-creates the ephemeral status keys with the current values
       long[] owners = new long[2];
       await().atMost(LONG).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() -> {
@@ -177,8 +193,8 @@ class FaultStoresIT {
       for (int i = 0; i < etcd.size(); i++) etcd.member(i).pause();
       try {
         // the sidecars prefer etcd; with etcd silent they must fall back to ZooKeeper's view
-        flip(c, "etcd-frozen", Store.ZOOKEEPER, false);
-        flip(c, "etcd-frozen", Store.ZOOKEEPER, true);
+        flipUnsettled(c, "etcd-frozen", Store.ZOOKEEPER, false);
+        flipUnsettled(c, "etcd-frozen", Store.ZOOKEEPER, true);
         long left = Duration.ofSeconds(10).toNanos() - (System.nanoTime() - frozen);
         if (left > 0) DistCopy.sleep(left / 1_000_000);
       } finally {
@@ -203,8 +219,8 @@ class FaultStoresIT {
       long frozen = System.nanoTime();
       for (int i = 0; i < zk.size(); i++) zk.server(i).pause();
       try {
-        flip(c, "zookeeper-frozen", Store.ETCD, false);
-        flip(c, "zookeeper-frozen", Store.ETCD, true);
+        flipUnsettled(c, "zookeeper-frozen", Store.ETCD, false);
+        flipUnsettled(c, "zookeeper-frozen", Store.ETCD, true);
         long left = Duration.ofSeconds(10).toNanos() - (System.nanoTime() - frozen);
         if (left > 0) DistCopy.sleep(left / 1_000_000);
       } finally {
