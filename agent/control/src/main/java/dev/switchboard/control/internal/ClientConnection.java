@@ -87,16 +87,18 @@ final class ClientConnection implements RuntimeConnection {
       hello.put("type", Protocol.HELLO);
       hello.put("protocol", (long) Protocol.VERSION);
       hello.put("token", token);
-      Frames.write(ch, hello);
+      try {
+        Frames.write(ch, hello);
+      } catch (IOException writeFailed) {
+        // the runtime refuses another user's connection at once and closes: its error frame may be waiting unread
+        Map<String, Object> refusal = pendingError(ch);
+        if (refusal == null) throw writeFailed;
+        throw refused(refusal);
+      }
       Map<String, Object> answer = Frames.read(ch);
       if (answer == null) throw new ControlException(ControlException.Code.CLOSED, "runtime closed the connection during the handshake");
       String type = Fields.string(answer, "type");
-      if (Protocol.ERROR.equals(type)) {
-        String code = Fields.optString(answer, "code");
-        throw new ControlException(
-            ControlException.Code.UNAUTHORIZED.name().equals(code) ? ControlException.Code.UNAUTHORIZED : ControlException.Code.PROTOCOL,
-            "runtime refused the connection: " + Fields.optString(answer, "message"));
-      }
+      if (Protocol.ERROR.equals(type)) throw refused(answer);
       if (!Protocol.WELCOME.equals(type)) throw Fields.bad("expected welcome, got " + type);
       RuntimeInfo info = Codec.info(answer);
       if (info.protocolVersion() != Protocol.VERSION) throw Fields.bad("runtime speaks protocol " + info.protocolVersion() + ", we speak " + Protocol.VERSION);
@@ -112,6 +114,23 @@ final class ClientConnection implements RuntimeConnection {
       done.set(true);
       ControlServer.closeQuietly(ch);
       throw e;
+    }
+  }
+
+  private static ControlException refused(Map<String, Object> error) {
+    String code = Fields.optString(error, "code");
+    return new ControlException(
+        ControlException.Code.UNAUTHORIZED.name().equals(code) ? ControlException.Code.UNAUTHORIZED : ControlException.Code.PROTOCOL,
+        "runtime refused the connection: " + Fields.optString(error, "message"));
+  }
+
+  /** An error frame the peer sent before closing, read after our own write failed; null when there is none. */
+  static Map<String, Object> pendingError(SocketChannel ch) {
+    try {
+      Map<String, Object> m = Frames.read(ch);
+      return m != null && Protocol.ERROR.equals(Fields.optString(m, "type")) ? m : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
