@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deactivate", mixinStandardHelpOptions = true,
-    description = "Deactivate a plugin: unregister, drain, stop, unload; reports whether its class loader was collected.")
+    description = "Deactivate a plugin: unregister, drain, stop, unload; reports the unload check (usually 'pending' at first:"
+        + " no GC is forced on this path; 'host status --check-unload' settles it).")
 final class HostDeactivate implements Callable<Integer> {
   @Mixin HostOptions options;
 

@@ -22,6 +22,10 @@ final class HostStatus implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object: runtime, plugins, stats.")
   boolean json;
 
+  @Option(names = "--check-unload", description = "Check unloads first: the runtime runs one full GC in the host"
+      + " (stops it for that long) and settles pending unload outcomes (collected, or leaked past its collect timeout).")
+  boolean checkUnload;
+
   @Override
   public Integer call() {
     try {
@@ -32,7 +36,7 @@ final class HostStatus implements Callable<Integer> {
         return Main.EXIT_OK;
       }
       try (RuntimeConnection conn = c.get()) {
-        List<PluginStatus> statuses = HostSupport.await(conn.status(), options.timeoutSeconds);
+        List<PluginStatus> statuses = HostSupport.await(checkUnload ? conn.checkUnload() : conn.status(), options.timeoutSeconds);
         Map<String, Object> stats = HostSupport.await(conn.stats(), options.timeoutSeconds);
         if (json) {
           Map<String, Object> m = new LinkedHashMap<>();

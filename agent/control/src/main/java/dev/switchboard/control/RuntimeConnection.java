@@ -32,6 +32,16 @@ public interface RuntimeConnection extends AutoCloseable {
   }
 
   /**
+   * On-demand unload check: the runtime runs one explicit (full) collection, settles the unload
+   * outcomes it can ({@code collected}, or {@code leaked} past the runtime's collect timeout) and
+   * answers every plugin's status. Stops the host for one collection. A runtime older than this
+   * request refuses it as unknown and closes the connection.
+   */
+  default CompletableFuture<List<PluginStatus>> checkUnload() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("checkUnload not supported by " + getClass().getName()));
+  }
+
+  /**
    * How long attaching and starting the runtime took when this connection injected it; empty when
    * the connection re-adopted a runtime that was already running (nothing reloaded).
    */

@@ -22,4 +22,12 @@ public interface ControlHandler {
    * bytes ...), as JSON-writable values.
    */
   Map<String, Object> stats();
+
+  /**
+   * On-demand unload check: one explicit collection, then the statuses with the unload outcomes it
+   * settled. Handlers that cannot check complete exceptionally.
+   */
+  default CompletableFuture<List<PluginStatus>> checkUnload() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("checkUnload not supported"));
+  }
 }

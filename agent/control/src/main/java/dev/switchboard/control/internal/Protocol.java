@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * client → runtime  deactivate {id, pluginId}
  * client → runtime  status     {id}
  * client → runtime  stats      {id}
+ * client → runtime  checkUnload {id}                     on-demand unload check (one full GC); result {statuses}
+ *                                                        (added later: an older runtime refuses it as an unknown type)
  * runtime → client  result     {id, ok:true, status | statuses | stats} or {id, ok:false, code, message}
  * runtime → client  event      {status}                              pushed state changes
  * </pre>
@@ -43,6 +45,8 @@ public final class Protocol {
   public static final String DEACTIVATE = "deactivate";
   public static final String STATUS = "status";
   public static final String STATS = "stats";
+  /** On-demand unload check (additive; an older runtime answers "unknown request type" and closes). */
+  public static final String CHECK_UNLOAD = "checkUnload";
   public static final String RESULT = "result";
   public static final String EVENT = "event";
 

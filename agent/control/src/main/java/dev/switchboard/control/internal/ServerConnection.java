@@ -196,6 +196,9 @@ final class ServerConnection {
       case Protocol.STATS:
         reply(id, call(() -> CompletableFuture.completedFuture(h.stats())), s -> Map.of("stats", s));
         break;
+      case Protocol.CHECK_UNLOAD:
+        reply(id, call(h::checkUnload), l -> Map.of("statuses", statuses(l)));
+        break;
       default:
         throw ControlServer.protocol("unknown request type: " + Codec.abbreviate(type));
     }

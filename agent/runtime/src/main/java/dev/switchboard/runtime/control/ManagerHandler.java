@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Serves control requests with the {@link PluginManager} and keeps the figures of {@code stats}:
  * starts per plugin id (entries into STARTING, i.e. activations from INACTIVE or FAILED; an upgrade
- * or reconfigure stays ACTIVE and is not counted), unload outcomes, metaspace, loaded classes.
+ * or reconfigure stays ACTIVE and is not counted), unload outcomes of every unloaded loader (also of
+ * replaced versions), the unload check's explicit collections, metaspace, loaded classes.
  */
 final class ManagerHandler implements ControlHandler {
   private final java.util.function.Supplier<PluginManager> manager;
   private final RuntimeInfo info;
   private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> unloads = new ConcurrentHashMap<>();
   private final Map<String, PluginState> last = new ConcurrentHashMap<>();
 
   ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
@@ -38,9 +38,6 @@ final class ManagerHandler implements ControlHandler {
     PluginState before = last.put(s.pluginId(), s.state());
     if (s.state() == PluginState.STARTING && before != PluginState.STARTING) {
       starts.computeIfAbsent(s.pluginId(), k -> new AtomicLong()).incrementAndGet();
-    }
-    if (s.unload() != null && !"pending".equals(s.unload()) && s.state() == PluginState.INACTIVE) {
-      unloads.computeIfAbsent(s.unload(), k -> new AtomicLong()).incrementAndGet();
     }
   }
 
@@ -65,14 +62,26 @@ final class ManagerHandler implements ControlHandler {
   }
 
   @Override
+  public CompletableFuture<List<PluginStatus>> checkUnload() {
+    return manager.get().checkUnload();
+  }
+
+  @Override
   public Map<String, Object> stats() {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> s = new LinkedHashMap<>();
     starts.forEach((k, v) -> s.put(k, v.get()));
     m.put("starts", s);
-    Map<String, Object> u = new LinkedHashMap<>();
-    unloads.forEach((k, v) -> u.put(k, v.get()));
+    PluginManager.UnloadFigures f = manager.get().unloadFigures();
+    Map<String, Object> u = new LinkedHashMap<>(); // every unloaded loader (deactivations, replaced versions, rollbacks)
+    if (f.collected() > 0) u.put("collected", f.collected());
+    if (f.leaked() > 0) u.put("leaked", f.leaked());
     m.put("unloads", u);
+    Map<String, Object> check = new LinkedHashMap<>();
+    check.put("pending", (long) f.pending());
+    check.put("explicitGcs", f.explicitGcs());
+    check.put("explicitGcMillis", f.explicitGcMillis());
+    m.put("unloadCheck", check);
     m.put("metaspaceUsedBytes", metaspaceUsed());
     m.put("loadedClasses", loadedClasses());
     return m;

@@ -48,12 +48,18 @@ public final class RuntimeEntry {
   synchronized PluginManager manager() {
     if (manager == null) {
       exports = exports(argExports, System.getProperty(HOST_EXPORTS_PROPERTY));
-      PluginManager m = PluginManager.builder()
-          .config(PluginManagerConfig.builder().hostExports(exports).build())
-          .build();
+      PluginManagerConfig.Builder b = PluginManagerConfig.builder().hostExports(exports);
+      for (String problem : UnloadSettings.apply(b, System::getProperty)) {
+        LOG.log(System.Logger.Level.WARNING, "switchboard runtime: " + problem);
+      }
+      PluginManagerConfig cfg = b.build();
+      PluginManager m = PluginManager.builder().config(cfg).build();
       m.addListener(this::onStatus);
       manager = m;
-      LOG.log(System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports);
+      LOG.log(System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports
+          + "; unload check: explicit GC " + (cfg.unloadGcDelay() == null ? "off" : "after " + cfg.unloadGcDelay().toMillis()
+          + " ms pending, at most one per " + cfg.unloadGcInterval().toMillis() + " ms") + ", deactivate waits "
+          + cfg.collectWait().toMillis() + " ms");
     }
     return manager;
   }

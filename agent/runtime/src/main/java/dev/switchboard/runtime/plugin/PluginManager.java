@@ -53,6 +53,11 @@ import java.util.function.Consumer;
  *   <li>Deactivation: STOPPING, then INACTIVE with {@code unload} = {@code pending}, {@code
  *       collected} or {@code leaked}; a {@code pending} unload is resolved later and pushed as an
  *       event. Threads the plugin left are interrupted and listed in {@code leakedThreads}.
+ *   <li>The unload check never forces a collection on the deactivation path: the loader is
+ *       watched through a weak reference that natural collections clear; only a loader still
+ *       pending after {@link PluginManagerConfig#unloadGcDelay()} gets one explicit collection
+ *       (rate-limited by {@link PluginManagerConfig#unloadGcInterval()}, or never when the delay is
+ *       null). {@link #checkUnload()} checks on demand.
  * </ul>
  *
  * <p>Listeners get every status change; they are never called while a lock is held, and a
@@ -74,6 +79,25 @@ public interface PluginManager extends AutoCloseable {
   void addListener(Consumer<PluginStatus> listener);
 
   void removeListener(Consumer<PluginStatus> listener);
+
+  /**
+   * On-demand unload check: one explicit collection now (whatever the policy), then every pending
+   * unload outcome that it settles is recorded (and pushed as an event); completes with the
+   * statuses afterwards. Loaders still reachable and past {@code collectTimeout} become {@code
+   * leaked}; younger ones stay {@code pending}. Stops the JVM for one full collection: for
+   * operators and tests, not for a request path.
+   */
+  CompletableFuture<List<PluginStatus>> checkUnload();
+
+  /**
+   * Figures of the unload check: explicit collections forced so far and their total time, loaders
+   * pending, and outcomes so far (every unloaded loader counts, also one whose outcome no status
+   * shows any more because a newer operation replaced it).
+   */
+  UnloadFigures unloadFigures();
+
+  /** See {@link #unloadFigures()}. */
+  record UnloadFigures(long explicitGcs, long explicitGcMillis, int pending, long collected, long leaked) {}
 
   /** The plugin API version this runtime offers. */
   ApiVersion apiVersion();

@@ -27,9 +27,16 @@ import java.util.regex.Pattern;
  * @param drainTimeout bound for in-flight calls to return after unregistering
  * @param threadTimeout bound for plugin threads to end after stop (then interrupted and reported)
  * @param collectTimeout how long the unload check waits for the loader to be collected before
- *     reporting {@code leaked}
+ *     reporting {@code leaked} (a loader is named leaked only after an explicit collection that ran
+ *     past this deadline)
  * @param collectWait how long {@code deactivate} waits for the collection before completing with
- *     {@code pending} (the outcome is pushed as an event later)
+ *     {@code pending} (the outcome is pushed as an event later); default 0: deactivation never
+ *     waits for the collector
+ * @param unloadGcDelay quiet period after which a loader that natural collections have not yet
+ *     cleared gets one explicit {@link System#gc()}; null: the runtime never forces a collection
+ *     by itself (only the on-demand check does); default 10 s
+ * @param unloadGcInterval least time between two explicit collections forced by the unload check
+ *     (all pending loaders share one); default 60 s
  */
 public record PluginManagerConfig(
     List<String> hostExports,
@@ -46,7 +53,9 @@ public record PluginManagerConfig(
     Duration drainTimeout,
     Duration threadTimeout,
     Duration collectTimeout,
-    Duration collectWait) {
+    Duration collectWait,
+    Duration unloadGcDelay,
+    Duration unloadGcInterval) {
   private static final Pattern PACKAGE =
       Pattern.compile("[a-zA-Z_$][a-zA-Z0-9_$]*(\\.[a-zA-Z_$][a-zA-Z0-9_$]*)*(\\.\\*)?");
 
@@ -77,6 +86,13 @@ public record PluginManagerConfig(
     Objects.requireNonNull(collectWait, "collectWait == null");
     if (collectWait.isNegative()) {
       throw new IllegalArgumentException("collectWait < 0: " + collectWait);
+    }
+    if (unloadGcDelay != null && unloadGcDelay.isNegative()) {
+      throw new IllegalArgumentException("unloadGcDelay < 0: " + unloadGcDelay);
+    }
+    Objects.requireNonNull(unloadGcInterval, "unloadGcInterval == null");
+    if (unloadGcInterval.isNegative()) {
+      throw new IllegalArgumentException("unloadGcInterval < 0: " + unloadGcInterval);
     }
   }
 
@@ -114,6 +130,8 @@ public record PluginManagerConfig(
     b.threadTimeout = threadTimeout;
     b.collectTimeout = collectTimeout;
     b.collectWait = collectWait;
+    b.unloadGcDelay = unloadGcDelay;
+    b.unloadGcInterval = unloadGcInterval;
     return b;
   }
 
@@ -133,7 +151,9 @@ public record PluginManagerConfig(
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration threadTimeout = Duration.ofSeconds(2);
     private Duration collectTimeout = Duration.ofSeconds(30);
-    private Duration collectWait = Duration.ofSeconds(3);
+    private Duration collectWait = Duration.ZERO;
+    private Duration unloadGcDelay = Duration.ofSeconds(10);
+    private Duration unloadGcInterval = Duration.ofSeconds(60);
 
     Builder() {}
 
@@ -152,11 +172,27 @@ public record PluginManagerConfig(
     public Builder threadTimeout(Duration v) { this.threadTimeout = v; return this; }
     public Builder collectTimeout(Duration v) { this.collectTimeout = v; return this; }
     public Builder collectWait(Duration v) { this.collectWait = v; return this; }
+    /** Quiet period before an explicit collection for a pending loader; null: never force one. */
+    public Builder unloadGcDelay(Duration v) { this.unloadGcDelay = v; return this; }
+    public Builder unloadGcInterval(Duration v) { this.unloadGcInterval = v; return this; }
+
+    /**
+     * Settings for tests and tools that want every unload outcome at once (the behaviour before
+     * the passive check): an explicit collection right after each unload, no rate limit, and
+     * {@code deactivate} waits up to {@code wait} for the outcome. Stops the whole JVM for every
+     * deactivation: not for latency-sensitive hosts.
+     */
+    public Builder eagerUnloadCheck(Duration wait) {
+      this.unloadGcDelay = Duration.ZERO;
+      this.unloadGcInterval = Duration.ZERO;
+      this.collectWait = wait;
+      return this;
+    }
 
     public PluginManagerConfig build() {
       return new PluginManagerConfig(hostExports, hostLoader, apiLoader, apiVersion, hostJavaFeature, maxJarBytes,
           maxEntries, maxTotalBytes, maxEntryRatio, startTimeout, stopTimeout, drainTimeout, threadTimeout,
-          collectTimeout, collectWait);
+          collectTimeout, collectWait, unloadGcDelay, unloadGcInterval);
     }
   }
 }

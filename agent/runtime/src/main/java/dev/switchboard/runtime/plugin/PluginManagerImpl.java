@@ -37,7 +37,7 @@ final class PluginManagerImpl implements PluginManager {
   private final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
   private final ExecutorService ops;
-  private final UnloadWatcher watcher = new UnloadWatcher();
+  private final UnloadWatcher watcher;
 
   /** Per plugin id: operations are chained on {@code tail}, so one runs at a time. */
   private static final class Slot {
@@ -54,6 +54,7 @@ final class PluginManagerImpl implements PluginManager {
 
   PluginManagerImpl(PluginManagerConfig config) {
     this.config = config;
+    this.watcher = new UnloadWatcher(config.unloadGcDelay(), config.unloadGcInterval(), System::gc);
     AtomicInteger n = new AtomicInteger();
     this.ops = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "switchboard-plugin-op-" + n.incrementAndGet());
@@ -248,6 +249,9 @@ final class PluginManagerImpl implements PluginManager {
   // ---- unload outcome ----
 
   private String await(CompletableFuture<String> unload) {
+    if (config.collectWait().isZero()) {
+      return unload.getNow(UnloadWatcher.PENDING);
+    }
     try {
       return unload.get(config.collectWait().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -351,6 +355,32 @@ final class PluginManagerImpl implements PluginManager {
   @Override
   public void removeListener(Consumer<PluginStatus> listener) {
     listeners.remove(listener);
+  }
+
+  @Override
+  public CompletableFuture<List<PluginStatus>> checkUnload() {
+    if (lifecycle.get() != Lifecycle.OPEN) {
+      return CompletableFuture.completedFuture(statuses());
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      UnloadWatcher.CheckResult r = watcher.check();
+      LOG.log(System.Logger.Level.INFO, "unload check on demand: explicit collection " + r.gcMillis() + " ms; "
+          + r.collected() + " collected, " + r.leaked() + " leaked, " + r.pending() + " still pending");
+      return r;
+    }, ops).thenCompose(r -> {
+      // outcomes settled by the check were queued on each plugin's operation chain: wait for them
+      List<CompletableFuture<PluginStatus>> settled = new ArrayList<>();
+      for (Slot slot : slots.values()) {
+        settled.add(submit(slot, () -> slot.status));
+      }
+      return CompletableFuture.allOf(settled.toArray(new CompletableFuture[0])).thenApply(ignored -> statuses());
+    });
+  }
+
+  @Override
+  public UnloadFigures unloadFigures() {
+    return new UnloadFigures(watcher.explicitGcs(), watcher.explicitGcMillis(), watcher.pending(),
+        watcher.collectedCount(), watcher.leakedCount());
   }
 
   @Override

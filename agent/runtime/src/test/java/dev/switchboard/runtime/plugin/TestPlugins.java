@@ -21,7 +21,7 @@ final class TestPlugins {
         .drainTimeout(Duration.ofSeconds(3))
         .threadTimeout(Duration.ofMillis(500))
         .collectTimeout(Duration.ofSeconds(15))
-        .collectWait(Duration.ofSeconds(10));
+        .eagerUnloadCheck(Duration.ofSeconds(10)); // these tests assert each outcome at deactivation
   }
 
   static PluginManager manager() {

@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 200 activate/deactivate cycles in one real host: every loader collected, metaspace back within a bound. */
+/**
+ * 200 activate/deactivate cycles in one real host with the production unload check (no GC on the
+ * deactivate path, at most one explicit GC per interval): every loader collected (the last ones
+ * proven by one on-demand check), metaspace back within a bound.
+ */
 class ActivationCyclesIT {
   static final int CYCLES = 200;
   static final long METASPACE_BOUND_BYTES = 8L << 20;
@@ -37,6 +41,7 @@ class ActivationCyclesIT {
       ActivateRequest req = new ActivateRequest("response-header", jar.toString(), sha, "{}");
       // warm-up: the first cycles load the runtime's own classes (validator, executors ...)
       for (int i = 0; i < 5; i++) cycle(c, req, host.port);
+      c.checkUnload().get(60, TimeUnit.SECONDS); // the warm-up's loaders gone: a comparable "before"
       Map<String, Object> before = c.stats().get(30, TimeUnit.SECONDS);
       long t0 = System.nanoTime();
       int collectedAtOnce = 0;
@@ -48,10 +53,14 @@ class ActivationCyclesIT {
         else throw new AssertionError("cycle " + i + ": unload " + d.unload() + " " + d);
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      // every unload (warm-up included) ends collected, none leaked
-      SampleHostIT.awaitTrue(() -> unloadEvents.size() >= CYCLES + 5, "an unload outcome for every cycle");
-      assertThat(unloadEvents).allSatisfy(s -> assertThat(s.unload()).isEqualTo("collected"));
+      Map<String, Object> during = c.stats().get(30, TimeUnit.SECONDS);
+      // every unload ends collected, none leaked: natural GCs found some, one check the rest
+      List<PluginStatus> checked = c.checkUnload().get(60, TimeUnit.SECONDS);
+      assertThat(checked).singleElement().satisfies(s -> assertThat(s.unload()).isEqualTo("collected"));
       Map<String, Object> after = c.stats().get(30, TimeUnit.SECONDS);
+      assertThat(unloads(after, "collected") - unloads(before, "collected")).as("loaders collected over the cycles").isEqualTo(CYCLES);
+      assertThat(unloads(after, "leaked")).as("loaders leaked").isZero();
+      assertThat(unloadEvents).allSatisfy(s -> assertThat(s.unload()).isEqualTo("collected"));
       long mBefore = (Long) before.get("metaspaceUsedBytes");
       long mAfter = (Long) after.get("metaspaceUsedBytes");
       System.out.printf("%d activate/deactivate cycles in %d ms (%d collected at deactivate, %d collected later); "
@@ -59,8 +68,22 @@ class ActivationCyclesIT {
           CYCLES, ms, collectedAtOnce, pending, mBefore, mAfter, mAfter - mBefore,
           before.get("loadedClasses"), after.get("loadedClasses"), after.get("unloads"));
       assertThat(mAfter - mBefore).as("metaspace growth over %d cycles", CYCLES).isLessThan(METASPACE_BOUND_BYTES);
+      long forced = explicitGcs(during) - explicitGcs(before);
+      long allowed = 2 + ms / 60_000; // one per 60 s interval (+1 for where the interval boundaries fall)
+      System.out.printf("explicit GCs forced by the unload check during %d cycles (%d ms): %d (allowed %d); after the check: %s%n",
+          CYCLES, ms, forced, allowed, after.get("unloadCheck"));
+      assertThat(forced).as("explicit GCs during the cycles (rate-limited)").isLessThanOrEqualTo(allowed);
       assertThat(Http.get(host.port).statusCode()).isEqualTo(200);
     }
+  }
+
+  private static long unloads(Map<String, Object> stats, String outcome) {
+    Object n = ((Map<?, ?>) stats.get("unloads")).get(outcome);
+    return n == null ? 0 : (Long) n;
+  }
+
+  private static long explicitGcs(Map<String, Object> stats) {
+    return (Long) ((Map<?, ?>) stats.get("unloadCheck")).get("explicitGcs");
   }
 
   private static PluginStatus cycle(RuntimeConnection c, ActivateRequest req, int port) throws Exception {

@@ -47,6 +47,13 @@ final class HostCli {
     return Json.parseObject(r.stdout().trim());
   }
 
+  /** {@code host status --json --check-unload} (one full GC in the host settles pending unloads), parsed. */
+  Map<String, Object> statusJsonCheckingUnload() {
+    Cli.Result r = Cli.run(controlDir, "host", "status", "--pid", Long.toString(pid), "--json", "--check-unload");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    return Json.parseObject(r.stdout().trim());
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> plugins(Map<String, Object> status) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();

@@ -61,8 +61,14 @@ class SampleHostIT {
     Cli.Result d = cli.deactivate("response-header");
     assertThat(d.exit()).as(d.toString()).isZero();
     assertThat(Http.header(Http.get(host.port), HEADER)).isNull();
-    Map<String, Object> p = HostCli.plugins(cli.statusJson()).get("response-header");
+    assertThat(d.stdout()).contains("unload="); // pending at first: no GC is forced on the deactivate path
+    Map<String, Object> status = cli.statusJsonCheckingUnload(); // one GC on demand settles it
+    Map<String, Object> p = HostCli.plugins(status).get("response-header");
     assertThat(p).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> check = (Map<String, Object>) HostCli.stats(status).get("unloadCheck");
+    assertThat(check).containsEntry("pending", 0L);
+    assertThat((Long) check.get("explicitGcs")).isPositive();
   }
 
   @Test

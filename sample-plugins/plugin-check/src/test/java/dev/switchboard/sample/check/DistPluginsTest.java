@@ -39,6 +39,7 @@ class DistPluginsTest {
         .hostExports(List.of("dev.switchboard.sample.spi"))
         .stopTimeout(Duration.ofSeconds(1))
         .threadTimeout(Duration.ofMillis(500))
+        .eagerUnloadCheck(Duration.ofSeconds(3)) // asserts each unload outcome at deactivation
         .build()).build();
   }
 
