@@ -90,10 +90,16 @@ public final class FlipBench {
       List<Long> liveFromIssue = new ArrayList<>();
       List<Long> offFromReturn = new ArrayList<>();
       List<Long> offFromIssue = new ArrayList<>();
+      JstatGc gcBefore = JstatGc.of(node.host.pid());
+      long tFlips = System.nanoTime();
       for (int i = 0; i < flips; i++) {
         flip(ks, enabled, "false", probe, offFromIssue, offFromReturn);
         flip(ks, enabled, "true", probe, liveFromIssue, liveFromReturn);
       }
+      Map<String, Object> hostGc = JstatGc.of(node.host.pid()).since(gcBefore);
+      hostGc.put("flips_wall_ms", Stats.round((System.nanoTime() - tFlips) / 1e6));
+      System.out.printf("[%s] host collections during the flips: %s%n", store, hostGc);
+      r.put("host_gc_during_flips", hostGc);
       Stats live = Stats.ofNanos(liveFromReturn);
       Stats off = Stats.ofNanos(offFromReturn);
       System.out.printf("[%s] flip->live     (from write return): %s%n", store, live);
