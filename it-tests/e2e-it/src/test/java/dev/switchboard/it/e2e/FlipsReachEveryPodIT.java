@@ -61,11 +61,11 @@ class FlipsReachEveryPodIT {
       await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
         for (Store s : Store.values()) {
           JsonNode st = Pod.JSON.readTree(flags.get(s, flags.statusKey(p.node(), PLUGIN)).orElseThrow());
-          assertThat(st.path("state").asText()).as(s + " status key of " + p).isEqualTo("ACTIVE");
+          assertThat(st.path("state").asText()).as(s + " status key of " + p + ": " + st).isEqualTo("ACTIVE");
           assertThat(st.path("version").asText()).isEqualTo("1.0.0");
           assertThat(st.path("desired").asBoolean()).isTrue();
           JsonNode agent = Pod.JSON.readTree(flags.get(s, flags.agentStatusKey(p.node())).orElseThrow());
-          assertThat(agent.path("attached").asBoolean()).as(s + " agent key of " + p).isTrue();
+          assertThat(agent.path("attached").asBoolean()).as(s + " agent key of " + p + ": " + agent).isTrue();
           assertThat(agent.path("stores").path("etcd").asText()).isEqualTo("connected");
           assertThat(agent.path("stores").path("zookeeper").asText()).isEqualTo("connected");
         }
