@@ -27,6 +27,25 @@ final class OpenLoopLoad {
   /** Outcome of one phase. */
   record Result(List<Long> latencies, long sent, long failed, Map<String, Long> markers, List<String> errors, double seconds) {}
 
+  /** Several results as one (latencies, counts and header values added up). */
+  static Result merge(List<Result> parts) {
+    List<Long> lat = new ArrayList<>();
+    Map<String, Long> markers = new java.util.HashMap<>();
+    List<String> errors = new ArrayList<>();
+    long sent = 0;
+    long failed = 0;
+    double seconds = 0;
+    for (Result r : parts) {
+      lat.addAll(r.latencies());
+      r.markers().forEach((k, v) -> markers.merge(k, v, Long::sum));
+      errors.addAll(r.errors());
+      sent += r.sent();
+      failed += r.failed();
+      seconds += r.seconds();
+    }
+    return new Result(lat, sent, failed, Map.copyOf(markers), errors.subList(0, Math.min(20, errors.size())), seconds);
+  }
+
   private final int port;
   private final int connections;
   private final int readTimeoutMs;

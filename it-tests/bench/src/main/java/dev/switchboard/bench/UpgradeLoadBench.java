@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Issue 7 item 9: upgrade under load. An open-loop load ({@link OpenLoopLoad}, default 1,000 req/s)
  * against a real sample host while a real sidecar upgrades {@code response-header} 1.0.0 ↔ 2.0.0
  * again and again (the {@code artifact} key rewritten in etcd, each swap awaited until the host
- * shows the new version, then 200 ms pause). Same load without swaps right before, same run:
+ * shows the new version, then 200 ms pause). Same load without swaps in the same run, the two
+ * alternating ({@code -Dbench.loadRounds}, default 2 rounds of each, secondsPerPhase split over them):
  * failed requests (goal 0), responses without the plugin's header (an upgrade must never leave a
  * gap), p50/p99/max latency with and without swaps.
  * Usage: {@code UpgradeLoadBench [ratePerSecond] [secondsPerPhase] [out.json]}.
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UpgradeLoadBench {
   static final Duration WAIT = Duration.ofSeconds(60);
   static final int CONNECTIONS = Integer.getInteger("bench.loadConnections", 32);
+  static final int ROUNDS = Integer.getInteger("bench.loadRounds", 2);
 
   private UpgradeLoadBench() {}
 
@@ -48,6 +50,7 @@ public final class UpgradeLoadBench {
     result.put("rate_per_second", rate);
     result.put("seconds_per_phase", seconds);
     result.put("connections", CONNECTIONS);
+    result.put("alternating_rounds", ROUNDS);
     EtcdCluster etcd = EtcdCluster.single();
     try {
       etcd.start();
@@ -68,32 +71,38 @@ public final class UpgradeLoadBench {
         }
         OpenLoopLoad load = new OpenLoopLoad(node.hostPort, CONNECTIONS, 10_000);
         load.run(rate, Math.min(2, seconds)); // warm-up of host and load generator, not measured
-        OpenLoopLoad.Result quiet = load.run(rate, seconds);
-        AtomicBoolean swapping = new AtomicBoolean(true);
-        List<Long> swapTimes = new ArrayList<>();
-        CompletableFuture<Void> swapper = CompletableFuture.runAsync(() -> {
-          try {
-            int v = 0;
-            TimeUnit.MILLISECONDS.sleep(100);
-            while (swapping.get()) {
-              v = 1 - v;
-              long t0 = System.nanoTime();
-              Node.put(ks, artifactKey, artifacts[v]);
-              awaitMarker(http, node.hostPort, markers[v]);
-              swapTimes.add(System.nanoTime() - t0);
-              TimeUnit.MILLISECONDS.sleep(200);
+        // ROUNDS alternations of (no swaps, swaps), seconds/ROUNDS each, so machine noise hits both alike
+        List<OpenLoopLoad.Result> quietParts = new ArrayList<>();
+        List<OpenLoopLoad.Result> swapParts = new ArrayList<>();
+        List<Long> swapTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int[] version = {0};
+        for (int round = 0; round < ROUNDS; round++) {
+          quietParts.add(load.run(rate, seconds / ROUNDS));
+          AtomicBoolean swapping = new AtomicBoolean(true);
+          CompletableFuture<Void> swapper = CompletableFuture.runAsync(() -> {
+            try {
+              TimeUnit.MILLISECONDS.sleep(100);
+              while (swapping.get()) {
+                int v = version[0] = 1 - version[0];
+                long t0 = System.nanoTime();
+                Node.put(ks, artifactKey, artifacts[v]);
+                awaitMarker(http, node.hostPort, markers[v]);
+                swapTimes.add(System.nanoTime() - t0);
+                TimeUnit.MILLISECONDS.sleep(200);
+              }
+            } catch (Exception e) {
+              throw new IllegalStateException("swapper: " + e, e);
             }
-          } catch (Exception e) {
-            throw new IllegalStateException("swapper: " + e, e);
+          });
+          try {
+            swapParts.add(load.run(rate, seconds / ROUNDS));
+          } finally {
+            swapping.set(false);
           }
-        });
-        OpenLoopLoad.Result swaps;
-        try {
-          swaps = load.run(rate, seconds);
-        } finally {
-          swapping.set(false);
+          swapper.get(2, TimeUnit.MINUTES); // the last swap finishes before the next quiet part
         }
-        swapper.get(2, TimeUnit.MINUTES);
+        OpenLoopLoad.Result quiet = OpenLoopLoad.merge(quietParts);
+        OpenLoopLoad.Result swaps = OpenLoopLoad.merge(swapParts);
         Stats q = Stats.ofNanos(quiet.latencies());
         Stats s = Stats.ofNanos(swaps.latencies());
         result.put("without_swaps", phase(quiet, q));
