@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,11 @@ class FaultProcessesIT {
     return d;
   }
 
+  /** The sidecar's "attached to runtime ... in pid ...; it reports N plugin(s)" lines, across container restarts. */
+  static List<String> adoptions(Pod pod) {
+    return pod.sidecar().logs().lines().filter(l -> l.contains("attached to runtime")).toList();
+  }
+
   static int pluginStarts(Pod pod) {
     return (int) pod.host().logs().lines().filter(l -> l.contains(PLUGIN + ": adding")).count();
   }
@@ -69,6 +75,7 @@ class FaultProcessesIT {
       assertThat(before.path("state").asText()).isEqualTo("ACTIVE");
       int starts = pluginStarts(pod);
       assertThat(starts).as("plugin starts logged by the host").isPositive();
+      int attaches = adoptions(pod).size();
       FaultLoad load = new FaultLoad(pod.node(), pod.host()::marker, V1, 20);
       long killed;
       long started;
@@ -97,7 +104,9 @@ class FaultProcessesIT {
       JsonNode after = pod.sidecar().plugin(PLUGIN);
       assertThat(pluginStarts(pod)).as("plugin starts in the host after the re-adoption (no reload)").isEqualTo(starts);
       assertThat(after.path("since").asText()).as("ACTIVE since, before and after the re-adoption").isEqualTo(before.path("since").asText());
-      assertThat(pod.sidecar().logs()).contains("attached to runtime");
+      List<String> adoptions = adoptions(pod);
+      assertThat(adoptions).as("attachments logged by the sidecar container").hasSize(attaches + 1);
+      assertThat(adoptions.get(adoptions.size() - 1)).as("the successor found the running plugin in the runtime").contains("it reports 1 plugin(s)");
       // the successor drives the runtime it adopted
       flip(c, "sidecar-killed", Store.ETCD, false);
       flip(c, "sidecar-killed", Store.ZOOKEEPER, true);
@@ -144,7 +153,8 @@ class FaultProcessesIT {
       c.awaitConverged("before the stop");
       stopped.sidecar().stop();
       frozen.sidecar().pause();
-      long resumed;
+      long thawed = 0;
+      long started = 0;
       try {
         // a burst of flips (ending on "disabled") while neither sidecar can see them, then the history is compacted away
         // (etcd only: writes of one key racing in both stores are conflicts by design, see docs/bridge.md)
@@ -158,13 +168,15 @@ class FaultProcessesIT {
           assertThat(p.host().marker()).as(p + ": nothing flips while its sidecar does not run").contains(V1);
         }
       } finally {
+        thawed = System.nanoTime();
         frozen.sidecar().unpause();
-        stopped.sidecar().start();
-        resumed = System.nanoTime();
+        stopped.sidecar().start(); // returns when its /healthz answers
+        started = System.nanoTime();
       }
-      Duration d = c.awaitConverged("sidecars back after the compaction", resumed, LONG);
+      Duration d = c.awaitConverged("sidecars back after the compaction", thawed, LONG);
       FaultReport.converged("etcd-compacted-while-sidecars-stopped (both pods on the last write)", d.toMillis(),
-          "since the frozen sidecar thawed and the stopped one's container started");
+          "since " + frozen + "'s sidecar thawed; " + (started - thawed) / 1_000_000 + " ms of it starting " + stopped
+          + "'s sidecar container until /healthz");
       flip(c, "etcd-compacted", Store.ETCD, true);
       flip(c, "etcd-compacted", Store.ZOOKEEPER, false);
       flip(c, "etcd-compacted", Store.ETCD, true);
