@@ -129,12 +129,16 @@ class FaultStoresIT {
           + " acknowledged " + (acknowledged - killed) / 1_000_000 + " ms after the kill");
       c.awaitStoresEqual(LONG);
       flip(c, "zookeeper-server-killed", Store.ETCD, true);
-      // the sidecar moved its session to a surviving server: its ephemeral status key is still there, same session
+      // the sidecar moved to a surviving server: its ephemeral status key is there, owned by a session a survivor holds
+      // (normally the same session; a new one if the move took longer than the session timeout on a loaded machine)
+      long[] owner = new long[1];
       await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
-        assertThat(FaultZooKeeper.ephemeralOwner(zk.connectString(), SYSTEM.flags().agentStatusKey(pod.node())))
-            .as("owner of the agent's status key after the server died").isEqualTo(session);
-        assertThat(FaultZooKeeper.serverHolding(clientPorts(zk), session)).as("server holding the session").isNotIn(-1, server);
+        owner[0] = FaultZooKeeper.ephemeralOwner(zk.connectString(), SYSTEM.flags().agentStatusKey(pod.node()));
+        assertThat(owner[0]).as("owner of the agent's status key after the server died").isNotZero();
+        assertThat(FaultZooKeeper.serverHolding(clientPorts(zk), owner[0])).as("server holding the session").isNotIn(-1, server);
       });
+      System.out.printf("e2e: %s's ZooKeeper session after the kill: %s (%s)%n", pod, FaultZooKeeper.hex(owner[0]),
+          owner[0] == session ? "the same session, moved to a surviving server" : "a new session");
       zk.server(server).start();
       flip(c, "zookeeper-server-restarted", Store.ZOOKEEPER, false);
       flip(c, "zookeeper-server-restarted", Store.ETCD, true);
