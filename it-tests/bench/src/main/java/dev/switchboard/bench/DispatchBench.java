@@ -23,6 +23,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link Extensions.Owner} replaces the previous one every millisecond, like an upgrade).
  * Registrations go through the same runtime-side API the plugin runtime and {@code PluginHarness}
  * use ({@code Extensions.Owner#register} + {@code publish}).
+ *
+ * <p>Under load the wall-clock scores mostly measure the machine (a 2-core VM shared by several
+ * builds); add {@code -prof perfnorm:events=task-clock} for the CPU time per call, which excludes
+ * the time the benchmark thread was waiting for a core. {@link DispatchSchemesBench} compares the
+ * in-flight schemes themselves.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -146,9 +151,10 @@ public class DispatchBench {
   }
 
   /**
-   * Reference for what the extension point adds per call: the direct calls plus one in-flight
-   * increment and decrement ({@link java.util.concurrent.atomic.LongAdder}) per extension, as
-   * {@code ExtensionPoint} does for each extension's owner.
+   * Reference: the direct calls plus one in-flight increment and decrement ({@link
+   * java.util.concurrent.atomic.LongAdder}) per extension, the extension point's scheme before
+   * 2026-11-25 19:00 UTC (now used only by virtual threads); today's scheme announces one number per
+   * call in a per-thread record (see {@code DispatchSchemesBench#threadRecordVersionNoLookup}).
    */
   @Benchmark
   public int directWithInFlightCounting(Acc a) {

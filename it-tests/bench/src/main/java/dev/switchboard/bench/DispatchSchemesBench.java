@@ -31,7 +31,10 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code threadTableRecord}: the same record found in a table indexed by thread id (what the
  *       extension point does first);
  *   <li>{@code threadRecordNoLookup}: the same without the {@code ThreadLocal} lookup (the record
- *       held in a {@code @State(Thread)}), to split the cost between lookup and fence.
+ *       held in a {@code @State(Thread)}), to split the cost between lookup and fence;
+ *   <li>{@code threadRecordVersionNoLookup}: the record holds the snapshot's version (a long)
+ *       instead of a reference, so the store has no GC write barrier: the core of what the
+ *       extension point does since 2026-11-25 (it adds the lookup through a table by thread id).
  * </ul>
  *
  * Run with {@code -t 2} too: shared counters (per snapshot) bounce a cache line between threads,
