@@ -123,6 +123,10 @@ public final class Checker implements AutoCloseable {
       o = r.statusCode() == 200 ? new Observation(t, System.nanoTime(), Http.marker(r), null)
           : new Observation(t, System.nanoTime(), Optional.empty(), "HTTP " + r.statusCode() + ": " + r.body());
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) { // a poller being stopped: no request was answered or refused
+        requests.decrementAndGet();
+        return Optional.empty();
+      }
       o = new Observation(t, System.nanoTime(), Optional.empty(), e.getMessage());
     }
     synchronized (this) {

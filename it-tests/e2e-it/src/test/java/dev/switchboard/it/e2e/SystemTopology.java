@@ -111,14 +111,6 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
       System.out.printf("e2e: %s reuses the running topology (healed and cleared in %d ms)%n", name, (System.nanoTime() - t0) / 1_000_000);
       return;
     }
-    if (spec.shared) {
-      // one shared topology at a time: a class with other settings retires the previous one (14 containers)
-      List<SystemTopology> others;
-      synchronized (SHARED) {
-        others = SHARED.values().stream().filter(t -> t != this && t.started.get() && !t.closed).toList();
-      }
-      others.forEach(SystemTopology::close);
-    }
     start(spec.shared ? "topology-" + spec.service : name);
   }
 
