@@ -128,6 +128,17 @@ class Jdk25HostIT {
         .exec(new BuildImageResultCallback()).awaitImageId(5, TimeUnit.MINUTES);
     System.out.printf("e2e: built %s from deploy/docker/Dockerfile.sample-host with BASE_IMAGE=%s in %d ms%n", tag, JRE25,
         (System.nanoTime() - t0) / 1_000_000);
+    String repository = tag.substring(0, tag.indexOf(':'));
+    for (com.github.dockerjava.api.model.Image img : docker.listImagesCmd().withImageNameFilter(repository).exec()) {
+      for (String t : img.getRepoTags() == null ? new String[0] : img.getRepoTags()) {
+        if (!t.startsWith(repository + ":") || t.equals(tag)) continue;
+        try {
+          docker.removeImageCmd(t).withForce(false).exec(); // older inputs; refused while a container uses it
+        } catch (RuntimeException e) {
+          System.err.println("e2e: could not remove the old image " + t + ": " + e.getMessage());
+        }
+      }
+    }
     return tag;
   }
 
