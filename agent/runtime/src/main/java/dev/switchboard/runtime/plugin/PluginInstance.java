@@ -54,14 +54,15 @@ final class PluginInstance {
   }
 
   /**
-   * LOADING: reads and verifies the jar, validates descriptor, class versions and config, creates
-   * the loader and checks the entry class without initialising it. No plugin code runs.
+   * LOADING: reads and verifies the jar, validates descriptor, class versions (all three skipped
+   * for a jar {@code prepared} already holds by its sha256) and config, creates the loader and
+   * checks the entry class without initialising it. No plugin code runs.
    */
-  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings) {
+  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared) {
     Path jarPath = Path.of(req.jarPath());
-    JarImage jar = JarImage.read(jarPath, req.sha256(), settings);
-    Descriptors.Parsed parsed = Descriptors.parse(jar, req.pluginId(), settings.apiVersion());
-    ClassVersions.check(jar, settings.hostJavaFeature());
+    PreparedJars.Prepared p = prepared.get(req, settings); // read, verified, parsed (or cached by sha256)
+    JarImage jar = p.jar();
+    Descriptors.Parsed parsed = p.parsed();
     PluginConfig config = Descriptors.config(req.configJson(), parsed.schema());
     PluginDescriptor d = parsed.descriptor();
     PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), settings, parsed.schema(),

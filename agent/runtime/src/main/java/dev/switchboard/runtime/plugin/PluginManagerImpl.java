@@ -38,6 +38,8 @@ final class PluginManagerImpl implements PluginManager {
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
   private final ExecutorService ops;
   private final UnloadWatcher watcher;
+  /** Verified jars by sha256 for re-activations: at most 8 jars / 16 MiB uncompressed in the host's heap. */
+  private final PreparedJars prepared = new PreparedJars(8, 16L << 20);
 
   /** Per plugin id: operations are chained on {@code tail}, so one runs at a time. */
   private static final class Slot {
@@ -138,7 +140,7 @@ final class PluginManagerImpl implements PluginManager {
     emit(slot, status(slot, PluginState.LOADING, null, req.sha256(), null, keepUnload(slot), List.of()));
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config);
+      next = PluginInstance.load(req, config, prepared);
     } catch (PluginRefusedException e) {
       return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of()));
     }
@@ -161,7 +163,7 @@ final class PluginManagerImpl implements PluginManager {
   private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config);
+      next = PluginInstance.load(req, config, prepared);
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage());
     }
