@@ -44,7 +44,7 @@ final class ZkWrites {
       if (value == null) {
         client.delete().withVersion((int) expectedVersion).inBackground(cb).forPath(key);
       } else if (expectedVersion == KeySpace.ABSENT) {
-        client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(key, value);
+        client.create().withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(key, value); // NONODE (no parent): slow path
       } else {
         client.setData().withVersion((int) expectedVersion).inBackground(cb).forPath(key, value);
       }

@@ -243,6 +243,11 @@ public final class ZooKeeperKeySpace implements KeySpace {
     Keys.requirePath(key);
     checkValue(key, value);
     byte[] copy = value.clone();
+    if (expectedVersion == ABSENT) {
+      // a create may need its parents first: Curator would make them with blocking calls on its one
+      // background thread, which serialises every new key behind the others; the op pool does not
+      return async("putIfVersion " + key, () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
+    }
     return fenced("putIfVersion " + key, key, copy, expectedVersion, () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
   }
 
