@@ -28,6 +28,15 @@ final class Node implements AutoCloseable {
   }
 
   Node startHost(Path logs) throws Exception {
+    try {
+      return startHost0(logs);
+    } catch (Exception | Error e) { // the caller's try-with-resources never sees this Node: stop what started
+      close();
+      throw e;
+    }
+  }
+
+  private Node startHost0(Path logs) throws Exception {
     host = Proc.start("host-" + service, logs, Proc.java("-jar", BenchDist.host().toString(), "--port", "0"));
     hostPort = Integer.parseInt(host.await("^LISTENING (\\d+)", Duration.ofSeconds(60)));
     Path tmp = dir.resolve("host.pid.tmp");
@@ -46,6 +55,16 @@ final class Node implements AutoCloseable {
    * agent.yaml lines (e.g. {@code artifacts: {maxBytes: ...}}).
    */
   Node startAgent(Path logs, String storeLine, List<String> jvmFlags, Map<String, String> env, List<String> extraYaml)
+      throws Exception {
+    try {
+      return startAgent0(logs, storeLine, jvmFlags, env, extraYaml);
+    } catch (Exception | Error e) { // as in startHost: no orphaned host or sidecar when the start fails
+      close();
+      throw e;
+    }
+  }
+
+  private Node startAgent0(Path logs, String storeLine, List<String> jvmFlags, Map<String, String> env, List<String> extraYaml)
       throws Exception {
     List<String> yaml = new ArrayList<>();
     yaml.add("service: " + service);
