@@ -44,8 +44,11 @@ public final class SidecarMetrics {
   }
 
   public synchronized void report(PluginReport r) {
-    reports.put(r.plugin(), r);
-    refreshActive();
+    PluginReport prev = reports.put(r.plugin(), r);
+    // several reports per flip (FETCHING, LOADING, ...) change nothing the gauge shows: re-register only on a change
+    if (prev == null || prev.active() != r.active() || !java.util.Objects.equals(prev.version(), r.version())) {
+      refreshActive();
+    }
   }
 
   public synchronized void removed(String plugin) {
