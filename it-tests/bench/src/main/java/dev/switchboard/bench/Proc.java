@@ -22,10 +22,21 @@ final class Proc implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private final Path log;
 
+  /** Children still running; a shutdown hook stops them when the bench JVM is stopped (e.g. by timeout/Ctrl-C). */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }), "bench-child-cleanup"));
+  }
+
   private Proc(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.log = log;
+    LIVE.add(process);
     Thread t = new Thread(this::pump, "output-" + name);
     t.setDaemon(true);
     t.start();
@@ -109,6 +120,7 @@ final class Proc implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(process);
     try {
       process.destroy();
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
