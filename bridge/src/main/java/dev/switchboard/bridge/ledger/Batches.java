@@ -15,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit of the ledger's per-key transactions: at most one etcd transaction in flight; what
- * arrives meanwhile goes out together in the next one, each key as a nested transaction with its
- * own conditions and outcome. A key appears at most once per batch (a later transaction of the
- * same key waits for the next batch), and batches stay under etcd's limits (128 operations per
- * transaction, 1.5 MiB per request by default).
+ * Group commit of the ledger's per-key transactions: at most {@code maxInFlight} etcd transactions
+ * in flight; what arrives while all are busy goes out together in the next one, each key as a
+ * nested transaction with its own conditions and outcome. A key is in at most one transaction in
+ * flight (a later transaction of the same key waits until the earlier one is answered), and
+ * batches stay under etcd's limits (128 operations per transaction, 1.5 MiB per request by
+ * default).
  */
 final class Batches {
   private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
@@ -32,11 +33,17 @@ final class Batches {
   private final Function<Op[], CompletableFuture<TxnResponse>> send;
   private final Function<TxnResponse, Ledger.Result> refused;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private boolean sending; // guarded by queue
+  private final int maxInFlight;
+  private int inFlight; // guarded by queue
+  private final Set<String> inFlightKeys = new HashSet<>(); // guarded by queue
   private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong keys = new java.util.concurrent.atomic.AtomicLong();
 
-  Batches(Function<Op[], CompletableFuture<TxnResponse>> send, Function<TxnResponse, Ledger.Result> refused) {
+  Batches(Function<Op[], CompletableFuture<TxnResponse>> send, Function<TxnResponse, Ledger.Result> refused, int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight < 1: " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
     this.send = send;
     this.refused = refused;
   }
@@ -44,10 +51,6 @@ final class Batches {
   void submit(Pending p) {
     synchronized (queue) {
       queue.add(p);
-      if (sending) {
-        return;
-      }
-      sending = true;
     }
     sendNext();
   }
@@ -65,6 +68,9 @@ final class Batches {
   private List<Pending> take() {
     List<Pending> batch = new ArrayList<>();
     synchronized (queue) {
+      if (inFlight >= maxInFlight) {
+        return batch;
+      }
       Set<String> keys = new HashSet<>();
       int bytes = 0;
       for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < MAX_KEYS; ) {
@@ -72,14 +78,15 @@ final class Batches {
         if (!batch.isEmpty() && bytes + p.bytes() > MAX_BYTES) {
           break;
         }
-        if (keys.add(p.key())) {
+        if (!inFlightKeys.contains(p.key()) && keys.add(p.key())) {
           it.remove();
           batch.add(p);
           bytes += p.bytes();
         }
       }
-      if (batch.isEmpty()) {
-        sending = false;
+      if (!batch.isEmpty()) {
+        inFlight++;
+        inFlightKeys.addAll(keys);
       }
     }
     return batch;
@@ -108,6 +115,10 @@ final class Batches {
     f.whenComplete(
         (r, t) -> {
           try {
+            synchronized (queue) {
+              inFlight--;
+              batch.forEach(p -> inFlightKeys.remove(p.key()));
+            }
             complete(batch, r, t);
           } finally {
             sendNext();

@@ -73,7 +73,7 @@ public final class Ledger {
   /** Keys whose last transaction got no answer: the cache may not match etcd for them. */
   private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
   private final long timeoutMs;
-  private final Batches batches = new Batches(this::send, this::refused);
+  private final Batches batches = new Batches(this::send, this::refused, 4);
 
   private static int size(byte[] v) {
     return v == null ? 0 : v.length;

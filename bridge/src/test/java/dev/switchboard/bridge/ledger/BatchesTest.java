@@ -23,7 +23,7 @@ class BatchesTest {
     CompletableFuture<TxnResponse> f = new CompletableFuture<>();
     answers.add(f);
     return f;
-  }, r -> Ledger.Result.NOT_LEADER);
+  }, r -> Ledger.Result.NOT_LEADER, 1);
 
   private static CompletableFuture<Ledger.Result> submit(Batches b, String key, int bytes) {
     CompletableFuture<Ledger.Result> done = new CompletableFuture<>();
@@ -75,6 +75,28 @@ class BatchesTest {
     answers.get(3).complete(answer(true));
     assertThat(big.get()).isEqualTo(Ledger.Result.OK);
     assertThat(sent).hasSize(4);
+  }
+
+  @Test
+  void withRoomForSeveralInFlightEachGoesOutAtOnceButAKeyWaitsForItsEarlierTransaction() throws Exception {
+    List<CompletableFuture<TxnResponse>> two = new ArrayList<>();
+    Batches b = new Batches(ops -> {
+      CompletableFuture<TxnResponse> f = new CompletableFuture<>();
+      two.add(f);
+      return f;
+    }, r -> Ledger.Result.NOT_LEADER, 2);
+    CompletableFuture<Ledger.Result> k1 = submit(b, "/k", 1);
+    CompletableFuture<Ledger.Result> k2 = submit(b, "/k", 1);
+    CompletableFuture<Ledger.Result> x = submit(b, "/x", 1);
+    assertThat(two).as("/k and /x in flight, the second /k waits for the first").hasSize(2);
+    two.get(1).complete(answer(true));
+    assertThat(x.get()).isEqualTo(Ledger.Result.OK);
+    assertThat(two).as("still waiting: /k is in flight").hasSize(2);
+    two.get(0).complete(answer(true));
+    assertThat(k1.get()).isEqualTo(Ledger.Result.OK);
+    assertThat(two).hasSize(3);
+    two.get(2).complete(answer(true));
+    assertThat(k2.get()).isEqualTo(Ledger.Result.OK);
   }
 
   @Test
