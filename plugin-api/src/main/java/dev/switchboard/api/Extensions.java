@@ -27,6 +27,14 @@ public final class Extensions {
     }
   };
 
+  /**
+   * Serialises membership changes (register, remove, publish, unregisterAll) together with their
+   * snapshot swaps, so a registration racing its owner's close is either refused or removed by the
+   * close: it can never become live after {@code unregisterAll()} or {@code publish(previous)}
+   * returned. Rare operations; calls never take it. Lock order: this, then a point, then an owner.
+   */
+  private static final Object MEMBERSHIP = new Object();
+
   private Extensions() {}
 
   /** The extension point of {@code type} (created on first use; the same object afterwards). */
@@ -122,30 +130,34 @@ public final class Extensions {
             "extension " + extension.getClass().getName() + " does not implement " + type.getName());
       }
       Slot<T> slot = new Slot<>(type, extension, this);
-      boolean goLive;
-      synchronized (this) {
-        if (closed) {
-          throw new PluginException(PluginException.Code.CLOSED, "registrations of " + label + " are closed");
+      synchronized (MEMBERSHIP) {
+        boolean goLive;
+        synchronized (this) {
+          if (closed) {
+            throw new PluginException(PluginException.Code.CLOSED, "registrations of " + label + " are closed");
+          }
+          slots.add(slot);
+          goLive = published;
         }
-        slots.add(slot);
-        goLive = published;
-      }
-      if (goLive) {
-        point(type).swap(List.of(), List.of(slot));
+        if (goLive) {
+          point(type).swap(List.of(), List.of(slot));
+        }
       }
       return slot;
     }
 
     void remove(Slot<?> slot) {
-      boolean wasLive;
-      synchronized (this) {
-        if (!slots.remove(slot)) {
-          return;
+      synchronized (MEMBERSHIP) {
+        boolean wasLive;
+        synchronized (this) {
+          if (!slots.remove(slot)) {
+            return;
+          }
+          wasLive = published;
         }
-        wasLive = published;
-      }
-      if (wasLive) {
-        point(slot.type).swap(List.of(slot), List.of());
+        if (wasLive) {
+          point(slot.type).swap(List.of(slot), List.of());
+        }
       }
     }
 
@@ -155,6 +167,12 @@ public final class Extensions {
      * Afterwards {@code previous} is closed; drain it with {@link #awaitDrained}.
      */
     public void publish(Owner previous) {
+      synchronized (MEMBERSHIP) {
+        publishLocked(previous);
+      }
+    }
+
+    private void publishLocked(Owner previous) {
       Map<Class<?>, List<Slot<?>>> add = new LinkedHashMap<>();
       synchronized (this) {
         if (closed) {
@@ -203,8 +221,10 @@ public final class Extensions {
 
     /** Removes every registration (new calls stop reaching them) and refuses new ones. Idempotent. */
     public void unregisterAll() {
-      for (Map.Entry<Class<?>, List<Slot<?>>> e : closeAndGroup().entrySet()) {
-        point(e.getKey()).swap(e.getValue(), List.of());
+      synchronized (MEMBERSHIP) {
+        for (Map.Entry<Class<?>, List<Slot<?>>> e : closeAndGroup().entrySet()) {
+          point(e.getKey()).swap(e.getValue(), List.of());
+        }
       }
     }
 
