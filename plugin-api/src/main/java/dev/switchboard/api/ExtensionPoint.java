@@ -135,7 +135,12 @@ public final class ExtensionPoint<T> {
       forEachSlow(c, action, argument);
       return;
     }
-    s = enter(c, s);
+    try {
+      s = enter(c, s);
+    } catch (Throwable t) { // e.g. a StackOverflowError after the announcement: never leave it set
+      c.leave();
+      throw t;
+    }
     try {
       for (Extensions.Slot<T> slot : s.slots) {
         action.accept(slot.extension, argument);
@@ -160,7 +165,12 @@ public final class ExtensionPoint<T> {
     if (c == null || c.outer() != 0) {
       return forEachWhileSlow(c, action, argument);
     }
-    s = enter(c, s);
+    try {
+      s = enter(c, s);
+    } catch (Throwable t) { // e.g. a StackOverflowError after the announcement: never leave it set
+      c.leave();
+      throw t;
+    }
     try {
       for (Extensions.Slot<T> slot : s.slots) {
         if (!action.test(slot.extension, argument)) {
