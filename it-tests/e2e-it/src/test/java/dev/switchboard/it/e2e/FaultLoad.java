@@ -44,6 +44,9 @@ final class FaultLoad implements AutoCloseable {
           sample("marker " + marker.orElse("(none)"));
         }
       } catch (Exception | AssertionError e) {
+        if (stop) {
+          return; // the request was cut short by close() (interrupt), not by the host
+        }
         failed.incrementAndGet();
         sample(e.toString());
       }
