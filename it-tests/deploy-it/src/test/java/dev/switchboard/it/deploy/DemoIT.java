@@ -48,7 +48,8 @@ class DemoIT {
       assertThat(pids).hasSize(4);
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.process.pid())).inheritIO().start();
       assertThat(kill.waitFor()).isZero();
-      assertThat(demo.waitFor(Duration.ofSeconds(60))).as("demo stopped after SIGINT").isTrue();
+      boolean stopped = demo.waitFor(Duration.ofSeconds(60));
+      assertThat(stopped).as(() -> "demo stopped after SIGINT; its threads:\n" + threadDump(demo.process) + "\noutput:\n" + demo.output()).isTrue();
       String out = demo.output();
       System.out.println(out);
       assertThat(out).contains("Stopping the demo stack").contains("Data and logs kept in " + demo.workDir);
@@ -77,5 +78,22 @@ class DemoIT {
       });
       System.out.printf("children gone %.1f s after the demo JVM was killed%n", (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /** The threads of a JVM that did not exit (jcmd of the JDK running the tests), for the failure message. */
+  private static String threadDump(Process p) {
+    java.nio.file.Path jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    StringBuilder all = new StringBuilder();
+    java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants())
+        .filter(h -> h.info().command().orElse("").endsWith("java"))
+        .forEach(h -> {
+          try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(h.pid()), "Thread.print").redirectErrorStream(true).start();
+            all.append("== pid ").append(h.pid()).append('\n').append(new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          } catch (java.io.IOException e) {
+            all.append("== pid ").append(h.pid()).append(": no thread dump: ").append(e).append('\n');
+          }
+        });
+    return all.toString();
   }
 }
