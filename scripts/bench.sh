@@ -56,7 +56,7 @@ echo "load after runtime bench: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
 if step 4; then
-echo "== 4/8 bridge lag at 10 writes/s per direction ($BRIDGE_WRITES writes each)"
+echo "== 4/8 bridge lag per direction and both at once, at 10 writes/s ($BRIDGE_WRITES writes) and 1,000 writes/s, raw watch baseline"
 "$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.BridgeBench "$BRIDGE_WRITES" "$R/bridge.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll'
 echo "load after bridge bench: $(uptime)" | tee -a "$R/machine.txt"
 fi
