@@ -18,6 +18,26 @@ import java.util.regex.Pattern;
 /** One real {@code java -jar dist/switchboard.jar demo} process on free ports, output in a file. */
 final class DemoRun implements AutoCloseable {
   private static final Pattern PID = Pattern.compile("pid (\\d+)\\)");
+  /**
+   * A JVM started with SIGINT ignored (any job started with {@code &} by a non-interactive shell, e.g. a CI
+   * script run in the background) installs no handler for it, so Ctrl-C would not reach the demo. The tests
+   * send SIGINT on purpose: start the demo with the default disposition ({@code env --default-signal},
+   * coreutils 8.31+), where available.
+   */
+  private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+  private static List<String> defaultSigint() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
 
   final Path workDir;
   final Path output;
@@ -35,7 +55,8 @@ final class DemoRun implements AutoCloseable {
   static DemoRun start(Path tmp, String... extra) throws IOException {
     Path work = tmp.resolve("demo-work");
     Path out = tmp.resolve("demo-output.txt");
-    List<String> cmd = new ArrayList<>(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
+    List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
+    cmd.addAll(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
         "demo", "--work-dir", work.toString()));
     Set<Integer> used = new HashSet<>();
     java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
