@@ -116,12 +116,29 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
 
   /** Deletes every desired-state key (both stores) and waits until no pod runs a plugin. */
   public void clearDesiredState() {
-    for (Store s : Store.values()) {
-      for (String key : flags.dump(s, ROOT + "/services").keySet()) {
-        Flags.retry("delete " + key, () -> flags.store(s).delete(key).get(10, java.util.concurrent.TimeUnit.SECONDS));
-      }
-    }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    // Until both stores stay empty for 1.5 s: a bridge merge still in flight may mirror a key back, and a
+    // scenario writing the same value again before the bridge has seen the deletes would race them.
+    long emptySince = -1;
+    while (true) {
+      boolean empty = true;
+      for (Store s : Store.values()) {
+        for (String key : flags.dump(s, ROOT + "/services").keySet()) {
+          empty = false;
+          Flags.retry("delete " + key, () -> flags.store(s).delete(key).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+      }
+      long now = System.nanoTime();
+      if (!empty) {
+        emptySince = -1;
+      } else if (emptySince < 0) {
+        emptySince = now;
+      } else if (now - emptySince > Duration.ofMillis(1500).toNanos()) {
+        break;
+      }
+      if (now > deadline) throw new IllegalStateException("desired state still reappearing 60 s after it was cleared");
+      DistCopy.sleep(100);
+    }
     for (Pod p : pods) {
       while (true) {
         boolean none;
