@@ -27,6 +27,8 @@ public final class FlipBench {
   static final Duration WAIT = Duration.ofSeconds(60);
   /** Pause after each flip ({@code -Dbench.flipPauseMs}, default 20). */
   static final long PAUSE_MS = Long.getLong("bench.flipPauseMs", 20);
+  /** Pause between two polls of the host ({@code -Dbench.pollPauseUs}, default 100). */
+  static final long POLL_PAUSE_NANOS = Long.getLong("bench.pollPauseUs", 100) * 1000;
 
   private FlipBench() {}
 
@@ -41,7 +43,8 @@ public final class FlipBench {
     Path logs = out.toAbsolutePath().getParent().resolve("logs");
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("flips", flips);
-    result.put("poll_pause_us", HostProbe.POLL_PAUSE_NANOS / 1000);
+    result.put("poll_pause_us", POLL_PAUSE_NANOS / 1000);
+    result.put("probe", "GET / over one keep-alive HTTP/1.1 connection, blocking, in the measuring thread (FlipProbe)");
     result.put("pause_between_flips_ms", PAUSE_MS);
     EtcdCluster etcd = EtcdCluster.single();
     ZooKeeperEnsemble zk = ZooKeeperEnsemble.servers(1);
@@ -72,8 +75,8 @@ public final class FlipBench {
   static Map<String, Object> run(String store, KeySpace ks, String storeLine, Path tmp, Path logs, int flips, Baseline baseline)
       throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
-    try (Node node = new Node(tmp, "bench-" + store).startHost(logs).startAgent(logs, storeLine)) {
-      HostProbe probe = new HostProbe(node.hostPort);
+    try (Node node = new Node(tmp, "bench-" + store).startHost(logs).startAgent(logs, storeLine);
+        FlipProbe probe = new FlipProbe(node.hostPort, POLL_PAUSE_NANOS, Duration.ofSeconds(5))) {
       String enabled = Node.pluginKey(node.service, "response-header", "enabled");
       put(ks, Node.pluginKey(node.service, "response-header", "artifact"), BenchDist.artifact(BenchDist.plugin("response-header", "1.0.0"), "1.0.0"));
       long t0 = System.nanoTime();
@@ -91,6 +94,7 @@ public final class FlipBench {
       List<Long> offFromReturn = new ArrayList<>();
       List<Long> offFromIssue = new ArrayList<>();
       JstatGc gcBefore = JstatGc.of(node.host.pid());
+      probe.roundTrips().clear();
       long tFlips = System.nanoTime();
       for (int i = 0; i < flips; i++) {
         flip(ks, enabled, "false", probe, offFromIssue, offFromReturn);
@@ -100,6 +104,9 @@ public final class FlipBench {
       hostGc.put("flips_wall_ms", Stats.round((System.nanoTime() - tFlips) / 1e6));
       System.out.printf("[%s] host collections during the flips: %s%n", store, hostGc);
       r.put("host_gc_during_flips", hostGc);
+      Stats rtt = Stats.ofNanos(probe.roundTrips());
+      System.out.printf("[%s] probe round trip during the flips (detection step): %s%n", store, rtt);
+      r.put("probe_round_trip_during_flips", rtt.json());
       Stats live = Stats.ofNanos(liveFromReturn);
       Stats off = Stats.ofNanos(offFromReturn);
       System.out.printf("[%s] flip->live     (from write return): %s%n", store, live);
@@ -124,7 +131,7 @@ public final class FlipBench {
     return r;
   }
 
-  static void flip(KeySpace ks, String key, String value, HostProbe probe, List<Long> fromIssue, List<Long> fromReturn)
+  static void flip(KeySpace ks, String key, String value, FlipProbe probe, List<Long> fromIssue, List<Long> fromReturn)
       throws Exception {
     long t0 = System.nanoTime();
     put(ks, key, value);
