@@ -14,11 +14,17 @@ import java.util.Objects;
  * @param ephemeral the key dies with its writer's session/lease (ZooKeeper {@code ephemeralOwner !=
  *     0}, etcd {@code lease != 0}); such keys are only delivered when the watch asked for them
  *     ({@link WatchOptions#includeEphemeral()}) or when they are this adapter's own live keys
+ * @param revision identifies this write of the key, also across a delete and re-create: etcd
+ *     mod_revision, ZooKeeper mzxid (defaults to {@code version}; not part of {@link #equals})
  */
-public record Change(String key, byte[] value, long version, boolean ephemeral) {
+public record Change(String key, byte[] value, long version, boolean ephemeral, long revision) {
   public Change {
     Objects.requireNonNull(key, "key == null");
     value = value == null ? null : value.clone();
+  }
+
+  public Change(String key, byte[] value, long version, boolean ephemeral) {
+    this(key, value, version, ephemeral, version);
   }
 
   /** A change of an ordinary (non-ephemeral) key. */

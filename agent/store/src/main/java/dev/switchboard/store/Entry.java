@@ -9,12 +9,17 @@ import java.util.Objects;
  *
  * <p>{@code version} is the store's own token for fencing: etcd's {@code mod_revision}, ZooKeeper's
  * {@code Stat.version}. It is only meaningful to the {@link KeySpace} that returned it.
+ *
+ * <p>{@code revision} identifies this exact write of the key, also across a delete and re-create
+ * (which restarts ZooKeeper's {@code Stat.version} at 0): etcd's {@code mod_revision}, ZooKeeper's
+ * {@code mzxid}. It defaults to {@code version}; it is not part of {@link #equals}.
  */
 public final class Entry {
   private final String key;
   private final byte[] value;
   private final long version;
   private final boolean ephemeral;
+  private final long revision;
 
   public Entry(String key, byte[] value, long version) {
     this(key, value, version, false);
@@ -25,6 +30,12 @@ public final class Entry {
    *     != 0}, etcd {@code lease != 0}): not desired state; the bridge never copies it
    */
   public Entry(String key, byte[] value, long version, boolean ephemeral) {
+    this(key, value, version, ephemeral, version);
+  }
+
+  /** With the store-wide {@code revision} of this write (etcd mod_revision, ZooKeeper mzxid). */
+  public Entry(String key, byte[] value, long version, boolean ephemeral, long revision) {
+    this.revision = revision;
     this.key = Objects.requireNonNull(key, "key == null");
     this.value = Objects.requireNonNull(value, "value == null").clone();
     this.version = version;
@@ -50,6 +61,11 @@ public final class Entry {
 
   public long version() {
     return version;
+  }
+
+  /** etcd {@code mod_revision}, ZooKeeper {@code mzxid}: changes with every write, delete + re-create included. */
+  public long revision() {
+    return revision;
   }
 
   @Override

@@ -45,6 +45,22 @@ public interface KeySpace extends AutoCloseable {
    */
   CompletableFuture<Boolean> putIfVersion(String key, byte[] value, long expectedVersion);
 
+  /**
+   * A fenced write ({@code value} null: a fenced delete) that reports the revision it produced:
+   * completes with the key's new {@link Entry#revision()} ({@link #ABSENT} after a delete), or
+   * empty when the condition failed. The ZooKeeper adapter answers from the write's own result;
+   * this default (for other implementations and test fakes) reads the key back after the write.
+   */
+  default CompletableFuture<java.util.OptionalLong> writeIfVersion(String key, byte[] value, long expectedVersion) {
+    CompletableFuture<Boolean> w = value == null ? deleteIfVersion(key, expectedVersion) : putIfVersion(key, value, expectedVersion);
+    return w.thenCompose(
+        ok -> !ok
+            ? CompletableFuture.completedFuture(java.util.OptionalLong.empty())
+            : value == null
+                ? CompletableFuture.completedFuture(java.util.OptionalLong.of(ABSENT))
+                : get(key).thenApply(e -> java.util.OptionalLong.of(e.map(Entry::revision).orElse(ABSENT))));
+  }
+
   /** Unconditional delete; {@code true} if something was deleted. */
   CompletableFuture<Boolean> delete(String key);
 

@@ -35,10 +35,10 @@ public final class View {
   /** Records a put; returns the change to deliver, or null when the listener already has it. */
   public Change put(String key, Item item) {
     Item old = items.put(key, item);
-    if (old != null && old.version == item.version && Arrays.equals(old.value, item.value)) {
-      return null;
+    if (old != null && old.version == item.version && old.order == item.order && Arrays.equals(old.value, item.value)) {
+      return null; // same write (a delete + re-create with the same value has a new order)
     }
-    return new Change(key, item.value, item.version, item.ephemeral);
+    return new Change(key, item.value, item.version, item.ephemeral, item.order);
   }
 
   /** Records a delete; returns the change to deliver, or null when the key was not delivered. */

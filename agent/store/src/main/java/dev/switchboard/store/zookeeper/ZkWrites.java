@@ -25,14 +25,32 @@ final class ZkWrites {
    * {@link #putIfVersion}/{@link #deleteIfVersion}.
    */
   static CompletableFuture<Boolean> fencedInBackground(CuratorFramework client, String key, byte[] value, long expectedVersion) {
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    return fencedRevisionInBackground(client, key, value, expectedVersion).thenApply(r -> r == null ? null : r != FAILED);
+  }
+
+  /** Outcome of a fenced write whose condition failed (a revision otherwise: mzxid, ABSENT after a delete). */
+  static final long FAILED = Long.MIN_VALUE;
+
+  /**
+   * {@link #fencedInBackground} reporting the revision (mzxid) the write produced ({@link
+   * KeySpace#ABSENT} after a delete), {@link #FAILED} when its condition failed, or {@code null}
+   * when the slow path ({@link #writeIfVersion}) must decide.
+   */
+  static CompletableFuture<Long> fencedRevisionInBackground(CuratorFramework client, String key, byte[] value, long expectedVersion) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    Stat created = new Stat();
     BackgroundCallback cb =
         (c, event) -> {
           int rc = event.getResultCode();
           if (rc == KeeperException.Code.OK.intValue()) {
-            f.complete(true);
+            if (value == null) {
+              f.complete(KeySpace.ABSENT);
+            } else {
+              Stat s = expectedVersion == KeySpace.ABSENT ? created : event.getStat();
+              f.complete(s == null || s.getMzxid() == 0 ? null : s.getMzxid()); // no stat: the slow path reads it
+            }
           } else if (rc == KeeperException.Code.BADVERSION.intValue() || rc == KeeperException.Code.NONODE.intValue() && expectedVersion != KeySpace.ABSENT) {
-            f.complete(false);
+            f.complete(FAILED);
           } else if (rc == KeeperException.Code.NODEEXISTS.intValue() || rc == KeeperException.Code.NOTEMPTY.intValue()
               || rc == KeeperException.Code.NONODE.intValue()) { // a parent container removed meanwhile: the slow path re-creates it
             f.complete(null);
@@ -44,7 +62,7 @@ final class ZkWrites {
       if (value == null) {
         client.delete().withVersion((int) expectedVersion).inBackground(cb).forPath(key);
       } else if (expectedVersion == KeySpace.ABSENT) {
-        client.create().withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(key, value); // NONODE (no parent): slow path
+        client.create().storingStatIn(created).withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(key, value); // NONODE (no parent): slow path
       } else {
         client.setData().withVersion((int) expectedVersion).inBackground(cb).forPath(key, value);
       }
@@ -52,6 +70,40 @@ final class ZkWrites {
       f.completeExceptionally(e);
     }
     return f;
+  }
+
+  /**
+   * The blocking form of a fenced write ({@code value} null: delete) reporting its revision: the
+   * mzxid the write produced, {@link KeySpace#ABSENT} after a delete, {@link #FAILED} when the
+   * condition failed. Same rules as {@link #putIfVersion}/{@link #deleteIfVersion}.
+   */
+  static long writeIfVersion(CuratorFramework client, String key, byte[] value, long expectedVersion) throws Exception {
+    if (value == null) {
+      return deleteIfVersion(client, key, expectedVersion) ? KeySpace.ABSENT : FAILED;
+    }
+    if (expectedVersion == KeySpace.ABSENT) {
+      Stat created = new Stat();
+      try {
+        client.create().creatingParentContainersIfNeeded().storingStatIn(created).forPath(key, value);
+        return created.getMzxid();
+      } catch (KeeperException.NodeExistsException e) {
+        Stat s = new Stat();
+        byte[] d = client.getData().storingStatIn(s).forPath(key);
+        if (d != null && d.length > 0) {
+          return FAILED;
+        }
+        try {
+          return client.setData().withVersion(s.getVersion()).forPath(key, value).getMzxid();
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException race) {
+          return FAILED;
+        }
+      }
+    }
+    try {
+      return client.setData().withVersion((int) expectedVersion).forPath(key, value).getMzxid();
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return FAILED;
+    }
   }
 
   static Entry put(CuratorFramework client, String key, byte[] value) throws Exception {

@@ -202,7 +202,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
               if (n.data().length > options.maxValueBytes()) {
                 throw new StoreException(StoreException.Code.VALUE_TOO_LARGE, key + ": value of " + n.data().length + " bytes > maxValueBytes " + options.maxValueBytes());
               }
-              return Optional.of(new Entry(key, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat())));
+              return Optional.of(new Entry(key, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat()), n.stat().getMzxid()));
             });
   }
 
@@ -218,7 +218,7 @@ public final class ZooKeeperKeySpace implements KeySpace {
                 ZkTree.Node n = e.getValue();
                 ZkNodes.Kind k = ZkNodes.classify(p, n.data(), n.stat(), sessionId(), options.maxValueBytes(), options.skipSequentialNames());
                 if (k == ZkNodes.Kind.KEY || k == ZkNodes.Kind.FOREIGN_EPHEMERAL) {
-                  out.add(new Entry(p, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat())));
+                  out.add(new Entry(p, n.data(), n.stat().getVersion(), ZkNodes.isEphemeral(n.stat()), n.stat().getMzxid()));
                 } else if (k != ZkNodes.Kind.DIRECTORY) {
                   LOG.warn("zookeeper list {}: skipped {}: {}", prefix, p, ZkNodes.reason(k, p, n.data(), n.stat(), options.maxValueBytes()));
                 }
@@ -249,6 +249,27 @@ public final class ZooKeeperKeySpace implements KeySpace {
       return async("putIfVersion " + key, () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
     }
     return fenced("putIfVersion " + key, key, copy, expectedVersion, () -> ZkWrites.putIfVersion(client, key, copy, expectedVersion));
+  }
+
+  @Override
+  public CompletableFuture<java.util.OptionalLong> writeIfVersion(String key, byte[] value, long expectedVersion) {
+    Keys.requirePath(key);
+    byte[] copy = value == null ? null : value.clone();
+    if (copy != null) {
+      checkValue(key, copy);
+    }
+    String what = (copy == null ? "deleteIfVersion " : "putIfVersion ") + key;
+    Callable<Long> slow = () -> ZkWrites.writeIfVersion(client, key, copy, expectedVersion);
+    CompletableFuture<Long> r;
+    if (expectedVersion == ABSENT) {
+      r = async(what, slow); // creates may need parents: on the op pool (see putIfVersion)
+    } else if (closed.get()) {
+      return CompletableFuture.failedFuture(new StoreException(StoreException.Code.CLOSED, "zookeeper key space is closed"));
+    } else {
+      r = Futures.guard(ZkWrites.fencedRevisionInBackground(client, key, copy, expectedVersion), timeoutMillis(), what, t -> map(what, t))
+          .thenCompose(done -> done != null ? CompletableFuture.completedFuture(done) : async(what, slow));
+    }
+    return r.thenApply(rev -> rev == ZkWrites.FAILED ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rev));
   }
 
   /** A fenced write as a background request; only its rare slow path runs on the op pool. */
