@@ -24,6 +24,18 @@ public interface RuntimeClient {
     throw new UnsupportedOperationException("adopt not supported by " + getClass().getName());
   }
 
+  /**
+   * Loads the Attach API and the connection code in the background, ahead of the first {@link
+   * #connect}. Optional: without it the first connect of this JVM does that work itself (100–300 ms
+   * on a cold JVM, measured in BENCHMARKS.md). The sidecar calls it when it starts. Never fails the
+   * caller: a problem found here (e.g. no {@code jdk.attach}) is reported again by {@code connect}.
+   *
+   * @return completes when the preparation is done, with the time it took
+   */
+  default java.util.concurrent.CompletableFuture<Duration> prepare() {
+    return java.util.concurrent.CompletableFuture.completedFuture(Duration.ZERO);
+  }
+
   /** Builder for the default implementation. */
   static Builder builder() {
     return new Builder();

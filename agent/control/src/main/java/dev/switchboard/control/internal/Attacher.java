@@ -58,8 +58,29 @@ public final class Attacher {
     }
   }
 
+  /**
+   * Loads the Attach API provider (and its native library) and the fast listener start, so that the
+   * first attach does not pay for it; a no-op without {@code jdk.attach}.
+   */
+  static void prepare() {
+    if (!available()) return;
+    AttachListenerStart.prepare();
+    Impl.prepare();
+  }
+
   /** Kept separate so that loading {@link Attacher} itself never needs jdk.attach. */
   private static final class Impl {
+    static void prepare() {
+      com.sun.tools.attach.spi.AttachProvider.providers(); // loads the provider and libattach
+      for (String c : new String[] {"sun.tools.attach.HotSpotVirtualMachine", "sun.tools.attach.VirtualMachineImpl"}) {
+        try {
+          Class.forName(c, true, VirtualMachine.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+          System.getLogger("dev.switchboard.control.attach").log(System.Logger.Level.DEBUG, "attach: " + c + " not found (" + e + "); not prepared");
+        }
+      }
+    }
+
     static List<Jvm> list() {
       List<Jvm> out = new ArrayList<>();
       for (VirtualMachineDescriptor d : VirtualMachine.list()) {
@@ -75,13 +96,18 @@ public final class Attacher {
     }
 
     static String loadAgent(long pid, Path agentJar, String args, String propertyToRead) {
+      long listenerTimeout = attachTimeoutMillis();
+      if (AttachListenerStart.start(pid, listenerTimeout) == AttachListenerStart.Outcome.NO_ANSWER) {
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED,
+            refusedHint(pid, "its attach listener did not start within " + listenerTimeout + " ms of SIGQUIT"), null);
+      }
       VirtualMachine vm;
       try {
         vm = VirtualMachine.attach(Long.toString(pid));
       } catch (AttachNotSupportedException e) {
-        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e), e);
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e.getMessage()), e);
       } catch (IOException e) {
-        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e), e);
+        throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, e.getMessage()), e);
       } catch (SecurityException e) {
         throw new ControlException(ControlException.Code.ATTACH_REFUSED, "attach to " + pid + " not permitted: " + e.getMessage(), e);
       }
@@ -107,8 +133,18 @@ public final class Attacher {
       }
     }
 
-    private static String refusedHint(long pid, Exception e) {
-      return "host " + pid + " refused attach (" + e.getMessage() + "). Possible causes: the JVM runs with "
+    /** The Attach API's own timeout for the listener to come up ({@code sun.tools.attach.attachTimeout}, default 10 s). */
+    private static long attachTimeoutMillis() {
+      try {
+        long t = Long.parseLong(System.getProperty("sun.tools.attach.attachTimeout", "10000"));
+        return t > 0 ? t : 10_000;
+      } catch (NumberFormatException e) {
+        return 10_000;
+      }
+    }
+
+    private static String refusedHint(long pid, String why) {
+      return "host " + pid + " refused attach (" + why + "). Possible causes: the JVM runs with "
           + "-XX:+DisableAttachMechanism, runs as another user, is not a HotSpot JVM, or is still starting up";
     }
   }

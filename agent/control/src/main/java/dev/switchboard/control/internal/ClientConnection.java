@@ -138,7 +138,7 @@ final class ClientConnection implements RuntimeConnection {
    * The token goes only to a socket served by the host's own user: a socket planted by another
    * user in a shared control dir would otherwise collect it. Null when fine.
    */
-  private static String checkServerUser(SocketChannel ch, long hostPid) {
+  static String checkServerUser(SocketChannel ch, long hostPid) {
     java.util.Optional<String> hostUser = ProcessHandle.of(hostPid).flatMap(p -> p.info().user());
     if (hostUser.isEmpty()) return null; // cannot tell (process gone or hidden): the handshake decides
     try {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The default {@link RuntimeClient}: re-adopts a running runtime through {@code
@@ -41,6 +42,27 @@ public final class Clients implements RuntimeClient {
       throw new ControlException(ControlException.Code.NO_SUCH_PROCESS, "no process with pid " + hostPid + " on this machine");
     }
     return ph.get();
+  }
+
+  @Override
+  public CompletableFuture<Duration> prepare() {
+    CompletableFuture<Duration> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      long t0 = System.nanoTime();
+      try {
+        Attacher.prepare();
+        ClientPreparation.run();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        LOG.log(System.Logger.Level.DEBUG, "switchboard: attach client prepared in " + took.toMillis() + " ms");
+        done.complete(took);
+      } catch (RuntimeException | LinkageError e) {
+        LOG.log(System.Logger.Level.DEBUG, "switchboard: preparing the attach client failed (connect will report it): " + e);
+        done.completeExceptionally(e);
+      }
+    }, "switchboard-attach-prepare");
+    t.setDaemon(true);
+    t.start();
+    return done;
   }
 
   @Override

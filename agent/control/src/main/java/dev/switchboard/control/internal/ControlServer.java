@@ -71,7 +71,7 @@ public final class ControlServer implements AutoCloseable {
     ControlServer s = new ControlServer(controlDir, pid, token, handler);
     Thread t = daemon("switchboard-control-accept").newThread(s::acceptLoop);
     t.start();
-    LOG.log(Level.INFO, "switchboard control channel listening on " + s.socket);
+    OffThreadLog.log(LOG, Level.INFO, "switchboard control channel listening on " + s.socket);
     return s;
   }
 

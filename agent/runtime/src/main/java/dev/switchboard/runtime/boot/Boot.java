@@ -57,6 +57,7 @@ public final class Boot {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     try {
       NestedJars jars = NestedJars.extract(Boot.class);
+      long tExtracted = System.nanoTime();
       args.putIfAbsent("runtimeVersion", jars.version());
       if (!IsolatedLoader.apiVisibleToHost()) {
         inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
@@ -65,12 +66,15 @@ public final class Boot {
       IsolatedLoader loader = IsolatedLoader.create(jars.runtimeImpl());
       Thread.currentThread().setContextClassLoader(loader);
       Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
+      long tLoaded = System.nanoTime();
       Method m = entry.getMethod("start", Map.class, Instrumentation.class);
       @SuppressWarnings("unchecked")
       Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst);
       reattach = hook;
       System.setProperty(STARTED_PROPERTY, jars.version());
-      log("runtime " + jars.version() + " started via " + how + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      long tEnd = System.nanoTime();
+      log("runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0) + " ms (nested jars "
+          + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel " + millis(tEnd - tLoaded) + " ms)");
     } catch (java.lang.reflect.InvocationTargetException e) {
       Throwable c = e.getCause();
       throw new IllegalStateException("switchboard runtime failed to start: " + c, c);
@@ -79,6 +83,10 @@ public final class Boot {
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
   }
 
   static void log(String message) {

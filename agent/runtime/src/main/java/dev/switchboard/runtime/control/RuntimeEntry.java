@@ -3,6 +3,7 @@ package dev.switchboard.runtime.control;
 import dev.switchboard.control.internal.AgentArgs;
 import dev.switchboard.control.internal.ControlFiles;
 import dev.switchboard.control.internal.ControlServer;
+import dev.switchboard.control.internal.OffThreadLog;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class RuntimeEntry {
       PluginManager m = PluginManager.builder().config(cfg).build();
       m.addListener(this::onStatus);
       manager = m;
-      LOG.log(System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports
+      OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports
           + "; unload check: explicit GC " + (cfg.unloadGcDelay() == null ? "off" : "after " + cfg.unloadGcDelay().toMillis()
           + " ms pending, at most one per " + cfg.unloadGcInterval().toMillis() + " ms") + ", deactivate waits "
           + cfg.collectWait().toMillis() + " ms");
@@ -73,7 +74,7 @@ public final class RuntimeEntry {
     entry.publish(dir);
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    LOG.log(System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
+    OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
     return entry::reattach;
   }
 

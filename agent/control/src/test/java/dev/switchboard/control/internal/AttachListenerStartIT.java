@@ -1,0 +1,119 @@
+package dev.switchboard.control.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The attach fast path against real processes: fresh JVMs, a JVM with attach disabled, and a non-JVM. */
+class AttachListenerStartIT {
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopProcesses() throws InterruptedException {
+    for (Process p : started) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void startsTheListenerOfAFreshJvmAndAttachThenFindsItWithoutSignalling() throws Exception {
+    Process jvm = idleJvm();
+    long pid = jvm.pid();
+    Path socket = Path.of("/proc", Long.toString(pid), "root", "tmp", ".java_pid" + pid);
+    assertThat(socket).doesNotExist();
+
+    long t0 = System.nanoTime();
+    assertThat(AttachListenerStart.start(pid, 20_000)).isEqualTo(AttachListenerStart.Outcome.STARTED);
+    System.out.printf("attach listener of a fresh JVM up %.1f ms after the fast path began%n", (System.nanoTime() - t0) / 1e6);
+    assertThat(socket).exists();
+    assertThat(triggers(pid)).as("trigger files left behind").isEmpty();
+
+    VirtualMachine vm = VirtualMachine.attach(Long.toString(pid)); // finds the socket: no sleep, no signal
+    try {
+      assertThat(vm.getSystemProperties().getProperty("java.version")).isNotBlank();
+    } finally {
+      vm.detach();
+    }
+    assertThat(AttachListenerStart.start(pid, 20_000)).isEqualTo(AttachListenerStart.Outcome.ALREADY_LISTENING);
+    assertThat(jvm.isAlive()).isTrue();
+  }
+
+  @Test
+  void aJvmWithAttachDisabledGetsNoAnswerKeepsRunningAndIsRefusedWithAHint() throws Exception {
+    Process jvm = idleJvm("-XX:+DisableAttachMechanism");
+    long pid = jvm.pid();
+    assertThat(AttachListenerStart.start(pid, 1_500)).isEqualTo(AttachListenerStart.Outcome.NO_ANSWER);
+    assertThat(triggers(pid)).as("trigger files left behind").isEmpty();
+    assertThat(jvm.isAlive()).as("the JVM survives the signals").isTrue();
+
+    dev.switchboard.control.ControlException e = org.junit.jupiter.api.Assertions.assertThrows(dev.switchboard.control.ControlException.class,
+        () -> Attacher.loadAgent(pid, Path.of("/nonexistent.jar"), "", null));
+    assertThat(e.code()).isEqualTo(dev.switchboard.control.ControlException.Code.ATTACH_REFUSED);
+    assertThat(e.getMessage()).contains("did not start within").contains("DisableAttachMechanism");
+    assertThat(jvm.isAlive()).isTrue();
+  }
+
+  @Test
+  void neverSignalsAProcessThatDoesNotCatchSigquit() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "120").start(); // SIGQUIT's default action would kill it
+    started.add(sleeper);
+    assertThat(AttachListenerStart.start(sleeper.pid(), 1_500)).isEqualTo(AttachListenerStart.Outcome.NOT_TRIED);
+    Thread.sleep(300);
+    assertThat(sleeper.isAlive()).as("sleep was not signalled").isTrue();
+    assertThat(triggers(sleeper.pid())).isEmpty();
+  }
+
+  @Test
+  void aProcessThatIsGoneIsNotTried() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(AttachListenerStart.start(p.pid(), 1_000)).isEqualTo(AttachListenerStart.Outcome.NOT_TRIED);
+  }
+
+  private Process idleJvm(String... jvmArgs) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of(jvmArgs));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    started.add(p);
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).as("first line of the idle JVM").isEqualTo(IdleJvm.READY);
+    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "drain-" + p.pid()); // thread dumps of SIGQUIT
+    drain.setDaemon(true);
+    drain.start();
+    return p;
+  }
+
+  private static List<Path> triggers(long pid) throws Exception {
+    List<Path> found = new ArrayList<>();
+    for (Path dir : new Path[] {Path.of("/proc", Long.toString(pid), "cwd"), Path.of("/proc", Long.toString(pid), "root", "tmp")}) {
+      Path f = dir.resolve(".attach_pid" + pid);
+      if (Files.exists(f)) found.add(f);
+    }
+    return found;
+  }
+
+  /** A JVM that says it is ready and then idles. */
+  public static final class IdleJvm {
+    static final String READY = "IDLE-JVM-READY";
+
+    public static void main(String[] args) throws InterruptedException {
+      System.out.println(READY);
+      System.out.flush();
+      Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+    }
+  }
+}
