@@ -51,7 +51,8 @@ fi
 
 if step 3; then
 echo "== 3/8 attach + runtime ready ($ATTACHES fresh hosts), $CYCLES activate/deactivate cycles"
-"$JAVA" -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.RuntimeBench "$ATTACHES" "$CYCLES" "$R/runtime.json"
+# --add-opens: what switchboard.jar's manifest gives the sidecar (the attach fast path signals through the Attach API's native call)
+"$JAVA" --add-opens jdk.attach/sun.tools.attach=ALL-UNNAMED -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.RuntimeBench "$ATTACHES" "$CYCLES" "$R/runtime.json"
 echo "load after runtime bench: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
