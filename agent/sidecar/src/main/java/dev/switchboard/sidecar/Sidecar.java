@@ -132,7 +132,7 @@ public final class Sidecar implements AutoCloseable {
       public void activeStore(String store) {
         LOG.info("desired state in force from {}", store);
       }
-    });
+    }, reconciler.loop());
     this.supervisor = new HostSupervisor(locator(config), connector, new HostSupervisor.Listener() {
       @Override
       public void attached(RuntimeConnection c) {

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class DesiredFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DesiredFeed.class);
 
-  /** Receives resolutions for this node; called on the feed thread. */
+  /** Receives resolutions for this node; called on the feed's thread (its own or the given executor's). */
   public interface Sink {
     void submit(String plugin, Resolution resolution, boolean inStore);
 
@@ -52,15 +53,35 @@ public final class DesiredFeed implements AutoCloseable {
   private final Map<String, View> views = new LinkedHashMap<>();
   private final Set<String> submitted = new TreeSet<>();
   private final List<Watch> watches = new ArrayList<>();
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "switchboard-desired-feed");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Where all state is touched: one thread, the feed's own or the caller's (see the constructors). */
+  private final Executor thread;
+  /** The feed's own thread (null when it runs on the caller's executor, which the caller shuts down). */
+  private final ExecutorService ownThread;
   private View active;
   private boolean readySent;
 
   public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink) {
+    this(stores, prefer, root, service, node, sink, null);
+  }
+
+  /**
+   * As the other constructor, but all work runs on {@code executor} when not null: it must run tasks one at a
+   * time in submission order (a single thread), e.g. the reconciler's loop, so that a store change reaches the
+   * sink without a hand-off between threads. The caller shuts {@code executor} down.
+   */
+  public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink,
+      Executor executor) {
+    if (executor == null) {
+      this.ownThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-desired-feed");
+        t.setDaemon(true);
+        return t;
+      });
+      this.thread = ownThread;
+    } else {
+      this.ownThread = null;
+      this.thread = executor;
+    }
     if (stores.isEmpty()) throw new IllegalArgumentException("no store configured");
     this.stores = List.copyOf(stores);
     this.prefer = prefer;
@@ -198,7 +219,7 @@ public final class DesiredFeed implements AutoCloseable {
         LOG.warn("closing watch {}: {}", w.prefix(), e.toString());
       }
     }
-    thread.shutdownNow();
+    if (ownThread != null) ownThread.shutdownNow();
   }
 
   private static final class View {

@@ -100,6 +100,14 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs tasks on the loop thread, one at a time in order: the desired-state feed runs there, so a store change
+   * reaches {@link #submit} without waking another thread. Tasks must not block; rejected once closed.
+   */
+  public java.util.concurrent.Executor loop() {
+    return loop;
+  }
+
   /** A new resolution for {@code plugin}, observed now. {@code inStore}: the store has keys for it. */
   public void submit(String plugin, Resolution resolution, boolean inStore) {
     long observed = nanos.getAsLong();
@@ -235,20 +243,32 @@ public final class Reconciler implements AutoCloseable {
     RuntimeConnection c = conn;
     s.busy = true;
     CompletableFuture<PluginStatus> result;
+    // The request goes to the host before the report of the phase is published: a report writes status keys
+    // (store round trips on other threads) and logs, which a flip of a cached jar need not wait for.
     if (op == Op.ACTIVATE) {
       ArtifactRef a = t.resolution().artifact();
-      s.phase = PluginState.FETCHING;
-      publish(s);
-      result = fetcher.apply(a).thenCompose(path -> {
-        exec(() -> { if (s.busy && s.target == t) { s.phase = PluginState.LOADING; publish(s); } });
-        return c.activate(new ActivateRequest(s.plugin, path.toAbsolutePath().toString(), a.sha256(), t.resolution().configJson()));
-      });
+      CompletableFuture<Path> fetched = fetcher.apply(a);
+      if (fetched.isDone() && !fetched.isCompletedExceptionally()) { // cached: nothing to fetch
+        s.phase = PluginState.LOADING;
+        result = c.activate(activateRequest(s, t, fetched.join()));
+      } else {
+        s.phase = PluginState.FETCHING;
+        result = fetched.thenCompose(path -> {
+          exec(() -> { if (s.busy && s.target == t) { s.phase = PluginState.LOADING; publish(s); } });
+          return c.activate(activateRequest(s, t, path));
+        });
+      }
     } else {
       s.phase = PluginState.STOPPING;
-      publish(s);
       result = c.deactivate(s.plugin);
     }
+    publish(s);
     result.whenComplete((st, err) -> exec(() -> finished(s, t, op, c, st, err)));
+  }
+
+  private static ActivateRequest activateRequest(Slot s, Target t, Path jar) {
+    return new ActivateRequest(s.plugin, jar.toAbsolutePath().toString(), t.resolution().artifact().sha256(),
+        t.resolution().configJson());
   }
 
   private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err) {
