@@ -55,7 +55,8 @@ final class PluginInstance {
 
   /**
    * LOADING: reads and verifies the jar, validates descriptor, class versions (all three skipped
-   * for a jar {@code prepared} already holds by its sha256) and config, creates the loader and
+   * for a jar {@code prepared} already holds by its sha256) and config (skipped when the same config
+   * text was validated for that jar last time), creates the loader and
    * checks the entry class without initialising it. No plugin code runs.
    */
   static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared) {
@@ -63,10 +64,11 @@ final class PluginInstance {
     PreparedJars.Prepared p = prepared.get(req, settings); // read, verified, parsed (or cached by sha256)
     JarImage jar = p.jar();
     Descriptors.Parsed parsed = p.parsed();
-    PluginConfig config = Descriptors.config(req.configJson(), parsed.schema());
+    PreparedJars.ValidConfig valid = p.config(req.configJson()); // validated now, or the same text was before
+    PluginConfig config = valid.config();
     PluginDescriptor d = parsed.descriptor();
     PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), settings, parsed.schema(),
-        Descriptors.canonical(req.configJson()));
+        valid.canonical());
     PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
         settings.hostLoader(), settings.hostExports());
     try {

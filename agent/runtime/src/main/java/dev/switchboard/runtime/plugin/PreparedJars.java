@@ -1,11 +1,14 @@
 package dev.switchboard.runtime.plugin;
 
+import dev.switchboard.api.PluginConfig;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.runtime.plugin.PluginRefusedException.Code;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Verified and parsed plugin jars by sha256, least recently used first out, bounded by count and
@@ -16,8 +19,29 @@ import java.util.Map;
  * them). Class loaders are still created fresh for every activation.
  */
 final class PreparedJars {
-  /** One verified jar and its validated descriptor. */
-  record Prepared(JarImage jar, Descriptors.Parsed parsed) {}
+  /**
+   * One verified jar, its validated descriptor and the last config validated against its schema: a flip
+   * back on with the same config text (the common case) reuses the validated, immutable {@link PluginConfig}
+   * instead of parsing and validating the same text against the same schema again.
+   */
+  record Prepared(JarImage jar, Descriptors.Parsed parsed, AtomicReference<ValidConfig> lastConfig) {
+    Prepared(JarImage jar, Descriptors.Parsed parsed) {
+      this(jar, parsed, new AtomicReference<>());
+    }
+
+    /** {@code configJson} validated against this jar's schema (refusals throw and are never kept). */
+    ValidConfig config(String configJson) {
+      ValidConfig last = lastConfig.get();
+      if (last != null && Objects.equals(last.json(), configJson)) return last;
+      PluginConfig config = Descriptors.config(configJson, parsed.schema());
+      ValidConfig v = new ValidConfig(configJson, config, Descriptors.canonical(configJson));
+      lastConfig.set(v);
+      return v;
+    }
+  }
+
+  /** A config text that passed validation, as the plugin sees it and in canonical form. */
+  record ValidConfig(String json, PluginConfig config, String canonical) {}
 
   private final int maxCount;
   private final long maxBytes;

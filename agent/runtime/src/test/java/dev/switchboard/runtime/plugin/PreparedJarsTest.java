@@ -55,4 +55,25 @@ class PreparedJarsTest {
     Files.delete(Path.of(a.jarPath()));
     assertThat(cache.get(a, settings).parsed().descriptor().id()).isEqualTo("a");
   }
+  @Test
+  void theSameConfigTextIsValidatedOnceAndAnotherTextIsValidatedAgainAndRefusalsAreNotKept() throws Exception {
+    PluginManagerConfig settings = TestPlugins.settings().build();
+    PreparedJars cache = new PreparedJars(8, 16L << 20);
+    Path jar = TestPlugins.greeter(dir, "conf", "1.0.0")
+        .schema("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1}}}").build();
+    PreparedJars.Prepared p = cache.get(req("conf", jar), settings);
+    PreparedJars.ValidConfig one = p.config("{\"n\": 2}");
+    assertThat(one.config().longValue("n", 0)).isEqualTo(2);
+    assertThat(one.canonical()).isEqualTo("{\"n\":2}");
+    assertThat(p.config("{\"n\": 2}")).isSameAs(one); // same text, same schema: validated once
+    assertThat(cache.get(req("conf", jar), settings).config("{\"n\": 2}")).isSameAs(one);
+    assertThatThrownBy(() -> p.config("{\"n\": 0}")).isInstanceOf(PluginRefusedException.class)
+        .hasMessageContaining("does not match configSchema");
+    assertThat(p.config("{\"n\": 2}")).isSameAs(one); // a refused text replaces nothing
+    assertThatThrownBy(() -> p.config("{\"n\": 0}")).isInstanceOf(PluginRefusedException.class); // and is checked again
+    PreparedJars.ValidConfig three = p.config("{\"n\":3}");
+    assertThat(three).isNotSameAs(one);
+    assertThat(three.config().longValue("n", 0)).isEqualTo(3);
+    assertThat(p.config("{\"n\": 2}")).isNotSameAs(one).isEqualTo(one); // only the last text is kept
+  }
 }
