@@ -68,6 +68,11 @@ public final class Sidecar implements AutoCloseable {
         .runtimeJar(config.runtimeJar())
         .exports(config.hostExports())
         .build();
+    // the attach client loads in the background while the stores connect: the first attach does not pay for it
+    client.prepare().whenComplete((took, e) -> {
+      if (e != null) LOG.warn("preparing the attach client failed (the first attach will report why): {}", e.toString());
+      else LOG.debug("attach client prepared in {} ms", took.toMillis());
+    });
     try {
       return new Sidecar(config, stores, client::connect);
     } catch (RuntimeException e) {
