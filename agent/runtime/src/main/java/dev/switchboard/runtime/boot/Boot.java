@@ -59,6 +59,7 @@ public final class Boot {
       NestedJars jars = NestedJars.extract(Boot.class);
       long tExtracted = System.nanoTime();
       args.putIfAbsent("runtimeVersion", jars.version());
+      args.put("startedVia", how);
       if (!IsolatedLoader.apiVisibleToHost()) {
         inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
         log("the host has no plugin API: appended " + jars.pluginApi() + " to its class path");

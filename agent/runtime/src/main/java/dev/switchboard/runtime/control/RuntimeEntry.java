@@ -25,9 +25,10 @@ import java.util.function.Consumer;
  * another control directory too; nothing is reloaded).
  *
  * <p>Host exports: the {@code exports} agent argument plus the host's own declaration in the
- * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated). The plugin manager is built at
- * the first control request, so a host started with {@code -javaagent} can still declare its
- * exports in {@code main} (premain runs before it); they are fixed from then on.
+ * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated). With {@code -javaagent} the plugin
+ * manager is built at the first control request, so the host can still declare its exports in {@code
+ * main} (premain runs before it); attached to a running host it is built right after the attach, in
+ * the background. The exports are fixed from then on.
  */
 public final class RuntimeEntry {
   public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
@@ -72,10 +73,28 @@ public final class RuntimeEntry {
     String version = args.getOrDefault("runtimeVersion", "unknown");
     RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version);
     entry.publish(dir);
+    if ("agentmain".equals(args.get("startedVia"))) entry.buildManagerInBackground();
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
     return entry::reattach;
+  }
+
+  /**
+   * Attached to a running host, its {@code main} has declared its exports long ago: the manager is
+   * built now, on a background thread, while the client connects (it would be built by the first
+   * request anyway, which is then answered sooner).
+   */
+  private void buildManagerInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        manager();
+      } catch (RuntimeException e) {
+        OffThreadLog.log(LOG, System.Logger.Level.WARNING, "switchboard runtime: building the plugin manager failed (the first request retries): " + e);
+      }
+    }, "switchboard-runtime-init");
+    t.setDaemon(true);
+    t.start();
   }
 
   static Path controlDir(Map<String, String> args) {
