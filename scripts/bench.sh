@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark harness (issue 7). Not part of the default build or test run.
-#   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 5 attaches, 1000 cycles
+#   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 20 attaches, 1000 cycles
 #   FLIPS=50 CYCLES=200 ./scripts/bench.sh   # shorter
 #   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FLIPS=${FLIPS:-200}
-ATTACHES=${ATTACHES:-5}
+ATTACHES=${ATTACHES:-20}
 CYCLES=${CYCLES:-1000}
 BRIDGE_WRITES=${BRIDGE_WRITES:-100}
 ACT_1MB=${ACT_1MB:-10}          # first activations over HTTP with a 1 MB jar
