@@ -242,6 +242,7 @@ public final class Reconciler implements AutoCloseable {
     Target t = s.target;
     RuntimeConnection c = conn;
     s.busy = true;
+    long started = nanos.getAsLong();
     CompletableFuture<PluginStatus> result;
     // The request goes to the host before the report of the phase is published: a report writes status keys
     // (store round trips on other threads) and logs, which a flip of a cached jar need not wait for.
@@ -262,13 +263,32 @@ public final class Reconciler implements AutoCloseable {
       s.phase = PluginState.STOPPING;
       result = c.deactivate(s.plugin);
     }
+    long sent = nanos.getAsLong();
     publish(s);
-    result.whenComplete((st, err) -> exec(() -> finished(s, t, op, c, st, err)));
+    result.whenComplete((st, err) -> {
+      long answered = nanos.getAsLong();
+      exec(() -> {
+        if (LOG.isDebugEnabled()) logHops(s.plugin, op, t, started, sent, answered, nanos.getAsLong());
+        finished(s, t, op, c, st, err);
+      });
+    });
   }
 
   private static ActivateRequest activateRequest(Slot s, Target t, Path jar) {
     return new ActivateRequest(s.plugin, jar.toAbsolutePath().toString(), t.resolution().artifact().sha256(),
         t.resolution().configJson());
+  }
+
+  /** DEBUG: where the time between the store change and the runtime's answer went, per hop. */
+  private static void logHops(String plugin, Op op, Target t, long started, long sent, long answered, long back) {
+    LOG.debug("plugin {} {}: desired state submitted -> operation started {} ms (loop queue, earlier operation), -> request"
+        + " sent {} ms (fetch or cache check, frame written), -> runtime answered {} ms (host: control read, plugin operation,"
+        + " answer frame), -> back on the loop {} ms", plugin, op, ms(started - t.observedNanos()), ms(sent - started),
+        ms(answered - sent), ms(back - answered));
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
   }
 
   private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err) {
