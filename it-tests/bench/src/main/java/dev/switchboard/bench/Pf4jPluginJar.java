@@ -31,21 +31,31 @@ final class Pf4jPluginJar {
       import dev.switchboard.sample.spi.RequestFilter;
 
       public class HeaderPlugin extends org.pf4j.Plugin {
+        // the same work as the sample plugin's start: the value built from the plugin's id and version,
+        // one log line built by concatenation (filtered out by the logger in both systems)
+        static volatile String value = "unset";
+
+        public HeaderPlugin(org.pf4j.PluginWrapper wrapper) {
+          super(wrapper);
+        }
+
         @Override
         public void start() {
-          log.info("pf4j-header: adding X-Switchboard-Plugin: %s");
+          String v = getWrapper().getPluginId() + "/" + getWrapper().getDescriptor().getVersion();
+          value = v;
+          log.info("pf4j-header: adding X-Switchboard-Plugin: " + v);
         }
 
         @org.pf4j.Extension
         public static final class Marker implements RequestFilter, org.pf4j.ExtensionPoint {
           @Override
           public boolean filter(Exchange exchange) {
-            exchange.setResponseHeader("X-Switchboard-Plugin", "%s");
+            exchange.setResponseHeader("X-Switchboard-Plugin", value);
             return true;
           }
         }
       }
-      """.formatted(HEADER_VALUE, HEADER_VALUE);
+      """;
 
   private Pf4jPluginJar() {}
 
