@@ -97,9 +97,19 @@ public final class Attacher {
 
     static String loadAgent(long pid, Path agentJar, String args, String propertyToRead) {
       long listenerTimeout = attachTimeoutMillis();
-      if (AttachListenerStart.start(pid, listenerTimeout) == AttachListenerStart.Outcome.NO_ANSWER) {
-        throw new ControlException(ControlException.Code.ATTACH_REFUSED,
-            refusedHint(pid, "its attach listener did not start within " + listenerTimeout + " ms of SIGQUIT"), null);
+      AttachListenerStart.Result started = AttachListenerStart.start(pid, listenerTimeout);
+      switch (started.outcome()) {
+        case NO_ANSWER -> throw new ControlException(ControlException.Code.ATTACH_REFUSED,
+            refusedHint(pid, "its attach listener did not start within " + listenerTimeout + " ms of SIGQUIT"));
+        case NOT_ATTACHABLE -> throw new ControlException(ControlException.Code.ATTACH_REFUSED, refusedHint(pid, started.detail()));
+        case NO_QUIT_HANDLER -> throw new ControlException(ControlException.Code.ATTACH_REFUSED, started.detail()
+            + "; if it is a JVM that is starting, the next attempt will find it ready");
+        case INTERRUPTED -> {
+          throw new ControlException(ControlException.Code.TIMEOUT, "interrupted while waiting for the attach listener of " + pid);
+        }
+        default -> {
+          // ALREADY_LISTENING, STARTED: the Attach API connects at once; NOT_TRIED: it does everything itself
+        }
       }
       VirtualMachine vm;
       try {

@@ -24,7 +24,9 @@ final class ClientPreparation {
   static void run() {
     Path dir = null;
     try {
-      dir = Files.createTempDirectory("switchboard-prepare-");
+      Path base = Path.of(System.getProperty("java.io.tmpdir"));
+      if (base.toString().length() > 60) base = Path.of("/tmp"); // a Unix socket path has at most 107 bytes
+      dir = Files.createTempDirectory(base, "switchboard-prepare-");
       Path sock = dir.resolve("p.sock");
       try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         server.bind(UnixDomainSocketAddress.of(sock));

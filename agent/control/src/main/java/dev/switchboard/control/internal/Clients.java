@@ -55,7 +55,7 @@ public final class Clients implements RuntimeClient {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         LOG.log(System.Logger.Level.DEBUG, "switchboard: attach client prepared in " + took.toMillis() + " ms");
         done.complete(took);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) { // also a ServiceConfigurationError of the attach provider: the future must complete
         LOG.log(System.Logger.Level.DEBUG, "switchboard: preparing the attach client failed (connect will report it): " + e);
         done.completeExceptionally(e);
       }

@@ -89,7 +89,7 @@ public final class RuntimeEntry {
     Thread t = new Thread(() -> {
       try {
         manager();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         OffThreadLog.log(LOG, System.Logger.Level.WARNING, "switchboard runtime: building the plugin manager failed (the first request retries): " + e);
       }
     }, "switchboard-runtime-init");
@@ -157,7 +157,7 @@ public final class RuntimeEntry {
       fixed = exports;
     }
     if (fixed != null && !fixed.containsAll(asked)) {
-      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed since the first request " + fixed + "; ignoring " + asked);
+      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed since the plugin manager was built " + fixed + "; ignoring " + asked);
     }
     try {
       publish(controlDir(args));
