@@ -190,10 +190,14 @@ final class ArtifactCacheImpl implements ArtifactCache {
     if (c != null) return c;
     synchronized (httpLock) {
       if (http == null) {
-        http = HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+        try {
+          http = HttpClient.newBuilder()
+              .connectTimeout(java.time.Duration.ofSeconds(10))
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+        } catch (RuntimeException e) { // e.g. an unreadable default trust store (UncheckedIOException)
+          throw new ArtifactException(ArtifactException.Code.IO, "cannot create the HTTP client (TLS set-up of this JVM): " + e, e);
+        }
       }
       return http;
     }
