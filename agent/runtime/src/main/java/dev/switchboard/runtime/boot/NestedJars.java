@@ -53,8 +53,7 @@ final class NestedJars {
       throw new IOException("runtime jar location is not a file: " + cs.getLocation(), e);
     }
     if (!Files.isRegularFile(outer)) throw new IOException("runtime is not running from a jar: " + outer);
-    Path dir = Files.createTempDirectory("switchboard-runtime-" + ProcessHandle.current().pid() + "-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path dir = privateDirectory();
     dir.toFile().deleteOnExit();
     try (JarFile jar = new JarFile(outer.toFile())) {
       String version = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Implementation-Version");
@@ -62,6 +61,39 @@ final class NestedJars {
       Path api = copy(jar, API, dir.resolve("plugin-api.jar"));
       return new NestedJars(impl, api, version == null ? "unknown" : version);
     }
+  }
+
+  /**
+   * A new directory (mode 0700) in {@code java.io.tmpdir}, named with random bytes read from {@code
+   * /dev/urandom}: {@code Files.createTempDirectory} would set up {@code SecureRandom} (the security
+   * providers, 20–80 ms in a host that never used them) during the attach. Creation is exclusive, so
+   * a name taken meanwhile (by anyone) is never used: another name is drawn.
+   */
+  private static Path privateDirectory() throws IOException {
+    Path base = Path.of(System.getProperty("java.io.tmpdir"));
+    java.nio.file.attribute.FileAttribute<?> mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    for (int attempt = 0; ; attempt++) {
+      Path dir = base.resolve("switchboard-runtime-" + ProcessHandle.current().pid() + "-" + randomHex());
+      try {
+        return Files.createDirectory(dir, mode);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt >= 10) throw e;
+      }
+    }
+  }
+
+  private static String randomHex() throws IOException {
+    byte[] b;
+    try (InputStream in = new java.io.FileInputStream("/dev/urandom")) {
+      b = in.readNBytes(8);
+    } catch (IOException | SecurityException e) {
+      b = new byte[8];
+      new java.security.SecureRandom().nextBytes(b);
+    }
+    if (b.length != 8) throw new IOException("short read from /dev/urandom: " + b.length + " bytes");
+    StringBuilder sb = new StringBuilder(16);
+    for (byte x : b) sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    return sb.toString();
   }
 
   private static Path copy(JarFile jar, String name, Path target) throws IOException {
