@@ -400,38 +400,6 @@ class BridgeIT {
     assertThat(bridge.metrics().conflicts()).isEqualTo(1);
   }
 
-  /**
-   * The ledger entry of a copied key holds both stores' revisions of exactly the writes they hold:
-   * for a key created in etcd (ZooKeeper create, its mzxid from the create's answer) and one
-   * created in ZooKeeper (etcd write and entry in one transaction: "own revision").
-   */
-  @Test
-  void theLedgerRecordsTheRevisionEachStoreHoldsAfterACopyInBothDirections() throws Exception {
-    startBridge("");
-    String fromEtcd = k("lr1/plugins/p/enabled");
-    String fromZk = k("lr2/plugins/p/enabled");
-    e.put(fromEtcd, b("true")).get();
-    z.put(fromZk, b("false")).get();
-    awaitEqual(Map.of(fromEtcd, "true", fromZk, "false"));
-    awaitMerged();
-    for (String key : new String[] {fromEtcd, fromZk}) {
-      byte[] raw = e.get(root + "/bridge/base" + key).get().orElseThrow().value();
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(raw);
-      assertThat(buf.get()).as("format").isEqualTo((byte) 1);
-      long etcdRev = buf.getLong();
-      long zkRev = buf.getLong();
-      Entry inEtcd = e.get(key).get().orElseThrow();
-      Entry inZk = z.get(key).get().orElseThrow();
-      if (key.equals(fromZk)) {
-        assertThat(etcdRev).as("written with its etcd write: the entry's own revision").isEqualTo(-1);
-      } else {
-        assertThat(etcdRev).as("etcd mod_revision of " + key).isEqualTo(inEtcd.version());
-      }
-      assertThat(zkRev).as("ZooKeeper mzxid of " + key).isEqualTo(inZk.revision()).isPositive();
-    }
-    assertThat(bridge.metrics().writes()).isEqualTo(2);
-  }
-
   /** Until the bridge has compared everything once and has nothing left to merge (stable for 1 s). */
   private void awaitMerged() {
     long[] quietSince = {-1};
