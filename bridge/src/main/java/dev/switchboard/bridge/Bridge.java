@@ -39,9 +39,6 @@ public final class Bridge implements AutoCloseable {
 
   enum Lifecycle { NEW, RUNNING, CLOSED }
 
-  /** Period of the INFO summary of what was bridged (each write is logged at DEBUG). */
-  private static final long SUMMARY_SECONDS = 10;
-
   private final BridgeConfig config;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
   private final Mappings mappings;
@@ -117,7 +114,6 @@ public final class Bridge implements AutoCloseable {
     }
     long ae = config.antiEntropyInterval().toMillis();
     scheduler.scheduleWithFixedDelay(() -> requestScan("anti-entropy"), ae, ae, TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(() -> engine.logSummary(SUMMARY_SECONDS), SUMMARY_SECONDS, SUMMARY_SECONDS, TimeUnit.SECONDS);
     http = BridgeHttp.start(config.httpHost(), config.httpPort(), this);
     leader.start();
   }

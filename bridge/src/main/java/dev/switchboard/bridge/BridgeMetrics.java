@@ -73,58 +73,18 @@ public final class BridgeMetrics {
     counter("switchboard_bridge_scan_differences").increment(differing);
   }
 
-  private final Map<Side, Timer> lags = new java.util.EnumMap<>(Side.class);
-  private final Map<String, Timer> phases = new ConcurrentHashMap<>();
-  private final Timer merges;
-
-  {
-    for (Side s : Side.values()) {
-      lags.put(s, Timer.builder("switchboard_bridge_lag_seconds")
-          .tag("direction", s.label() + "_to_" + s.other().label())
-          .publishPercentiles(0.5, 0.99)
-          .register(registry));
-    }
-    merges = Timer.builder("switchboard_bridge_merge_seconds").publishPercentiles(0.5, 0.99).register(registry);
-  }
-
   /** Time from a change being seen in {@code source} to it being written to the other store. */
   void lag(Side source, Duration d) {
-    lags.get(source).record(d);
+    Timer.builder("switchboard_bridge_lag_seconds")
+        .tag("direction", source.label() + "_to_" + source.other().label())
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(d);
   }
 
   /** Duration of one merge (reads, decision, writes). */
   void merged(Duration d) {
-    merges.record(d);
-  }
-
-  /**
-   * Duration of one step of a merge: {@code queued} (change seen to merge start), {@code read}
-   * (both stores), {@code intent}, {@code write_zookeeper}, {@code write_etcd} (with its ledger
-   * entry), {@code commit} (ledger entry after a ZooKeeper write).
-   */
-  void phase(String phase, long nanos) {
-    phases.computeIfAbsent(phase, p -> Timer.builder("switchboard_bridge_merge_step_seconds").tag("step", p)
-        .publishPercentiles(0.5, 0.99).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-  }
-
-  /** One line for the periodic log summary: p50/p99 in ms of the lag per direction and of each merge step (recent window). */
-  String recentLatencies() {
-    StringBuilder b = new StringBuilder();
-    for (Side s : Side.values()) {
-      b.append(s.label()).append("->").append(s.other().label()).append(' ').append(percentiles(lags.get(s))).append("; ");
-    }
-    b.append("steps");
-    new java.util.TreeMap<>(phases).forEach((p, t) -> b.append(' ').append(p).append(' ').append(percentiles(t)));
-    return b.toString();
-  }
-
-  private static String percentiles(Timer t) {
-    var v = t.takeSnapshot().percentileValues();
-    StringBuilder b = new StringBuilder();
-    for (var x : v) {
-      b.append(b.length() == 0 ? "" : "/").append(String.format(java.util.Locale.ROOT, "%.1f", x.value(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6));
-    }
-    return b.append(" ms").toString();
+    Timer.builder("switchboard_bridge_merge_seconds").publishPercentiles(0.5, 0.99).register(registry).record(d);
   }
 
   long writes() {

@@ -172,21 +172,13 @@ final class Engine {
       return Outcome.SKIPPED;
     }
     String zkKey = pair.get().zkKey();
-    long[] seen0 = firstSeen.get(etcdKey);
-    long tRead = System.nanoTime();
-    if (seen0 != null) {
-      metrics.phase("queued", tRead - seen0[0]);
-    }
     Optional<Entry> e;
     Optional<Entry> z;
     try {
       CompletableFuture<Optional<Entry>> fe = etcd.get(etcdKey);
       CompletableFuture<Optional<Entry>> fz = zk.get(zkKey);
-      fe.whenComplete((x, t) -> metrics.phase("read_etcd", System.nanoTime() - tRead));
-      fz.whenComplete((x, t) -> metrics.phase("read_zookeeper", System.nanoTime() - tRead));
       e = Futures.await(fe, timeoutMs * 2, "read " + etcdKey);
       z = Futures.await(fz, timeoutMs * 2, "read " + zkKey);
-
     } catch (StoreException ex) {
       if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) {
         skip(etcdKey, "oversized", ex.getMessage());
@@ -247,9 +239,7 @@ final class Engine {
     try {
       if (d.target() == Side.ETCD) {
         unconfirmedEtcd.put(etcdKey, d.value() == null ? DELETE : d.value());
-        long t = System.nanoTime();
         r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), zs == null ? Base.UNKNOWN : zs.revision());
-        metrics.phase("write_etcd", System.nanoTime() - t);
         unconfirmedEtcd.remove(etcdKey);
         if (r == Ledger.Result.OK) {
           wrote(d, etcdKey, zkKey, ev, zv, lv);
@@ -257,18 +247,12 @@ final class Engine {
       } else if (d.target() == Side.ZOOKEEPER) {
         long before = z.map(Entry::version).orElse(KeySpace.ABSENT);
         long etcdRevision = es == null ? Base.UNKNOWN : es.revision();
-        long t = System.nanoTime();
         r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), zs == null ? KeySpace.ABSENT : zs.revision(), true, etcdRevision));
-        metrics.phase("intent", System.nanoTime() - t);
         if (r == Ledger.Result.OK) {
-          t = System.nanoTime();
           OptionalLong made = Futures.await(zk.writeIfVersion(zkKey, d.value(), before), timeoutMs * 2, "write " + zkKey);
-          metrics.phase("write_zookeeper", System.nanoTime() - t);
           if (made.isPresent()) {
             wrote(d, etcdKey, zkKey, ev, zv, lv);
-            t = System.nanoTime();
             r = ledger.commit(etcdKey, d.value() == null ? null : new Base(d.value(), etcdRevision, made.getAsLong()));
-            metrics.phase("commit", System.nanoTime() - t);
           } else {
             r = Ledger.Result.VERSION_CHANGED;
           }
@@ -296,8 +280,7 @@ final class Engine {
         return Outcome.NOT_LEADER;
       case VERSION_CHANGED:
         metrics.fenceFailed(d.target() == null ? Side.ETCD : d.target());
-        fenced.incrementAndGet();
-        LOG.debug("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
+        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
         retryLater(etcdKey, 20);
         return Outcome.FENCED;
       default:
@@ -311,31 +294,12 @@ final class Engine {
       metrics.conflict(winner);
       LOG.warn("conflict on {}: etcd={} zookeeper={} ledger={}; {} wins (conflictWinner), {} := {}",
           etcdKey, Decision.show(ev), Decision.show(zv), Decision.show(lv), winner.label(), d.target().label(), Decision.show(d.value()));
-    } else if (LOG.isDebugEnabled()) {
-      LOG.debug("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
+    } else {
+      LOG.info("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
     }
-    (d.target() == Side.ETCD ? toEtcd : toZk).incrementAndGet();
     long[] seen = firstSeen.remove(etcdKey);
     if (seen != null) {
       metrics.lag(Side.values()[(int) seen[1]], Duration.ofNanos(System.nanoTime() - seen[0]));
-    }
-  }
-
-  private final java.util.concurrent.atomic.AtomicLong toZk = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong toEtcd = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong fenced = new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * Logs at INFO what was bridged since the last call (each write is logged at DEBUG only: one
-   * line per write cost a synchronous stderr write on the merge path); nothing when idle.
-   */
-  void logSummary(long seconds) {
-    long z = toZk.getAndSet(0);
-    long e = toEtcd.getAndSet(0);
-    long f = fenced.getAndSet(0);
-    if (z + e + f > 0) {
-      LOG.info("last {} s: {} write(s) etcd -> zookeeper, {} zookeeper -> etcd, {} fenced retr{}; lag and merge steps p50/p99: {}",
-          seconds, z, e, f, f == 1 ? "y" : "ies", metrics.recentLatencies());
     }
   }
 
@@ -390,7 +354,7 @@ final class Engine {
       }
     }
     metrics.scan(differing);
-    (differing > 0 ? LOG.atInfo() : LOG.atDebug()).log("full comparison: {} key(s) in etcd, {} in zookeeper, {} in the ledger; {} to merge", ev.size(), zv.size(), ledger.size(), differing);
+    LOG.info("full comparison: {} key(s) in etcd, {} in zookeeper, {} in the ledger; {} to merge", ev.size(), zv.size(), ledger.size(), differing);
     return differing;
   }
 }

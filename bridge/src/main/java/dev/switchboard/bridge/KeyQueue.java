@@ -9,10 +9,6 @@ import java.util.Set;
  * Keys waiting to be merged. A key is queued at most once (events for it coalesce: the merge reads
  * the current values anyway) and handed to one worker at a time; an event for a key being merged
  * queues it again once that merge is done, so no change is missed and none is merged concurrently.
- *
- * <p>A queued key is never one a worker holds, so each key made available wakes exactly one waiting
- * worker ({@code notify}, not {@code notifyAll}: with 16 workers, waking all of them for every
- * event cost 16 context switches per write on a 2-core machine).
  */
 final class KeyQueue {
   private final Set<String> pending = new LinkedHashSet<>();
@@ -24,7 +20,7 @@ final class KeyQueue {
     if (inFlight.contains(key)) {
       again.add(key);
     } else if (pending.add(key)) {
-      notify();
+      notifyAll();
     }
   }
 
@@ -47,9 +43,10 @@ final class KeyQueue {
 
   synchronized void done(String key) {
     inFlight.remove(key);
-    if (again.remove(key) && pending.add(key)) {
-      notify();
+    if (again.remove(key)) {
+      pending.add(key);
     }
+    notifyAll();
   }
 
   synchronized int size() {

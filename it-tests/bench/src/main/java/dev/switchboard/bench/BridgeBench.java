@@ -29,7 +29,7 @@ import org.apache.zookeeper.ZooKeeper;
  *
  * <p>Usage: {@code BridgeBench [writesAt10PerSecond (default 100)] [out.json]}; system properties
  * {@code bench.bridgeHighRate} (1000), {@code bench.bridgeHighSeconds} (10), {@code bench.bridgeKeys}
- * (100), {@code bench.bridgeWorkers} (the bridge's {@code workers}; default: the bridge's default). {@code -Dbench.childJvmArgs=...} adds JVM flags to the bridge process (e.g. a JFR recording).
+ * (100). {@code -Dbench.childJvmArgs=...} adds JVM flags to the bridge process (e.g. a JFR recording).
  */
 public final class BridgeBench {
   private static final long DRAIN_MS = 60_000;
@@ -57,8 +57,7 @@ public final class BridgeBench {
       zk.start();
       Path cfg = Files.createTempDirectory("switchboard-bench-bridge-").resolve("bridge.yaml");
       Files.writeString(cfg, "root: /switchboard\nid: bench-bridge\netcd: {endpoints: [" + etcd.endpoints() + "]}\n"
-          + "zookeeper: {connect: \"" + zk.connectString() + "\"}\nhttp: {listen: \"127.0.0.1:0\"}\n"
-          + (System.getProperty("bench.bridgeWorkers") == null ? "" : "workers: " + Integer.parseInt(System.getProperty("bench.bridgeWorkers")) + "\n"));
+          + "zookeeper: {connect: \"" + zk.connectString() + "\"}\nhttp: {listen: \"127.0.0.1:0\"}\n");
       try (Proc bridge = Proc.start("bridge", logs, Proc.java("-jar", BenchDist.cli().toString(), "bridge", "--config", cfg.toString()));
           Client etcdClient = Client.builder().endpoints(etcd.endpoints().split(",")).build();
           CuratorFramework c = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
@@ -158,25 +157,9 @@ public final class BridgeBench {
       return l;
     }
 
-    /**
-     * Waits until the etcd watches opened so far are in place: jetcd creates a watch asynchronously,
-     * and a write bridged before its watch exists is never seen (a warm-up that times out). Watches
-     * of one client are created in order on one stream, so a later watch's created notice is enough.
-     */
-    private void awaitEtcdWatches() throws Exception {
-      java.util.concurrent.CountDownLatch created = new java.util.concurrent.CountDownLatch(1);
-      try (Watch.Watcher w = etcd.getWatchClient().watch(io.etcd.jetcd.ByteSequence.from("/bench/watch-probe", java.nio.charset.StandardCharsets.UTF_8),
-          io.etcd.jetcd.options.WatchOption.builder().withCreateNotify(true).build(), Watch.listener(r -> {
-            if (r.isCreatedNotify()) created.countDown();
-          }))) {
-        if (!created.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("etcd watch not created within 30 s");
-      }
-    }
-
     private OpenLoop zkToEtcd(String prefix, int keys, List<Watch.Watcher> close) throws Exception {
       OpenLoop l = new OpenLoop("z2e", OpenLoop.keys(prefix, keys));
       close.add(OpenLoop.watchEtcd(etcd, prefix, l));
-      awaitEtcdWatches();
       l.warmUp(zkCreating(), DRAIN_MS);
       return l;
     }
@@ -195,7 +178,6 @@ public final class BridgeBench {
         OpenLoop bz2e = zkToEtcd(p + "-both-z2e", keys, watchers);
         OpenLoop rawE = new OpenLoop("raw", OpenLoop.keys("/bench/raw-etcd-r" + key(rate), keys));
         watchers.add(OpenLoop.watchEtcd(etcd, "/bench/raw-etcd-r" + key(rate), rawE));
-        awaitEtcdWatches();
         rawE.warmUp(OpenLoop.etcdWriter(etcd), DRAIN_MS);
         OpenLoop rawZ = new OpenLoop("raw", OpenLoop.keys("/bench/raw-zk-r" + key(rate), keys));
         OpenLoop.watchZk(zk, "/bench/raw-zk-r" + key(rate), rawZ);
