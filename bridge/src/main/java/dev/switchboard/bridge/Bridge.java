@@ -236,7 +236,7 @@ public final class Bridge implements AutoCloseable {
       for (Change c : changes) {
         var pair = side == Side.ETCD ? mappings.fromEtcd(c.key()) : mappings.fromZk(c.key());
         if (pair.isPresent()) {
-          engine.changed(pair.get().etcdKey(), side, c.value(), c.revision());
+          engine.changed(pair.get().etcdKey(), side, c.value());
         } else {
           metrics.skip(side.label(), "unmapped");
           LOG.debug("{} key {} matches no mapping", side.label(), c.key());

@@ -2,10 +2,8 @@ package dev.switchboard.bridge;
 
 import dev.switchboard.bridge.ledger.Ledger;
 import dev.switchboard.bridge.mapping.Mappings;
-import dev.switchboard.bridge.merge.Base;
 import dev.switchboard.bridge.merge.Decision;
 import dev.switchboard.bridge.merge.Merge;
-import dev.switchboard.bridge.merge.Seen;
 import dev.switchboard.bridge.merge.Side;
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.KeySpace;
@@ -17,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,8 +52,8 @@ final class Engine {
   private final Map<String, long[]> firstSeen = new ConcurrentHashMap<>(); // key -> {nanos, side ordinal}
   /** etcd transactions whose answer was lost (timeout): the next merge finds out whether they applied. */
   private final Map<String, byte[]> unconfirmedEtcd = new ConcurrentHashMap<>();
-  /** Keys being merged -> the events that arrived meanwhile, judged once the merge is done. Guards itself. */
-  private final Map<String, List<Held>> held = new HashMap<>();
+  /** Keys whose ZooKeeper write (intent recorded, ledger entry not yet) is in progress in this process. */
+  private final java.util.Set<String> zkWriting = ConcurrentHashMap.newKeySet();
   private static final byte[] DELETE = new byte[0];
 
   Engine(KeySpace etcd, KeySpace zk, Mappings mappings, Ledger ledger, BridgeMetrics metrics, Side winner,
@@ -74,49 +71,33 @@ final class Engine {
 
   /**
    * A change seen in {@code source} for the bridged key {@code etcdKey}, now holding {@code value}
-   * (null: deleted) at {@code revision} (etcd mod_revision, ZooKeeper mzxid). The very write the
-   * ledger recorded for that store (same value and revision, no write intent pending) needs no
-   * merge: that store is where both last agreed — the echo of the bridge's own write looks exactly
-   * like this, the ledger having recorded the revision the write produced — and a change on the
-   * other side brings its own event. Anything else, the same value at another revision included, is
-   * queued for a merge from fresh reads. An event arriving while the key is being merged (the echo
-   * of the write that merge is making often arrives before the write's answer) is held and judged
-   * once that merge has recorded its outcome.
+   * (null: deleted). A value equal to the ledger entry (with no write intent pending) needs no
+   * merge: that side is where both sides last agreed — the echo of the bridge's own write looks
+   * exactly like this — and a change on the other side brings its own event. Anything else is
+   * queued for a merge from fresh reads.
    */
-  void changed(String etcdKey, Side source, byte[] value, long revision) {
-    long now = System.nanoTime();
-    synchronized (held) {
-      List<Held> h = held.get(etcdKey);
-      if (h != null) {
-        h.add(new Held(source, value, revision, now));
-        return;
-      }
-    }
-    judge(etcdKey, new Held(source, value, revision, now));
-  }
-
-  /** An event held while its key was being merged. */
-  private record Held(Side source, byte[] value, long revision, long seenNanos) {}
-
-  private void judge(String etcdKey, Held ev) {
-    if (echo(etcdKey, ev.source(), ev.value(), ev.revision())) {
-      metrics.echo(ev.source());
+  void changed(String etcdKey, Side source, byte[] value) {
+    if (echo(etcdKey, source, value)) {
+      metrics.echo(source);
       return;
     }
-    firstSeen.putIfAbsent(etcdKey, new long[] {ev.seenNanos(), ev.source().ordinal()});
+    firstSeen.putIfAbsent(etcdKey, new long[] {System.nanoTime(), source.ordinal()});
     queue.offer(etcdKey);
   }
 
-  /** True when the event is the write the ledger recorded for that store (no intent pending). */
-  private boolean echo(String etcdKey, Side source, byte[] value, long revision) {
-    if (ledger.intent(etcdKey) != null) {
-      return false;
+  /**
+   * True when the event needs no merge: the value equals the ledger entry (no intent pending), or
+   * it is the value this bridge is writing to that store right now — the echo of its own write,
+   * arriving before the write's answer. Every outcome of that write ends in a correct ledger
+   * entry or in a fresh merge of the key (fenced retry, error retry), so nothing is lost.
+   */
+  private boolean echo(String etcdKey, Side source, byte[] value) {
+    Ledger.Intent intent = ledger.intent(etcdKey);
+    if (intent == null) {
+      byte[] attempted = source == Side.ETCD ? unconfirmedEtcd.get(etcdKey) : null;
+      return Arrays.equals(value, ledger.get(etcdKey)) || attempted != null && Arrays.equals(value, attempted == DELETE ? null : attempted);
     }
-    Base b = ledger.base(etcdKey);
-    if (value == null) {
-      return b == null;
-    }
-    return b != null && b.revision(source) != Base.UNKNOWN && b.revision(source) == revision && Arrays.equals(value, b.value());
+    return source == Side.ZOOKEEPER && zkWriting.contains(etcdKey) && Arrays.equals(value, intent.value());
   }
 
   void workerLoop() {
@@ -131,9 +112,6 @@ final class Engine {
         return;
       }
       long t0 = System.nanoTime();
-      synchronized (held) {
-        held.put(key, new java.util.ArrayList<>());
-      }
       try {
         mergeKey(key);
         metrics.merged(Duration.ofNanos(System.nanoTime() - t0));
@@ -141,13 +119,6 @@ final class Engine {
         LOG.error("merge of {} failed unexpectedly; retrying in 1 s", key, e);
         retryLater(key, 1000);
       } finally {
-        List<Held> events;
-        synchronized (held) {
-          events = held.remove(key);
-        }
-        for (Held ev : events) {
-          judge(key, ev);
-        }
         queue.done(key);
       }
     }
@@ -201,10 +172,8 @@ final class Engine {
       skip(etcdKey, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
       return Outcome.SKIPPED;
     }
-    Seen es = e.map(en -> new Seen(en.value(), en.revision())).orElse(null);
-    Seen zs = z.map(en -> new Seen(en.value(), en.revision())).orElse(null);
-    byte[] ev = es == null ? null : es.value();
-    byte[] zv = zs == null ? null : zs.value();
+    byte[] ev = e.map(Entry::value).orElse(null);
+    byte[] zv = z.map(Entry::value).orElse(null);
     try {
       ledger.refreshIfUncertain(etcdKey);
     } catch (Exception ex) {
@@ -213,16 +182,14 @@ final class Engine {
       retryLater(etcdKey, 1000);
       return Outcome.FAILED;
     }
-    Base stored = ledger.base(etcdKey);
+    byte[] stored = ledger.get(etcdKey);
     Ledger.Intent intent = ledger.intent(etcdKey);
-    Base base = stored;
+    byte[] lv = stored;
     if (intent != null) {
       // an earlier ZooKeeper write whose ledger entry was never recorded (crash, lost leadership)
-      boolean happened = intent.happened(z.map(Entry::version).orElse(KeySpace.ABSENT), z.map(Entry::revision).orElse(KeySpace.ABSENT));
+      boolean happened = z.map(Entry::version).orElse(KeySpace.ABSENT) != intent.zkVersionBefore();
       if (happened) {
-        // ZooKeeper's current revision is that write's when it still holds its value (else it changed since)
-        base = intent.value() == null ? null
-            : new Base(intent.value(), intent.etcdRevision(), zs != null && Arrays.equals(zv, intent.value()) ? zs.revision() : Base.UNKNOWN);
+        lv = intent.value();
         metrics.write(Side.ZOOKEEPER, intent.value() == null); // made, but its confirmation was lost
       }
       LOG.info("merge {}: an earlier ZooKeeper write of {} was interrupted; it {}", etcdKey, Decision.show(intent.value()),
@@ -232,36 +199,37 @@ final class Engine {
     if (attempted != null && Arrays.equals(attempted == DELETE ? null : attempted, ev) && Arrays.equals(ev, zv)) {
       metrics.write(Side.ETCD, ev == null); // applied although its answer was lost
     }
-    Decision d = Merge.decide(es, zs, base, winner);
-    byte[] lv = base == null ? null : base.value();
+    Decision d = Merge.decide(ev, zv, lv, winner);
+    boolean record = !Arrays.equals(stored, d.ledger()) || intent != null;
     Ledger.Result r;
-    boolean record = false;
     try {
       if (d.target() == Side.ETCD) {
         unconfirmedEtcd.put(etcdKey, d.value() == null ? DELETE : d.value());
-        r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), zs == null ? Base.UNKNOWN : zs.revision());
+        r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), d.ledger());
         unconfirmedEtcd.remove(etcdKey);
         if (r == Ledger.Result.OK) {
           wrote(d, etcdKey, zkKey, ev, zv, lv);
         }
       } else if (d.target() == Side.ZOOKEEPER) {
         long before = z.map(Entry::version).orElse(KeySpace.ABSENT);
-        long etcdRevision = es == null ? Base.UNKNOWN : es.revision();
-        r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), zs == null ? KeySpace.ABSENT : zs.revision(), true, etcdRevision));
-        if (r == Ledger.Result.OK) {
-          OptionalLong made = Futures.await(zk.writeIfVersion(zkKey, d.value(), before), timeoutMs * 2, "write " + zkKey);
-          if (made.isPresent()) {
-            wrote(d, etcdKey, zkKey, ev, zv, lv);
-            r = ledger.commit(etcdKey, d.value() == null ? null : new Base(d.value(), etcdRevision, made.getAsLong()));
-          } else {
-            r = Ledger.Result.VERSION_CHANGED;
+        zkWriting.add(etcdKey);
+        try {
+          r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), before));
+          if (r == Ledger.Result.OK) {
+            CompletableFuture<Boolean> f = d.value() == null ? zk.deleteIfVersion(zkKey, before) : zk.putIfVersion(zkKey, d.value(), before);
+            if (Futures.await(f, timeoutMs * 2, "write " + zkKey)) {
+              wrote(d, etcdKey, zkKey, ev, zv, lv);
+              r = ledger.commit(etcdKey, d.ledger());
+            } else {
+              r = Ledger.Result.VERSION_CHANGED;
+            }
           }
+        } finally {
+          zkWriting.remove(etcdKey);
         }
       } else {
         firstSeen.remove(etcdKey);
-        Base now = ev == null ? null : new Base(ev, es.revision(), zs.revision());
-        record = !Base.same(stored, now) || intent != null;
-        r = record ? ledger.commit(etcdKey, now) : Ledger.Result.OK;
+        r = record ? ledger.commit(etcdKey, d.ledger()) : Ledger.Result.OK;
       }
     } catch (StoreException ex) {
       metrics.error("write");
@@ -318,13 +286,13 @@ final class Engine {
     if (!leader.getAsBoolean()) {
       return 0;
     }
-    Map<String, Seen> ev = new HashMap<>();
-    Map<String, Seen> zv = new HashMap<>();
+    Map<String, byte[]> ev = new HashMap<>();
+    Map<String, byte[]> zv = new HashMap<>();
     for (String p : mappings.etcdPrefixes()) {
       List<Entry> l = Futures.await(etcd.list(p), timeoutMs * 4, "list etcd " + p);
       for (Entry en : l) {
         if (!en.ephemeral()) {
-          mappings.fromEtcd(en.key()).ifPresent(pair -> ev.put(pair.etcdKey(), new Seen(en.value(), en.revision())));
+          mappings.fromEtcd(en.key()).ifPresent(pair -> ev.put(pair.etcdKey(), en.value()));
         }
       }
     }
@@ -332,7 +300,7 @@ final class Engine {
       List<Entry> l = Futures.await(zk.list(p), timeoutMs * 4, "list zookeeper " + p);
       for (Entry en : l) {
         if (!en.ephemeral()) {
-          mappings.fromZk(en.key()).ifPresent(pair -> zv.put(pair.etcdKey(), new Seen(en.value(), en.revision())));
+          mappings.fromZk(en.key()).ifPresent(pair -> zv.put(pair.etcdKey(), en.value()));
         }
       }
     }
@@ -341,14 +309,9 @@ final class Engine {
     keys.addAll(ledger.keys());
     int differing = 0;
     for (String k : keys) {
-      Seen e = ev.get(k);
-      Seen z = zv.get(k);
-      Base b = ledger.base(k);
-      // not the very writes the ledger recorded (an entry of the value-only format included: the
-      // merge records their revisions)
-      boolean recorded = e == null && z == null ? b == null
-          : e != null && z != null && b != null && b.complete() && !Base.changed(e, b, Side.ETCD) && !Base.changed(z, b, Side.ZOOKEEPER);
-      if (!recorded || ledger.intent(k) != null) {
+      byte[] e = ev.get(k);
+      byte[] z = zv.get(k);
+      if (!Arrays.equals(e, z) || !Arrays.equals(e, ledger.get(k)) || ledger.intent(k) != null) {
         differing++;
         queue.offer(k);
       }
