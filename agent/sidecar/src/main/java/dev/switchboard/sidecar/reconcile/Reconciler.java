@@ -53,6 +53,9 @@ public final class Reconciler implements AutoCloseable {
     default void onFlip(String plugin, boolean active, Duration elapsed) {}
 
     default void onFailure(String plugin, String reason) {}
+
+    /** A task on the loop threw (a bug in the reconciler): logged, and reported here. */
+    default void onLoopError(RuntimeException error) {}
   }
 
   private final ScheduledExecutorService loop;
@@ -85,6 +88,7 @@ public final class Reconciler implements AutoCloseable {
           task.run();
         } catch (RuntimeException e) {
           LOG.error("reconciler task failed", e);
+          notify(() -> listener.onLoopError(e));
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -119,7 +123,8 @@ public final class Reconciler implements AutoCloseable {
     exec(() -> {
       if (ready) return;
       ready = true;
-      slots.values().forEach(this::step);
+      // step may forget a slot (not in the store and inactive): iterate over a copy
+      new ArrayList<>(slots.values()).forEach(this::step);
     });
   }
 

@@ -32,11 +32,13 @@ class ReconcilerTest {
   final List<Duration> flips = new CopyOnWriteArrayList<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
   final AtomicInteger fetches = new AtomicInteger();
+  final List<RuntimeException> loopErrors = new CopyOnWriteArrayList<>();
   final Reconciler reconciler = new Reconciler(this::fetch, new Reconciler.Listener() {
     @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
     @Override public void onRemoved(String p) { removed.add(p); reports.remove(p); }
     @Override public void onFlip(String p, boolean active, Duration d) { flips.add(d); }
     @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
+    @Override public void onLoopError(RuntimeException e) { loopErrors.add(e); }
   }, Duration.ofMillis(20), Duration.ofMillis(200));
 
   CompletableFuture<Path> fetch(ArtifactRef a) {
@@ -49,6 +51,7 @@ class ReconcilerTest {
 
   @AfterEach
   void close() {
+    assertThat(loopErrors).as("no task on the reconciler's loop threw").isEmpty();
     reconciler.close();
   }
 
@@ -251,5 +254,21 @@ class ReconcilerTest {
     await().until(() -> fresh.plugins.containsKey("p"));
     awaitState("p", "ACTIVE");
     assertThat(fresh.ops).containsExactly("activate p 1111 {}");
+  }
+
+  @Test
+  void inactivePluginsTheStoreDoesNotNameAreForgottenWhenTheDesiredStateBecomesReadyAfterTheAttach() {
+    // e.g. after `switchboard host deactivate`: the runtime still lists the plugins, INACTIVE
+    for (String id : List.of("gone-1", "gone-2", "gone-3")) {
+      runtime.push(new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, "collected", List.of()));
+    }
+    reconciler.attach(runtime).join();
+    reconciler.submit("p", on(V1), true);
+    reconciler.desiredReady();
+    awaitSettled();
+    await().untilAsserted(() -> assertThat(removed).containsExactlyInAnyOrder("gone-1", "gone-2", "gone-3"));
+    awaitState("p", "ACTIVE");
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}");
+    assertThat(loopErrors).isEmpty();
   }
 }
