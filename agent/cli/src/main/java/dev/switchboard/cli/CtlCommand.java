@@ -109,9 +109,13 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-artifact", mixinStandardHelpOptions = true,
+  // no mixinStandardHelpOptions: its --version would clash with the artifact's --version, and picocli then drops
+  // the whole mixin (--help included, so required parameters were checked first)
+  @Command(name = "set-artifact",
       description = "Point a plugin at a jar; computes the sha256 of a local jar; --sign-key signs it.")
   static final class SetArtifact extends PluginVerb {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
+
     @Parameters(index = "2", paramLabel = "<jar-path-or-url>") String jar;
 
     @Option(names = "--version", paramLabel = "V", description = "default: the version in the jar's plugin.json") String version;
@@ -196,8 +200,12 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "canary", mixinStandardHelpOptions = true, description = "Run another version on a share of nodes.")
+  // no mixinStandardHelpOptions: its --version would clash with the artifact's --version, and picocli then drops
+  // the whole mixin (--help included, so required parameters were checked first)
+  @Command(name = "canary", description = "Run another version on a share of nodes.")
   static final class Canary extends PluginVerb {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
+
     @Parameters(index = "2", paramLabel = "<jar-or-url>") String jar;
 
     @ArgGroup(exclusive = true, multiplicity = "1") Share share;
