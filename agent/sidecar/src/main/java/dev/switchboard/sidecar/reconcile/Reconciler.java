@@ -377,6 +377,9 @@ public final class Reconciler implements AutoCloseable {
       reason = "runtime_refused";
       s.refusedFor = t.generation();
     }
+    if (err != null && unwrap(err) instanceof ArtifactException a && a.code().signatureRefusal()) {
+      s.refusedFor = t.generation(); // the verdict depends only on the value and the trusted keys: asking again cannot change it
+    }
     String r = reason;
     notify(() -> listener.onFailure(s.plugin, r));
     if (t != s.target) {
