@@ -59,8 +59,19 @@ public final class Reconciler implements AutoCloseable {
     default void onLoopError(RuntimeException error) {}
   }
 
+  /**
+   * Decides on the loop thread, before the fetch, whether an artifact may be loaded for a plugin
+   * (signatures); throws to refuse, with a message that is the plugin's error.
+   */
+  public interface ArtifactGate {
+    ArtifactGate OPEN = (plugin, artifact) -> {};
+
+    void admit(String plugin, ArtifactRef artifact);
+  }
+
   private final ScheduledExecutorService loop;
   private final Function<ArtifactRef, CompletableFuture<Path>> fetcher;
+  private final ArtifactGate gate;
   private final Listener listener;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -70,6 +81,13 @@ public final class Reconciler implements AutoCloseable {
   private boolean ready;
 
   public Reconciler(Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener, Duration initialBackoff, Duration maxBackoff) {
+    this(ArtifactGate.OPEN, fetcher, listener, initialBackoff, maxBackoff);
+  }
+
+  /** {@code gate} admits or refuses each artifact before it is fetched and loaded. */
+  public Reconciler(ArtifactGate gate, Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener,
+      Duration initialBackoff, Duration maxBackoff) {
+    this.gate = Objects.requireNonNull(gate, "gate == null");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
     this.listener = Objects.requireNonNull(listener, "listener == null");
     this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff == null");
@@ -261,7 +279,13 @@ public final class Reconciler implements AutoCloseable {
     // (store round trips on other threads) and logs, which a flip of a cached jar need not wait for.
     if (op == Op.ACTIVATE) {
       ArtifactRef a = t.resolution().artifact();
-      CompletableFuture<Path> fetched = fetcher.apply(a);
+      CompletableFuture<Path> fetched;
+      try {
+        gate.admit(s.plugin, a); // a refusal fails like a bad fetch: FAILED, counted, retried; what runs keeps running
+        fetched = fetcher.apply(a);
+      } catch (RuntimeException e) {
+        fetched = CompletableFuture.failedFuture(e);
+      }
       if (fetched.isDone() && !fetched.isCompletedExceptionally()) { // cached: nothing to fetch
         s.phase = PluginState.LOADING;
         result = c.activate(activateRequest(s, t, fetched.join()));
