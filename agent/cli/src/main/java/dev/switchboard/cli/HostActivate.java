@@ -80,6 +80,12 @@ final class HostActivate implements Callable<Integer> {
       }
       PluginStatus s = HostSupport.await(conn.activate(new ActivateRequest(id, file.toString(), sha, configJson)), options.timeoutSeconds);
       HostSupport.printStatus(System.out, s);
+      if (s.refusal() != null && s.refusal().previousServing()) {
+        System.out.println("refused: the previous instance keeps serving (state ACTIVE, the reason in its error)");
+      }
+      if (s.refusal() != null && s.refusal().permanent()) {
+        System.out.println("refused for good: the same jar and config will be refused again");
+      }
       return s.state() == PluginState.FAILED ? Main.EXIT_FAILED : Main.EXIT_OK;
     } catch (ControlException e) {
       return HostSupport.failed("activate", e);

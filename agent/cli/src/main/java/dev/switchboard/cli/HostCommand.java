@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "host",
     mixinStandardHelpOptions = true,
-    description = "Drive host JVMs directly: list, status, activate, deactivate.",
-    subcommands = {HostList.class, HostStatus.class, HostActivate.class, HostDeactivate.class})
+    description = "Drive host JVMs directly: list, status, activate, deactivate, detach.",
+    subcommands = {HostList.class, HostStatus.class, HostActivate.class, HostDeactivate.class, HostDetach.class})
 final class HostCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -304,6 +304,15 @@ final class ClientConnection implements RuntimeConnection {
   }
 
   @Override
+  public CompletableFuture<List<PluginStatus>> detach() {
+    return request(Protocol.DETACH, Map.of()).thenApply(ok(m -> {
+      List<PluginStatus> out = new ArrayList<>();
+      for (Map<String, Object> s : Fields.objects(m, "statuses", 10_000)) out.add(Codec.status(s));
+      return List.copyOf(out);
+    }));
+  }
+
+  @Override
   public CompletableFuture<Map<String, Object>> stats() {
     return request(Protocol.STATS, Map.of()).thenApply(ok(m -> Fields.object(m, "stats")));
   }

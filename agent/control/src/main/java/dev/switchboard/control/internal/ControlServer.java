@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -180,6 +182,31 @@ public final class ControlServer implements AutoCloseable {
     closeQuietly(server);
     for (ServerConnection c : connections) c.close("server closed");
     timer.shutdownNow();
+    removeFiles();
+  }
+
+  /**
+   * Like {@link #close()}, but every connection first writes what it has queued (at most {@code millis} per
+   * connection): the answer to a detach request still reaches its client.
+   */
+  public void closeGracefully(long millis) {
+    if (!closed.compareAndSet(false, true)) return;
+    closeQuietly(server);
+    List<ServerConnection> open = new ArrayList<>(connections);
+    for (ServerConnection c : open) c.finish("runtime detached");
+    try {
+      for (ServerConnection c : open) {
+        if (!c.awaitWriter(millis)) LOG.log(Level.WARNING, "switchboard control: a connection did not finish writing within " + millis + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (ServerConnection c : open) c.close("runtime detached");
+    timer.shutdownNow();
+    removeFiles();
+  }
+
+  private void removeFiles() {
     try {
       Files.deleteIfExists(socket);
       ControlFiles.deleteIfOurs(tokenFile, token);

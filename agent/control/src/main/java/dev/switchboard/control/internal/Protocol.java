@@ -17,6 +17,9 @@ import java.nio.file.Path;
  * client → runtime  stats      {id}
  * client → runtime  checkUnload {id}                     on-demand unload check (one full GC); result {statuses}
  *                                                        (added later: an older runtime refuses it as an unknown type)
+ * client → runtime  detach     {id}                     stop every plugin, answer {statuses}, then close every
+ *                                                        connection, remove socket and token and unload the runtime
+ *                                                        (added later: an older runtime refuses it as an unknown type)
  * runtime → client  result     {id, ok:true, status | statuses | stats} or {id, ok:false, code, message}
  * runtime → client  event      {status}                              pushed state changes
  * </pre>
@@ -50,6 +53,8 @@ public final class Protocol {
   public static final String STATS = "stats";
   /** On-demand unload check (additive; an older runtime answers "unknown request type" and closes). */
   public static final String CHECK_UNLOAD = "checkUnload";
+  /** Stop every plugin and remove the runtime from the host (additive, like {@link #CHECK_UNLOAD}). */
+  public static final String DETACH = "detach";
   public static final String RESULT = "result";
   public static final String EVENT = "event";
 

@@ -37,6 +37,7 @@ final class ServerConnection {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean authenticated;
   private volatile String peer = "unknown peer";
+  private volatile Thread writer;
 
   ServerConnection(ControlServer server, SocketChannel ch, int number) {
     this.server = server;
@@ -50,7 +51,9 @@ final class ServerConnection {
 
   void start() {
     ControlServer.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
-    ControlServer.daemon("switchboard-control-write-" + number).newThread(this::writeLoop).start();
+    Thread w = ControlServer.daemon("switchboard-control-write-" + number).newThread(this::writeLoop);
+    writer = w;
+    w.start();
   }
 
   void send(Map<String, Object> message) {
@@ -199,6 +202,9 @@ final class ServerConnection {
       case Protocol.CHECK_UNLOAD:
         reply(id, call(h::checkUnload), l -> Map.of("statuses", statuses(l)));
         break;
+      case Protocol.DETACH:
+        reply(id, call(h::detach), l -> Map.of("statuses", statuses(l))).thenRun(h::detached);
+        break;
       default:
         throw ControlServer.protocol("unknown request type: " + Codec.abbreviate(type));
     }
@@ -219,7 +225,10 @@ final class ServerConnection {
     }
   }
 
-  private <T> void reply(long id, CompletableFuture<T> f, java.util.function.Function<T, Map<String, Object>> body) {
+  /** Sends the result of {@code f}; the returned future completes (normally) once a successful result was queued. */
+  private <T> CompletableFuture<Void> reply(long id, CompletableFuture<T> f,
+      java.util.function.Function<T, Map<String, Object>> body) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
     f.whenComplete((v, err) -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("type", Protocol.RESULT);
@@ -243,7 +252,25 @@ final class ServerConnection {
         LOG.log(Level.INFO, "switchboard control: request " + id + " failed: " + cause);
       }
       send(m);
+      if (err == null) sent.complete(null);
     });
+    return sent;
+  }
+
+  /** Stops taking messages but writes what is queued, then closes (the answer to a detach reaches the client). */
+  void finish(String why) {
+    if (!closed.compareAndSet(false, true)) return;
+    server.removed(this);
+    if (authenticated) LOG.log(Level.DEBUG, "switchboard control: controller " + number + " finished (" + why + ")");
+    if (!outbox.offer(POISON)) ControlServer.closeQuietly(ch);
+  }
+
+  /** Waits (bounded) until the writer wrote what was queued and closed the channel. */
+  boolean awaitWriter(long millis) throws InterruptedException {
+    Thread w = writer;
+    if (w == null) return true;
+    w.join(millis);
+    return !w.isAlive();
   }
 
   void close(String why) {

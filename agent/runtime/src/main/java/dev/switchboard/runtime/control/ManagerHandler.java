@@ -28,6 +28,31 @@ final class ManagerHandler implements ControlHandler {
   private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
   private final Map<String, PluginState> last = new ConcurrentHashMap<>();
 
+  /** Detach: stop every plugin (completes with their statuses), then remove the runtime once answered. */
+  interface Detacher {
+    CompletableFuture<List<PluginStatus>> detach();
+
+    void detached();
+  }
+
+  private volatile Detacher detacher;
+
+  void detacher(Detacher d) {
+    this.detacher = d;
+  }
+
+  @Override
+  public CompletableFuture<List<PluginStatus>> detach() {
+    Detacher d = detacher;
+    return d == null ? ControlHandler.super.detach() : d.detach();
+  }
+
+  @Override
+  public void detached() {
+    Detacher d = detacher;
+    if (d != null) d.detached();
+  }
+
   ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
     this.manager = manager;
     this.info = new RuntimeInfo(version, Protocol.VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),

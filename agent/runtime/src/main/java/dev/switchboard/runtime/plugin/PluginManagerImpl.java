@@ -460,5 +460,6 @@ final class PluginManagerImpl implements PluginManager {
     lifecycle.set(Lifecycle.CLOSED);
     ops.shutdown();
     watcher.close();
+    PluginCalls.releaseSpare();
   }
 }
