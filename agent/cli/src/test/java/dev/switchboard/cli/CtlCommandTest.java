@@ -58,7 +58,7 @@ class CtlCommandTest {
     }
     JsonNode a = CtlArtifacts.artifact("p", jar.toString(), null, null);
     assertThat(a.path("url").asText()).isEqualTo(jar.toUri().toString());
-    assertThat(a.path("sha256").asText()).isEqualTo(dev.switchboard.sidecar.artifact.Sha256.of(jar));
+    assertThat(a.path("sha256").asText()).isEqualTo(dev.switchboard.control.Sha256.of(jar));
     assertThat(a.path("version").asText()).isEqualTo("3.1.4");
     assertThat(CtlArtifacts.artifact("p", jar.toString(), "9", null).path("version").asText()).isEqualTo("9");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CtlArtifacts.artifact("other", jar.toString(), null, null))

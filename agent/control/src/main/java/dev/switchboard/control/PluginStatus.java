@@ -12,8 +12,7 @@ import java.util.Objects;
  * @param sha256 sha256 of that jar, or null
  * @param since ISO-8601 UTC time the state was entered
  * @param error reason when FAILED (or a warning such as leaked threads), else null
- * @param unload outcome of the last unload of this plugin: {@code "collected"}, {@code "leaked"},
- *     {@code "pending"}, or null when nothing was unloaded yet
+ * @param unload outcome of the last unload of this plugin, or null when nothing was unloaded yet
  * @param leakedThreads names of threads the plugin left running after stop (interrupted and
  *     reported)
  */
@@ -24,7 +23,7 @@ public record PluginStatus(
     String sha256,
     String since,
     String error,
-    String unload,
+    UnloadOutcome unload,
     List<String> leakedThreads) {
   public PluginStatus {
     Objects.requireNonNull(pluginId, "pluginId == null");

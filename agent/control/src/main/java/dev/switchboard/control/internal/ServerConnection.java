@@ -3,6 +3,7 @@ package dev.switchboard.control.internal;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.server.ControlHandler;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,11 +27,11 @@ import jdk.net.UnixDomainPrincipal;
 
 /** One connection to the control server: handshake, then requests; a reader and a writer thread. */
 final class ServerConnection {
-  private static final System.Logger LOG = ControlServer.LOG;
+  private static final System.Logger LOG = ServerCore.LOG;
   private static final int MAX_QUEUED = 1024;
   private static final Map<String, Object> POISON = Map.of();
 
-  private final ControlServer server;
+  private final ServerCore server;
   private final SocketChannel ch;
   private final int number;
   private final BlockingQueue<Map<String, Object>> outbox = new ArrayBlockingQueue<>(MAX_QUEUED);
@@ -38,7 +39,7 @@ final class ServerConnection {
   private volatile boolean authenticated;
   private volatile String peer = "unknown peer";
 
-  ServerConnection(ControlServer server, SocketChannel ch, int number) {
+  ServerConnection(ServerCore server, SocketChannel ch, int number) {
     this.server = server;
     this.ch = ch;
     this.number = number;
@@ -49,8 +50,8 @@ final class ServerConnection {
   }
 
   void start() {
-    ControlServer.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
-    ControlServer.daemon("switchboard-control-write-" + number).newThread(this::writeLoop).start();
+    ServerCore.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
+    ServerCore.daemon("switchboard-control-write-" + number).newThread(this::writeLoop).start();
   }
 
   void send(Map<String, Object> message) {
@@ -73,7 +74,7 @@ final class ServerConnection {
       close("write failed: " + e);
       return;
     }
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 
   private void readLoop() {
@@ -172,7 +173,7 @@ final class ServerConnection {
     outbox.clear();
     outbox.offer(m);
     outbox.offer(POISON);
-    server.timer().schedule(() -> ControlServer.closeQuietly(ch), 1, TimeUnit.SECONDS);
+    server.timer().schedule(() -> ServerCore.closeQuietly(ch), 1, TimeUnit.SECONDS);
   }
 
   private void dispatch(Map<String, Object> m) {
@@ -200,7 +201,7 @@ final class ServerConnection {
         reply(id, call(h::checkUnload), l -> Map.of("statuses", statuses(l)));
         break;
       default:
-        throw ControlServer.protocol("unknown request type: " + Codec.abbreviate(type));
+        throw ServerCore.protocol("unknown request type: " + Codec.abbreviate(type));
     }
   }
 
@@ -252,6 +253,6 @@ final class ServerConnection {
     if (authenticated) LOG.log(Level.INFO, "switchboard control: controller " + number + " gone (" + why + "); plugins keep running");
     outbox.clear();
     outbox.offer(POISON);
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 }
