@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Issue 7 item 4: a direct interface call versus {@link ExtensionPoint#forEach(BiConsumer, Object)}
+ * BENCHMARKS.md item 4: a direct interface call versus {@link ExtensionPoint#forEach(BiConsumer, Object)}
  * with 0, 1 and 5 registered extensions, and while another thread swaps the registrations (a new
  * {@link Extensions.Owner} replaces the previous one every millisecond, like an upgrade).
  * Registrations go through the same runtime-side API the plugin runtime and {@code PluginHarness}
