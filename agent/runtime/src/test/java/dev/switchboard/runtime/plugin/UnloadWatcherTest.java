@@ -77,7 +77,7 @@ class UnloadWatcherTest {
   @Test
   void aNaturalCollectionIsEnoughWhenExplicitCollectionsAreOff() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
-    CompletableFuture<String> outcome = w.watch(loader(), "natural", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(loader(), "natural", Duration.ofSeconds(30));
     assertThat(outcome).isNotDone();
     System.gc(); // stands for the collector's own collection: not the watcher's
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
@@ -89,7 +89,7 @@ class UnloadWatcherTest {
   void aLoaderStillPendingAfterTheQuietPeriodGetsOneExplicitCollection() throws Exception {
     UnloadWatcher w = watcher(Duration.ofMillis(300), Duration.ZERO);
     long t0 = System.nanoTime();
-    CompletableFuture<String> outcome = w.watch(loader(), "quiet", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(loader(), "quiet", Duration.ofSeconds(30));
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(forced.get()).as("explicit collections").isBetween(0, 1);
@@ -101,9 +101,9 @@ class UnloadWatcherTest {
   void explicitCollectionsAreRateLimitedAndPinnedLoadersStayPendingUntilTheirDeadline() throws Exception {
     UnloadWatcher w = watcher(Duration.ZERO, Duration.ofHours(1));
     URLClassLoader pinned = loader();
-    CompletableFuture<String> first = w.watch(pinned, "pinned", Duration.ofMillis(200));
+    CompletableFuture<UnloadOutcome> first = w.watch(pinned, "pinned", Duration.ofMillis(200));
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> forced.get() == 1);
-    CompletableFuture<String> second = w.watch(loader(), "second", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> second = w.watch(loader(), "second", Duration.ofSeconds(30));
     Thread.sleep(600); // past the first one's deadline: a verdict would need a collection, the interval forbids it
     assertThat(forced.get()).as("one explicit collection per interval").isEqualTo(1);
     assertThat(first).as("no verdict without a collection after the deadline").isNotDone();
@@ -122,7 +122,7 @@ class UnloadWatcherTest {
   void withCollectionsOffAPinnedLoaderStaysPendingUntilTheOnDemandCheckNamesItLeaked() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
     URLClassLoader pinned = loader();
-    CompletableFuture<String> outcome = w.watch(pinned, "pinned", Duration.ofMillis(100));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(pinned, "pinned", Duration.ofMillis(100));
     Thread.sleep(400);
     assertThat(outcome).isNotDone();
     assertThat(forced.get()).isZero();
@@ -137,7 +137,7 @@ class UnloadWatcherTest {
   void anOnDemandCheckLeavesAYoungPinnedLoaderPending() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
     URLClassLoader pinned = loader();
-    CompletableFuture<String> outcome = w.watch(pinned, "young", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(pinned, "young", Duration.ofSeconds(30));
     UnloadWatcher.CheckResult r = w.check();
     assertThat(r.pending()).isEqualTo(1);
     assertThat(outcome).isNotDone();
