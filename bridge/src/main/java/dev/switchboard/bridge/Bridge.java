@@ -7,13 +7,12 @@ import dev.switchboard.bridge.ledger.Ledger;
 import dev.switchboard.bridge.mapping.Mappings;
 import dev.switchboard.bridge.merge.Side;
 import dev.switchboard.store.Change;
-import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.StoreClients;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.StoreState;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
-import dev.switchboard.store.ZooKeeperOptions;
 import dev.switchboard.store.internal.Threads;
 import io.etcd.jetcd.Client;
 import java.time.Instant;
@@ -62,11 +61,10 @@ public final class Bridge implements AutoCloseable {
   private Bridge(BridgeConfig config) {
     this.config = config;
     this.mappings = new Mappings(config.root(), config.mappings(), config.bridgePrefix());
-    this.etcd = KeySpaces.etcd(EtcdOptions.builder().endpoints(config.etcdEndpoints()).maxValueBytes(config.maxValueBytes()).build());
-    this.zk =
-        KeySpaces.zookeeper(
-            ZooKeeperOptions.builder(config.zkConnect()).maxValueBytes(config.maxValueBytes()).sessionTimeout(config.zkSessionTimeout()).build());
-    this.raw = Client.builder().endpoints(config.etcdEndpoints().toArray(String[]::new)).build();
+    this.etcd = KeySpaces.etcd(config.etcdOptions());
+    this.zk = KeySpaces.zookeeper(config.zookeeperOptions());
+    // the ledger and the leader election: same factory, so the same TLS, credentials, timeouts and keep-alive
+    this.raw = StoreClients.etcd(config.etcdOptions());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-scan"));
     this.leaderThread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-leader"));
     this.workers = Executors.newFixedThreadPool(config.workers(), Threads.daemon("switchboard-bridge-merge"));

@@ -1,5 +1,8 @@
 package dev.switchboard.sidecar.config;
 
+import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.StoreSecurity;
+import dev.switchboard.store.ZooKeeperOptions;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,6 +15,7 @@ import java.util.List;
  * @param hostPid exactly one of hostPid, hostPidFile, hostMatch is set
  * @param runtimeJar {@code switchboard-runtime.jar} injected into the host
  * @param maxArtifactBytes largest plugin jar accepted
+ * @param security TLS, users and ACLs for the stores ({@link StoreSecurity#NONE}: plain)
  */
 public record AgentConfig(
     String service,
@@ -29,9 +33,29 @@ public record AgentConfig(
     String httpHost,
     int httpPort,
     Path runtimeJar,
-    long maxArtifactBytes) {
+    long maxArtifactBytes,
+    StoreSecurity security) {
   public AgentConfig {
     etcdEndpoints = etcdEndpoints == null ? null : List.copyOf(etcdEndpoints);
     hostExports = List.copyOf(hostExports);
+    security = security == null ? StoreSecurity.NONE : security;
+  }
+
+  /** Without store security. */
+  public AgentConfig(String service, String node, String root, List<String> etcdEndpoints, String zookeeperConnect, String prefer,
+      Long hostPid, Path hostPidFile, String hostMatch, List<String> hostExports, Path cacheDir, Path controlDir,
+      String httpHost, int httpPort, Path runtimeJar, long maxArtifactBytes) {
+    this(service, node, root, etcdEndpoints, zookeeperConnect, prefer, hostPid, hostPidFile, hostMatch, hostExports, cacheDir,
+        controlDir, httpHost, httpPort, runtimeJar, maxArtifactBytes, StoreSecurity.NONE);
+  }
+
+  /** The etcd client options (null when etcd is not configured). */
+  public EtcdOptions etcdOptions() {
+    return etcdEndpoints == null ? null : security.apply(EtcdOptions.builder().endpoints(etcdEndpoints)).build();
+  }
+
+  /** The ZooKeeper client options (null when ZooKeeper is not configured). */
+  public ZooKeeperOptions zookeeperOptions() {
+    return zookeeperConnect == null ? null : security.apply(ZooKeeperOptions.builder(zookeeperConnect)).build();
   }
 }
