@@ -186,4 +186,48 @@ class SecuredEtcdIT {
     assertThat(roles).contains("switchboard-operator", "switchboard-bridge", "switchboard-agent-checkout-node-1");
     assertThat(Map.of("x", 1)).isNotEmpty();
   }
+
+  @Test
+  void aClientCertificateRotatedOnDiskIsUsedAfterTheOldOneExpiredWithoutRestartAndWithoutLosingAFlip() throws Exception {
+    TestCertificates.Pair shortLived = etcd.pki().shortLivedClient("rotating", Duration.ofSeconds(25));
+    java.time.Instant oldExpires = java.time.Instant.now().plusSeconds(25);
+    TestCertificates.Pair files = new TestCertificates.Pair(etcd.pki().dir().resolve("rotating.pem"), etcd.pki().dir().resolve("rotating-key.pem"));
+    Files.copy(shortLived.cert(), files.cert());
+    Files.copy(shortLived.key(), files.key());
+    String key = "/switchboard/services/rotation/plugins/p/enabled";
+    try (KeySpace watcher = KeySpaces.etcd(opts(files, "operator", operatorPassword).build());
+         KeySpace writer = KeySpaces.etcd(opts(client, "operator", operatorPassword).build())) {
+      Recorder r = new Recorder();
+      watcher.watch("/switchboard/services/rotation", r);
+      await().atMost(Duration.ofSeconds(20)).until(() -> watcher.state() == StoreState.CONNECTED);
+      int flips = 0;
+      boolean rotated = false;
+      boolean restarted = false;
+      while (!restarted || flips < 120) {
+        if (!rotated && flips == 20) {
+          etcd.pki().reissue(files, "rotating");   // a Secret update: new certificate and key on disk
+          rotated = true;
+        }
+        if (rotated && !restarted && java.time.Instant.now().isAfter(oldExpires.plusSeconds(1))) {
+          // the old certificate has expired: a new handshake succeeds only with the rotated files
+          etcd.member().kill();
+          etcd.member().start();
+          restarted = true;
+        }
+        String v = "flip-" + flips;
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            .until(() -> writer.put(key, b(v)).get(5, TimeUnit.SECONDS) != null);
+        flips++;
+        if (!restarted) {
+          java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // spread flips over the expiry
+        }
+      }
+      int total = flips;
+      await().atMost(Duration.ofSeconds(30)).until(() -> ("flip-" + (total - 1)).equals(r.view().get(key)));
+      java.util.List<String> seen = r.changes.stream().filter(c -> c.key().equals(key) && !c.deleted()).map(c -> c.valueUtf8()).distinct().toList();
+      java.util.List<String> expected = java.util.stream.IntStream.range(0, total).mapToObj(i -> "flip-" + i).toList();
+      assertThat(seen).containsExactlyElementsOf(expected);
+      assertThat(watcher.state()).isEqualTo(StoreState.CONNECTED);
+    }
+  }
 }
