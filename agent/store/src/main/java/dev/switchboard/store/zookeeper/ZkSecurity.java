@@ -69,12 +69,14 @@ public final class ZkSecurity {
     if (!o.acl().isEmpty()) {
       List<ACL> l = new ArrayList<>();
       o.acl().forEach(a -> l.add(parseAcl(a)));
-      return List.copyOf(l);
+      // ZooKeeper calls contains(null) on the list: no List.of (which throws on a null query)
+      return java.util.Collections.unmodifiableList(l);
     }
     if (!o.authenticated()) {
       return ZooDefs.Ids.OPEN_ACL_UNSAFE;
     }
-    return List.of(new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    return java.util.Collections.unmodifiableList(new ArrayList<>(java.util.Arrays.asList(
+        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE))));
   }
 
   static ACLProvider aclProvider(ZooKeeperOptions o) {
