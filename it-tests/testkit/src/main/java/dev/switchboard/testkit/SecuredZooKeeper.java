@@ -29,18 +29,38 @@ public final class SecuredZooKeeper extends ServerGroup {
   public static final String SUPER = "super";
 
   private final Map<String, String> users;
+  private final boolean tls;
+  private volatile int securePort;
+  private volatile TestCertificates pki;
   private final String superPassword = "super-" + Long.toHexString(System.nanoTime());
   private volatile int clientPort;
   private volatile Path dir;
 
-  private SecuredZooKeeper(Map<String, String> users) {
+  private SecuredZooKeeper(Map<String, String> users, boolean tls) {
     super(1, "secured zookeeper");
     this.users = Map.copyOf(users);
+    this.tls = tls;
+  }
+
+  /**
+   * With SASL users and, besides the plain port, a TLS client port ({@link #secureConnectString()})
+   * that requires a client certificate from {@link #pki()} (Netty server connection factory).
+   */
+  public static SecuredZooKeeper withTls(Map<String, String> users) {
+    return new SecuredZooKeeper(new LinkedHashMap<>(users), true);
+  }
+
+  public String secureConnectString() {
+    return "127.0.0.1:" + securePort;
+  }
+
+  public TestCertificates pki() {
+    return pki;
   }
 
   /** With SASL users {@code user → password}. */
   public static SecuredZooKeeper withUsers(Map<String, String> users) {
-    return new SecuredZooKeeper(new LinkedHashMap<>(users));
+    return new SecuredZooKeeper(new LinkedHashMap<>(users), false);
   }
 
   public String connectString() {
@@ -68,6 +88,21 @@ public final class SecuredZooKeeper extends ServerGroup {
       Files.writeString(jaasFile, jaas.toString());
       clientPort = Ports.free();
       String cfg = "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\n";
+      if (tls) {
+        pki = TestCertificates.create(dir.resolve("pki"));
+        TestCertificates.Pair server = pki.server("zk-server");
+        Path keyStore = dir.resolve("zk-server-keystore.pem");
+        Files.writeString(keyStore, Files.readString(server.key()) + Files.readString(server.cert()));
+        securePort = Ports.free();
+        cfg += "secureClientPort=" + securePort + "\n"
+            + "secureClientPortAddress=127.0.0.1\n"
+            + "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory\n"
+            + "ssl.keyStore.location=" + keyStore + "\n"
+            + "ssl.keyStore.type=PEM\n"
+            + "ssl.trustStore.location=" + pki.caFile() + "\n"
+            + "ssl.trustStore.type=PEM\n"
+            + "ssl.clientAuth=need\n";
+      }
       List<String> flags = new ArrayList<>(List.of(
           "-Djava.security.auth.login.config=" + jaasFile,
           "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER + ":" + digest(SUPER, superPassword)));

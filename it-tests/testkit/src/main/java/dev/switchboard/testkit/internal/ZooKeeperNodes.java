@@ -99,7 +99,7 @@ public final class ZooKeeperNodes {
         StringBuilder cp = new StringBuilder(serverClassPath());
         for (String c : List.of("io.netty.handler.ssl.SslContext", "io.netty.buffer.ByteBuf", "io.netty.util.ReferenceCounted",
                 "io.netty.channel.Channel", "io.netty.handler.codec.ByteToMessageDecoder", "io.netty.resolver.AddressResolver",
-                "io.netty.channel.unix.Socket")) {
+                "io.netty.channel.unix.Socket", "io.netty.channel.epoll.Epoll")) {
             String jar = jarOf(c, false);
             if (jar != null && cp.indexOf(jar) < 0) {
                 cp.append(File.pathSeparator).append(jar);
