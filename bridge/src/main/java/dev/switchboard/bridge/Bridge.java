@@ -165,12 +165,18 @@ public final class Bridge implements AutoCloseable {
     m.put("leaderId", leader.leaderId());
     m.put("lastSync", lastSync == null ? null : lastSync.toString());
     m.put("pending", engine.queue.size());
-    m.put("stores", Map.of("etcd", etcd.state().toString(), "zookeeper", zk.state().toString()));
+    m.put("stores", Map.of("etcd", storeState(etcd), "zookeeper", storeState(zk)));
     m.put("writes", metrics.writes());
     m.put("conflicts", metrics.conflicts());
     m.put("skipped", metrics.skips());
     m.put("conflictWinner", config.conflictWinner().label());
     return m;
+  }
+
+  /** The state, and while not connected why (wrong CA, expired certificate, wrong password, ...); never a secret. */
+  private static String storeState(KeySpace ks) {
+    StoreState s = ks.state();
+    return s == StoreState.CONNECTED ? s.toString() : ks.problem().map(p -> s + ": " + p).orElse(s.toString());
   }
 
   public boolean healthy() {
