@@ -165,7 +165,7 @@ public final class Sidecar implements AutoCloseable {
         @Override
         public CompletableFuture<String> statusJson() {
           return reconciler.reports().thenCombine(feed.rejected(),
-              (list, rejected) -> StatusJson.document(config.service(), config.node(), agent.get(), list, rejected));
+              (list, rejected) -> StatusJson.document(config.service(), config.node(), withFreshStores(agent.get()), list, rejected));
         }
 
         @Override
@@ -190,6 +190,11 @@ public final class Sidecar implements AutoCloseable {
       cache.close();
       throw e;
     }
+  }
+
+  /** The stores' states as of now: a problem (wrong CA, wrong password, ...) can appear without a state change. */
+  private AgentStatus withFreshStores(AgentStatus a) {
+    return new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), a.attached(), storeStates(), a.since());
   }
 
   private static HostLocator locator(AgentConfig c) {
