@@ -169,8 +169,8 @@ public final class Reconciler implements AutoCloseable {
           slot.appliedConfig = null;
         }
         slot.failures = 0;
-        slot.refusedFor = -1; // another runtime (or host) may answer differently
         cancelRetry(slot);
+        if (slot.state == SlotState.REFUSED) slot.state = SlotState.IDLE; // another runtime (or host) may answer differently
       }
       LOG.info("attached to runtime {} in pid {}; it reports {} plugin(s)", c.info().runtimeVersion(), c.info().hostPid(), list.size());
       new ArrayList<>(slots.values()).forEach(this::step);
@@ -203,7 +203,7 @@ public final class Reconciler implements AutoCloseable {
   /** True when attached, ready, and no plugin has an operation in flight or a pending retry. */
   public CompletableFuture<Boolean> settled() {
     return CompletableFuture.supplyAsync(() -> conn != null && ready
-        && slots.values().stream().noneMatch(s -> s.busy || s.retry != null), loop);
+        && slots.values().stream().noneMatch(s -> s.state.inFlight() || s.state == SlotState.BACKING_OFF), loop);
   }
 
   private Slot newSlot(String plugin) {
@@ -216,9 +216,9 @@ public final class Reconciler implements AutoCloseable {
     Slot s = slots.computeIfAbsent(plugin, this::newSlot);
     if (s.target.sameDesire(r, inStore)) return;
     s.target = new Target(r, inStore, s.target.generation() + 1, observed);
-    if (s.retry != null || s.refusedFor >= 0) {
-      s.refusedFor = -1;
+    if (s.state == SlotState.BACKING_OFF || s.state == SlotState.REFUSED) {
       cancelRetry(s);
+      s.state = SlotState.IDLE;
       s.failures = 0;
     }
     step(s);
@@ -227,7 +227,7 @@ public final class Reconciler implements AutoCloseable {
   private void onEvent(RuntimeConnection c, PluginStatus status) {
     if (c != conn) return;
     Slot s = slots.computeIfAbsent(status.pluginId(), this::newSlot);
-    if (s.busy) return; // the operation's own answer is authoritative
+    if (s.state.inFlight()) return; // the operation's own answer is authoritative
     if (!Objects.equals(s.actual == null ? null : s.actual.sha256(), status.sha256())) s.appliedConfig = null;
     s.actual = status;
     PluginState st = status.state();
@@ -249,13 +249,13 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void step(Slot s) {
-    if (s.busy || s.retry != null) return;
+    if (s.state.inFlight() || s.state == SlotState.BACKING_OFF) return;
     if (conn == null || !ready) {
       publish(s);
       return;
     }
     Op op = decide(s);
-    if (op == Op.ACTIVATE && s.refusedFor == s.target.generation()) {
+    if (op == Op.ACTIVATE && s.state == SlotState.REFUSED) {
       publish(s); // refused for good: asking again with the same jar and config cannot change the answer
       return;
     }
@@ -273,7 +273,6 @@ public final class Reconciler implements AutoCloseable {
     }
     Target t = s.target;
     RuntimeConnection c = conn;
-    s.busy = true;
     long started = nanos.getAsLong();
     CompletableFuture<PluginStatus> result;
     // The request goes to the host before the report of the phase is published: a report writes status keys
@@ -288,17 +287,17 @@ public final class Reconciler implements AutoCloseable {
         fetched = CompletableFuture.failedFuture(e);
       }
       if (fetched.isDone() && !fetched.isCompletedExceptionally()) { // cached: nothing to fetch
-        s.phase = PluginState.LOADING;
+        s.state = SlotState.LOADING;
         result = c.activate(activateRequest(s, t, fetched.join()));
       } else {
-        s.phase = PluginState.FETCHING;
+        s.state = SlotState.FETCHING;
         result = fetched.thenCompose(path -> {
-          exec(() -> { if (s.busy && s.target == t) { s.phase = PluginState.LOADING; publish(s); } });
+          exec(() -> { if (s.state == SlotState.FETCHING && s.target == t) { s.state = SlotState.LOADING; publish(s); } });
           return c.activate(activateRequest(s, t, path));
         });
       }
     } else {
-      s.phase = PluginState.STOPPING;
+      s.state = SlotState.STOPPING;
       result = c.deactivate(s.plugin);
     }
     long sent = nanos.getAsLong();
@@ -330,8 +329,7 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err) {
-    s.busy = false;
-    s.phase = null;
+    s.state = SlotState.IDLE;
     if (c != conn) {
       // detached (or re-attached to a new host) meanwhile: the answer is stale; the current
       // connection's status is what counts, so decide again from it (publishes when detached)
@@ -374,12 +372,13 @@ public final class Reconciler implements AutoCloseable {
     s.failures++;
     s.lastError = error;
     s.previousServing = refusal != null && refusal.previousServing();
+    boolean refused = false;
     if (refusal != null && refusal.permanent()) {
       reason = "runtime_refused";
-      s.refusedFor = t.generation();
+      refused = true;
     }
     if (err != null && unwrap(err) instanceof ArtifactException a && a.code().signatureRefusal()) {
-      s.refusedFor = t.generation(); // the verdict depends only on the value and the trusted keys: asking again cannot change it
+      refused = true; // the verdict depends only on the value and the trusted keys: asking again cannot change it
     }
     String r = reason;
     notify(() -> listener.onFailure(s.plugin, r));
@@ -387,25 +386,30 @@ public final class Reconciler implements AutoCloseable {
       step(s); // a newer desired state arrived: try it now
       return;
     }
-    if (s.refusedFor == t.generation()) {
+    if (refused) {
+      s.state = SlotState.REFUSED;
       LOG.warn("plugin {}: {} (refused; not retried until its desired state changes)", s.plugin, error);
       publish(s);
       return;
     }
     long delay = new Backoff(initialBackoff, maxBackoff).delay(s.failures).toMillis();
     LOG.warn("plugin {}: {} (attempt {}, retrying in {} ms)", s.plugin, error, s.failures, delay);
+    s.state = SlotState.BACKING_OFF;
     s.retry = loop.schedule(() -> exec(() -> {
+      if (s.state != SlotState.BACKING_OFF) return; // cancelled after it fired: whatever cancelled it has stepped
+      s.state = SlotState.IDLE;
       s.retry = null;
       step(s);
     }), delay, TimeUnit.MILLISECONDS);
     publish(s);
   }
 
+  /** Leaves BACKING_OFF for IDLE, cancelling the scheduled retry; other states are kept. */
   private void cancelRetry(Slot s) {
-    if (s.retry != null) {
-      s.retry.cancel(false);
-      s.retry = null;
-    }
+    if (s.state != SlotState.BACKING_OFF) return;
+    s.retry.cancel(false);
+    s.retry = null;
+    s.state = SlotState.IDLE;
   }
 
   private void publish(Slot s) {
@@ -413,9 +417,9 @@ public final class Reconciler implements AutoCloseable {
     PluginStatus a = s.actual;
     String state;
     String error = null;
-    if (s.busy) {
-      state = (a != null && s.phase == PluginState.LOADING
-          && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.phase.name();
+    if (s.state.inFlight()) {
+      state = (a != null && s.state == SlotState.LOADING
+          && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.state.shown().name();
     } else if (r.error() != null) {
       state = PluginState.FAILED.name();
       error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + retryNote(s));
@@ -441,7 +445,7 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private static String retryNote(Slot s) {
-    return s.refusedFor == s.target.generation() ? " (not retried until the desired state changes)"
+    return s.state == SlotState.REFUSED ? " (not retried until the desired state changes)"
         : " (attempt " + s.failures + ", retrying)";
   }
 

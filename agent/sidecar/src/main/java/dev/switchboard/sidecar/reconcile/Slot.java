@@ -12,16 +12,13 @@ final class Slot {
   PluginStatus actual;
   /** Config sent with the activation that made the current runtime state (null: unknown). */
   String appliedConfig;
-  /** An operation is in flight. */
-  boolean busy;
-  /** State shown while busy: FETCHING, LOADING or STOPPING. */
-  PluginState phase;
+  /** Where the reconciler stands with this plugin (see {@link SlotState} for the transitions). */
+  SlotState state = SlotState.IDLE;
   int failures;
   String lastError;
   /** The last failure was a refusal while the previous instance kept serving (shown ACTIVE with the error). */
   boolean previousServing;
-  /** Generation of a desired state the runtime refused permanently: not retried until the target changes. */
-  long refusedFor = -1;
+  /** The scheduled retry while {@link SlotState#BACKING_OFF}, else null. */
   ScheduledFuture<?> retry;
   long flipRecordedFor = -1;
   PluginReport report;
