@@ -1,17 +1,14 @@
 package dev.switchboard.sidecar.http;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import dev.switchboard.store.http.HttpEndpoint;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's HTTP endpoints (docs/reference.md §4), on Vert.x core: {@code GET /v1/status},
+ * The agent's HTTP endpoints (docs/reference.md §4), on an {@link HttpEndpoint}: {@code GET /v1/status},
  * {@code /metrics}, {@code /healthz}, {@code /readyz}. Bound to 127.0.0.1 unless configured
  * otherwise.
  */
@@ -28,36 +25,19 @@ public final class StatusHttp implements AutoCloseable {
     CompletableFuture<String> notReadyReason();
   }
 
-  private final Vertx vertx;
-  private final HttpServer server;
+  private final HttpEndpoint server;
 
-  private StatusHttp(Vertx vertx, HttpServer server) {
-    this.vertx = vertx;
+  private StatusHttp(HttpEndpoint server) {
     this.server = server;
   }
 
   /** Binds and returns once listening (port 0 picks a free port; see {@link #port()}). */
   public static StatusHttp start(String host, int port, Source source) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    HttpServer server = vertx.createHttpServer();
-    server.requestHandler(req -> handle(req, source));
-    try {
-      server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      vertx.close();
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
-    }
-    LOG.info("HTTP listening on {}:{}", host, server.actualPort());
-    return new StatusHttp(vertx, server);
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null) t = t.getCause();
-    return t.toString();
+    return new StatusHttp(HttpEndpoint.start("HTTP", host, port, req -> handle(req, source)));
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   private static void handle(HttpServerRequest req, Source source) {
@@ -97,10 +77,6 @@ public final class StatusHttp implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("closing HTTP: {}", e.toString());
-    }
+    server.close();
   }
 }
