@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +52,7 @@ public final class ActivationBench {
           Node node = new Node(tmp, "bench-activation").startHost(logs)
               .startAgent(logs, "etcd: {endpoints: [" + etcd.endpoints() + "]}")) {
         HostProbe probe = new HostProbe(node.hostPort);
-        Path source = BenchDist.plugin("response-header", "1.0.0");
+        Path source = Dist.plugin("response-header", "1.0.0");
         // warm-up: attach + first use of the sidecar's HTTP client (excluded, stated in the JSON)
         Path warm = BenchJars.variant(source, jars.resolve("warm.jar"), "bench-warm", "1.0.0", 16, 1);
         Node.put(ks, Node.pluginKey(node.service, "bench-warm", "artifact"), BenchJars.artifact(www.url(warm), warm, "1.0.0"));

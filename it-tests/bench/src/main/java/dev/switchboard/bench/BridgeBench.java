@@ -2,7 +2,9 @@ package dev.switchboard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
+import dev.switchboard.testkit.Proc;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -58,7 +60,7 @@ public final class BridgeBench {
       Path cfg = Files.createTempDirectory("switchboard-bench-bridge-").resolve("bridge.yaml");
       Files.writeString(cfg, "root: /switchboard\nid: bench-bridge\netcd: {endpoints: [" + etcd.endpoints() + "]}\n"
           + "zookeeper: {connect: \"" + zk.connectString() + "\"}\nhttp: {listen: \"127.0.0.1:0\"}\n");
-      try (Proc bridge = Proc.start("bridge", logs, Proc.java("-jar", BenchDist.cli().toString(), "bridge", "--config", cfg.toString()));
+      try (Proc bridge = Proc.start("bridge", logs, BenchJvm.java("-jar", Dist.cli().toString(), "bridge", "--config", cfg.toString()));
           Client etcdClient = Client.builder().endpoints(etcd.endpoints().split(",")).build();
           CuratorFramework c = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
         long t0 = System.nanoTime();

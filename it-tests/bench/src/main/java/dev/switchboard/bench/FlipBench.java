@@ -6,6 +6,7 @@ import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ public final class FlipBench {
     try (Node node = new Node(tmp, "bench-" + store).startHost(logs).startAgent(logs, storeLine);
         FlipProbe probe = new FlipProbe(node.hostPort, POLL_PAUSE_NANOS, Duration.ofSeconds(5))) {
       String enabled = Node.pluginKey(node.service, "response-header", "enabled");
-      put(ks, Node.pluginKey(node.service, "response-header", "artifact"), BenchDist.artifact(BenchDist.plugin("response-header", "1.0.0"), "1.0.0"));
+      put(ks, Node.pluginKey(node.service, "response-header", "artifact"), BenchDist.artifact(Dist.plugin("response-header", "1.0.0"), "1.0.0"));
       long t0 = System.nanoTime();
       put(ks, enabled, "true");
       long tFirst = probe.awaitMarker(true, WAIT);

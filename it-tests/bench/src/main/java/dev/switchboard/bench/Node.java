@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.testkit.Dist;
+import dev.switchboard.testkit.Proc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,7 +39,7 @@ final class Node implements AutoCloseable {
   }
 
   private Node startHost0(Path logs) throws Exception {
-    host = Proc.start("host-" + service, logs, Proc.java("-jar", BenchDist.host().toString(), "--port", "0"));
+    host = Proc.start("host-" + service, logs, BenchJvm.java("-jar", Dist.host().toString(), "--port", "0"));
     hostPort = Integer.parseInt(host.await("^LISTENING (\\d+)", Duration.ofSeconds(60)));
     Path tmp = dir.resolve("host.pid.tmp");
     Files.writeString(tmp, host.pid() + "\n");
@@ -76,13 +78,13 @@ final class Node implements AutoCloseable {
     yaml.add("  exports: [dev.switchboard.sample.spi]");
     yaml.add("cacheDir: " + dir.resolve("cache"));
     yaml.add("controlDir: " + dir.resolve("ctl"));
-    yaml.add("runtimeJar: " + BenchDist.runtime());
+    yaml.add("runtimeJar: " + Dist.runtime());
     yaml.add("http: {listen: \"127.0.0.1:" + agentPort + "\"}");
     yaml.addAll(extraYaml);
     Path config = dir.resolve("agent.yaml");
     Files.write(config, yaml);
     agent = Proc.start("agent-" + service, logs,
-        Proc.javaWith(jvmFlags, "-jar", BenchDist.cli().toString(), "agent", "--config", config.toString()), env);
+        BenchJvm.javaWith(jvmFlags, "-jar", Dist.cli().toString(), "agent", "--config", config.toString()), env);
     agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
     return this;
   }
@@ -93,7 +95,7 @@ final class Node implements AutoCloseable {
    */
   static List<String> agentFlags() {
     String p = System.getProperty("bench.sidecarJvmFlags", "").trim();
-    return p.isEmpty() ? Proc.DEFAULT_FLAGS : List.of(p.split("\\s+"));
+    return p.isEmpty() ? BenchJvm.DEFAULT_FLAGS : List.of(p.split("\\s+"));
   }
 
   /** Writes {@code value} at {@code key} and waits for the store to acknowledge it. */

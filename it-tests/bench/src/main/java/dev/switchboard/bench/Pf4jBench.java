@@ -10,6 +10,7 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import dev.switchboard.sample.spi.RequestFilter;
+import dev.switchboard.testkit.Dist;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class Pf4jBench {
     // plugin logging silenced equally for both (INFO lines to the console would dominate both)
     Logger.getLogger("").setLevel(Level.WARNING);
     Path work = Files.createTempDirectory("switchboard-bench-pf4j-");
-    Path ourJar = Files.copy(BenchDist.plugin("response-header", "1.0.0"), work.resolve("response-header-1.0.0.jar"));
+    Path ourJar = Files.copy(Dist.plugin("response-header", "1.0.0"), work.resolve("response-header-1.0.0.jar"));
     Path pf4jJar = Pf4jPluginJar.build(work.resolve("pf4j-build"));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("cycles_per_system_per_variant", cycles);

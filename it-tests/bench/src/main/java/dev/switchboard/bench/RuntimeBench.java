@@ -8,6 +8,8 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.control.UnloadOutcome;
+import dev.switchboard.testkit.Dist;
+import dev.switchboard.testkit.Proc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ public final class RuntimeBench {
     result.put("client_prepare_ms", Stats.round(prepared.toNanos() / 1e6));
     for (int i = 0; i < samples; i++) {
       Path ctl = Files.createTempDirectory("switchboard-bench-ctl-");
-      try (Proc host = Proc.start("rt-host-" + i, logs, Proc.java("-jar", BenchDist.host().toString(), "--port", "0"))) {
+      try (Proc host = Proc.start("rt-host-" + i, logs, BenchJvm.java("-jar", Dist.host().toString(), "--port", "0"))) {
         host.await("^LISTENING (\\d+)", Duration.ofSeconds(60));
         long t0 = System.nanoTime();
         try (RuntimeConnection c = client(ctl).connect(host.pid())) {
@@ -75,12 +77,12 @@ public final class RuntimeBench {
   }
 
   static RuntimeClient client(Path ctl) {
-    return RuntimeClient.builder().controlDir(ctl).runtimeJar(BenchDist.runtime())
+    return RuntimeClient.builder().controlDir(ctl).runtimeJar(Dist.runtime())
         .exports(List.of("dev.switchboard.sample.spi")).timeout(Duration.ofSeconds(60)).build();
   }
 
   static Map<String, Object> cycles(Proc host, Path ctl, int cycles) throws Exception {
-    Path jar = BenchDist.plugin("response-header", "1.0.0");
+    Path jar = Dist.plugin("response-header", "1.0.0");
     ActivateRequest req = new ActivateRequest("response-header", jar.toString(), BenchDist.sha256(jar), "{}");
     Map<String, Object> r = new LinkedHashMap<>();
     try (RuntimeConnection c = client(ctl).connect(host.pid())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SidecarMemoryBench {
   /** The flags of the integration tests, and the tuned set also used by deploy/docker/Dockerfile.sidecar. */
-  static final String DEFAULT_SETS = "it-flags=" + String.join(" ", Proc.DEFAULT_FLAGS) + ";tuned=" + TunedFlags.SIDECAR;
+  static final String DEFAULT_SETS = "it-flags=" + String.join(" ", BenchJvm.DEFAULT_FLAGS) + ";tuned=" + TunedFlags.SIDECAR;
   static final Duration WAIT = Duration.ofSeconds(120);
 
   private SidecarMemoryBench() {}
@@ -43,7 +44,7 @@ public final class SidecarMemoryBench {
     if (System.getProperty("switchboard.testkit") == null) System.setProperty("switchboard.testkit", "local");
     Path tmp = Files.createTempDirectory("switchboard-bench-memory-");
     Path logs = out.toAbsolutePath().getParent().resolve("logs");
-    Path source = BenchDist.plugin("response-header", "1.0.0");
+    Path source = Dist.plugin("response-header", "1.0.0");
     List<Path> jars = new ArrayList<>();
     for (int i = 1; i <= plugins; i++) {
       jars.add(BenchJars.variant(source, tmp.resolve("jars/" + id(i) + ".jar"), id(i), "1.0.0", 0, 0));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,8 +57,8 @@ public final class UpgradeLoadBench {
       etcd.start();
       try (KeySpace ks = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).build());
           Node node = new Node(tmp, "bench-upgrade").startHost(logs).startAgent(logs, "etcd: {endpoints: [" + etcd.endpoints() + "]}")) {
-        String[] artifacts = {BenchDist.artifact(BenchDist.plugin("response-header", "1.0.0"), "1.0.0"),
-            BenchDist.artifact(BenchDist.plugin("response-header", "2.0.0"), "2.0.0")};
+        String[] artifacts = {BenchDist.artifact(Dist.plugin("response-header", "1.0.0"), "1.0.0"),
+            BenchDist.artifact(Dist.plugin("response-header", "2.0.0"), "2.0.0")};
         String[] markers = {"response-header/1.0.0", "response-header/2.0.0"};
         String artifactKey = Node.pluginKey(node.service, "response-header", "artifact");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -20,7 +20,9 @@ public final class TestkitException extends RuntimeException {
         /** Sending a signal / docker command to a server failed. */
         CONTROL_FAILED,
         /** A setting (system property / environment variable) has an invalid value. */
-        BAD_SETTING
+        BAD_SETTING,
+        /** A file of the built distribution ({@code dist/}) is missing or cannot be copied. */
+        DIST_MISSING
     }
 
     private final Code code;

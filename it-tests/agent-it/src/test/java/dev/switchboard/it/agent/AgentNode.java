@@ -2,6 +2,8 @@ package dev.switchboard.it.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.testkit.Dist;
+import dev.switchboard.testkit.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

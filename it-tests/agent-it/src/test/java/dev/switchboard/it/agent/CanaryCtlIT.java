@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
+import dev.switchboard.testkit.Proc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
 import java.nio.file.Path;

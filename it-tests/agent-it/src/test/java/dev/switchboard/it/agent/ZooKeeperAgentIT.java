@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.control.UnloadOutcome;
+import dev.switchboard.testkit.Dist;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ class ActivationCyclesIT {
   void twoHundredCyclesCollectEveryLoaderAndMetaspaceReturns() throws Exception {
     Path jar = Dist.plugin("response-header", "1.0.0");
     String sha = SampleHostIT.sha256(jar);
-    try (HostProcess host = HostProcess.sampleHost(Dist.java17());
+    try (HostProcess host = HostProcess.sampleHost(Jdks.java17());
         RuntimeConnection c = RuntimeClient.builder().controlDir(controlDir).runtimeJar(Dist.runtime())
             .timeout(Duration.ofSeconds(60)).build().connect(host.pid())) {
       List<PluginStatus> unloadEvents = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package dev.switchboard.it.runtime;
 
+import dev.switchboard.testkit.Dist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ final class Cli {
 
   static Result run(Path controlDir, String... args) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Dist.java17());
+    cmd.add(Jdks.java17());
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-jar");

@@ -2,6 +2,7 @@ package dev.switchboard.it.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testkit.Dist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class DetachIT {
   @BeforeEach
   void startHost() throws Exception {
     controlDir = Files.createTempDirectory("sb-detach-");
-    host = HostProcess.sampleHost(Dist.java17());
+    host = HostProcess.sampleHost(Jdks.java17());
     cli = new HostCli(controlDir, host.pid());
   }
 
@@ -44,7 +45,7 @@ class DetachIT {
 
   /** {@code jcmd <pid> GC.class_histogram}: a full GC in the host, then the classes it still has. */
   String histogram() throws IOException, InterruptedException {
-    Path jcmd = Path.of(Dist.java17()).resolveSibling("jcmd");
+    Path jcmd = Path.of(Jdks.java17()).resolveSibling("jcmd");
     Process p = new ProcessBuilder(jcmd.toString(), Long.toString(host.pid()), "GC.class_histogram")
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

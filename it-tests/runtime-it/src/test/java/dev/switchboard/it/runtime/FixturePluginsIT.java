@@ -2,6 +2,7 @@ package dev.switchboard.it.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testkit.Dist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ class FixturePluginsIT {
   @BeforeAll
   static void startHostWithOnePluginActive() throws Exception {
     controlDir = Files.createTempDirectory("sb-fix-");
-    host = HostProcess.sampleHost(Dist.java17());
+    host = HostProcess.sampleHost(Jdks.java17());
     cli = new HostCli(controlDir, host.pid());
     assertThat(cli.activate(Dist.plugin("response-header", "1.0.0")).exit()).isZero();
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.it.runtime;
 
+import dev.switchboard.testkit.Dist;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,7 +44,7 @@ final class HostProcess implements AutoCloseable {
     cmd.add("-Xmx128m");
     cmd.addAll(List.of(jvmOptions));
     cmd.add("-jar");
-    cmd.add(Dist.sampleHost().toString());
+    cmd.add(Dist.host().toString());
     cmd.add("--port");
     cmd.add("0");
     return new HostProcess("sample-host", cmd, true);
@@ -52,7 +53,7 @@ final class HostProcess implements AutoCloseable {
   /** Any main class from this module's test classes (a host without the plugin API). */
   static HostProcess testMain(Class<?> main, String... jvmOptions) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Dist.java17());
+    cmd.add(Jdks.java17());
     cmd.addAll(List.of(jvmOptions));
     cmd.add("-cp");
     cmd.add(location(main));
@@ -65,7 +66,7 @@ final class HostProcess implements AutoCloseable {
   /** A main class of this module's tests with the control channel on its class path (a controller process). */
   static HostProcess controller(Class<?> main, String readyPrefix, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Dist.java17());
+    cmd.add(Jdks.java17());
     cmd.add("-cp");
     cmd.add(location(main) + java.io.File.pathSeparator + location(dev.switchboard.control.RuntimeClient.class));
     cmd.add(main.getName());

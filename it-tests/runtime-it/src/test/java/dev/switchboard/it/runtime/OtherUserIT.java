@@ -3,6 +3,7 @@ package dev.switchboard.it.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.testkit.Dist;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ class OtherUserIT {
 
   private static Cli.Result asNobody(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        Dist.java17(), "-Djava.io.tmpdir=/tmp", "-jar", Dist.cli().toString()));
+        Jdks.java17(), "-Djava.io.tmpdir=/tmp", "-jar", Dist.cli().toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("nobody-out", ".txt");
     Path err = Files.createTempFile("nobody-err", ".txt");

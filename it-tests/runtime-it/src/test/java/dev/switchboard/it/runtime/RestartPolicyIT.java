@@ -2,6 +2,7 @@ package dev.switchboard.it.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testkit.Dist;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -28,7 +29,7 @@ class RestartPolicyIT {
   @BeforeAll
   static void startHost() throws Exception {
     controlDir = Files.createTempDirectory("sb-restart-");
-    host = HostProcess.sampleHost(Dist.java17());
+    host = HostProcess.sampleHost(Jdks.java17());
     cli = new HostCli(controlDir, host.pid());
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.testkit.Dist;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ class RuntimeIsolationIT {
   @Test
   void sampleHostWithJavaagentDeclaresItsExportsAfterPremain() throws Exception {
     String arg = "controlDir=" + URLEncoder.encode(controlDir.toString(), StandardCharsets.UTF_8);
-    try (HostProcess host = HostProcess.sampleHost(Dist.java17(), "-javaagent:" + Dist.runtime() + "=" + arg)) {
+    try (HostProcess host = HostProcess.sampleHost(Jdks.java17(), "-javaagent:" + Dist.runtime() + "=" + arg)) {
       assertThat(host.output()).contains("started via premain");
       Cli.Result a = new HostCli(controlDir, host.pid()).activate(Dist.plugin("response-header", "1.0.0"));
       assertThat(a.exit()).as(a.toString()).isZero();

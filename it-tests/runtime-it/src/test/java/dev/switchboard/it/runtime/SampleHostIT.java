@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.control.internal.ControlFiles;
 import dev.switchboard.control.internal.Frames;
+import dev.switchboard.testkit.Dist;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpResponse;
@@ -31,7 +32,7 @@ class SampleHostIT {
   @BeforeAll
   static void startHost() throws Exception {
     controlDir = Files.createTempDirectory("sb-ctl-");
-    host = HostProcess.sampleHost(Dist.java17());
+    host = HostProcess.sampleHost(Jdks.java17());
     cli = new HostCli(controlDir, host.pid());
     assertThat(host.output()).contains("PID " + host.pid());
     HttpResponse<String> r = Http.get(host.port);

@@ -3,6 +3,7 @@ package dev.switchboard.it.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.testkit.Dist;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,8 @@ class Temurin25HostIT {
 
   @Test
   void activateAndDeactivateInAJava25Host() throws Exception {
-    assumeTrue(Dist.java25Available(), "Temurin 25 not installed at " + Dist.JAVA25);
-    try (HostProcess host = HostProcess.sampleHost(Dist.JAVA25)) {
+    assumeTrue(Jdks.java25Available(), "Temurin 25 not installed at " + Jdks.JAVA25);
+    try (HostProcess host = HostProcess.sampleHost(Jdks.JAVA25)) {
       HostCli cli = new HostCli(controlDir, host.pid());
       Cli.Result a = cli.activate(Dist.plugin("response-header", "1.0.0"));
       assertThat(a.exit()).as(a.toString()).isZero();
