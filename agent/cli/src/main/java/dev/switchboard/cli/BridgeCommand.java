@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard bridge --config bridge.yaml}: keeps etcd and ZooKeeper in sync both ways
- * (CONTRACT §3, §6, docs/bridge.md). Every simple key is also a flag and an environment variable
+ * (docs/reference.md §3, §6, docs/bridge.md). Every simple key is also a flag and an environment variable
  * {@code SWITCHBOARD_BRIDGE_...}; flags beat the environment, which beats the file.
  */
 @Command(

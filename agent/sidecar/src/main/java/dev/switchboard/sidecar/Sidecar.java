@@ -250,7 +250,7 @@ public final class Sidecar implements AutoCloseable {
     closed.await();
   }
 
-  /** Stops the agent; plugins keep running in the host (CONTRACT §5), status keys vanish. */
+  /** Stops the agent; plugins keep running in the host (docs/reference.md §5), status keys vanish. */
   @Override
   public void close() {
     if (lifecycle.getAndSet(Lifecycle.CLOSED) == Lifecycle.CLOSED) return;

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The bridge's validated configuration (CONTRACT §6). Build it with {@link ConfigLoader}.
+ * The bridge's validated configuration (docs/reference.md §6). Build it with {@link ConfigLoader}.
  *
  * @param root key root, default {@code /switchboard}
  * @param id this bridge process's name in the leader key and logs

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The agent's configuration (CONTRACT §6), validated. Build it with {@link ConfigLoader}.
+ * The agent's configuration (docs/reference.md §6), validated. Build it with {@link ConfigLoader}.
  *
  * @param etcdEndpoints null when etcd is not configured
  * @param zookeeperConnect null when ZooKeeper is not configured

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads the agent configuration (CONTRACT §6) from a YAML file, the environment and flags; flags
+ * Reads the agent configuration (docs/reference.md §6) from a YAML file, the environment and flags; flags
  * beat the environment, which beats the file. Every key {@code a.bC} is also the environment
  * variable {@code SWITCHBOARD_A_B_C} and the flag {@code --a-b-c}. Unknown keys in the file,
  * unknown flags and invalid values stop start-up with a message naming each of them. Unknown

@@ -2,16 +2,16 @@ package dev.switchboard.store.etcd;
 
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.StateCell;
-import dev.switchboard.store.internal.Threads;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;

@@ -1,18 +1,18 @@
 package dev.switchboard.store.zookeeper;
 
 import dev.switchboard.store.Entry;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
 import dev.switchboard.store.ZooKeeperOptions;
 import dev.switchboard.store.internal.KeyedSequencer;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.StateCell;
-import dev.switchboard.store.internal.Threads;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
