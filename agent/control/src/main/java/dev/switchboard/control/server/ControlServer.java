@@ -69,4 +69,9 @@ public final class ControlServer implements AutoCloseable {
   public void close() {
     core.close();
   }
+
+  /** Stops accepting, lets connected controllers read what was already sent (up to {@code millis}), then closes. */
+  public void closeGracefully(long millis) {
+    core.closeGracefully(millis);
+  }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.store.internal;
 
+import dev.switchboard.store.Futures;
+
 import java.util.Locale;
 
 /**
