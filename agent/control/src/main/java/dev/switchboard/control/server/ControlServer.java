@@ -64,14 +64,17 @@ public final class ControlServer implements AutoCloseable {
     core.publish(status);
   }
 
+  /**
+   * Like {@link #close()}, but every connection first writes what it has queued (at most {@code millis} per
+   * connection): the answer to a detach request still reaches its client.
+   */
+  public void closeGracefully(long millis) {
+    core.closeGracefully(millis);
+  }
+
   /** Closes every connection and removes the socket and (when still ours) the token file. */
   @Override
   public void close() {
     core.close();
-  }
-
-  /** Stops accepting, lets connected controllers read what was already sent (up to {@code millis}), then closes. */
-  public void closeGracefully(long millis) {
-    core.closeGracefully(millis);
   }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.store.internal;
 
 import dev.switchboard.store.Futures;
-
 import java.util.Locale;
 
 /**
