@@ -12,7 +12,7 @@ public class HelloController {
   }
 
   @GetMapping("/orders/{id}")
-  public String order(@org.springframework.web.bind.annotation.PathVariable String id) {
+  public String order(@org.springframework.web.bind.annotation.PathVariable("id") String id) {
     return "order " + id;
   }
 }
