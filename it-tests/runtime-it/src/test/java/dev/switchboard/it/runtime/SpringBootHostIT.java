@@ -79,6 +79,14 @@ class SpringBootHostIT {
       assertThat(Http.get(host.port, "/", Map.of("X-Api-Key", "k1")).body()).isEqualTo("hello");
       assertThat(cli.deactivate("api-key-auth").exit()).isZero();
 
+      // the starter's ready-made point: a plugin's jakarta.servlet.Filter runs ahead of the application's filters
+      assertThat(cli.activate(Dist.plugin("servlet-header", "1.0.0")).exit()).isZero();
+      HttpResponse<String> servlet = Http.get(host.port, "/orders/8", Map.of());
+      assertThat(servlet.body()).isEqualTo("order 8");
+      assertThat(Http.header(servlet, "X-Switchboard-Servlet")).isEqualTo("servlet-header/1.0.0");
+      assertThat(cli.deactivate("servlet-header").exit()).isZero();
+      assertThat(Http.header(Http.get(host.port), "X-Switchboard-Servlet")).isNull();
+
       // exports asked later are not ignored; one that no loader defines is named (CLI and host log)
       Cli.Result e = cli.activate(Dist.plugin("response-header", "2.0.0"), "--exports", "org.springframework.web.bind.annotation,no.such.pkg");
       assertThat(e.exit()).as(e.toString()).isZero();
