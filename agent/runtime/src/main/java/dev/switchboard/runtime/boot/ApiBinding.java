@@ -30,6 +30,7 @@ final class ApiBinding {
   private final Appender appender;
   private final Path nestedApi;
   private ClassLoader chosen; // guarded by this
+  private boolean appended; // guarded by this
 
   /** Appends a jar to the system class path. */
   interface Appender {
@@ -45,6 +46,11 @@ final class ApiBinding {
     this.system = system;
     this.appender = appender;
     this.nestedApi = nestedApi;
+  }
+
+  /** True once the nested API was appended to the system class path (the host had none). */
+  synchronized boolean appended() {
+    return appended;
   }
 
   synchronized ClassLoader loader() {
@@ -66,6 +72,7 @@ final class ApiBinding {
       } catch (IOException e) {
         throw new IllegalStateException("cannot append the plugin API " + nestedApi + " to the host's class path: " + e, e);
       }
+      appended = true;
       Boot.log("the host has no plugin API: appended " + nestedApi + " to its class path");
       return system;
     }

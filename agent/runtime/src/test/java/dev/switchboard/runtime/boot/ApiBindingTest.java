@@ -35,6 +35,7 @@ class ApiBindingTest {
           dir.resolve("api.jar"));
       assertThat(b.loader()).isSameAs(child);
       assertThat(appended).isEmpty();
+      assertThat(b.appended()).isFalse();
       try (IsolatedLoader runtime = IsolatedLoader.create(emptyJar(), b)) {
         assertThat(runtime.loadClass("dev.switchboard.api.Extensions")).isSameAs(hostExtensions);
       }
@@ -63,6 +64,7 @@ class ApiBindingTest {
     assertThat(appended.get(0).getName()).isEqualTo(nested.toString());
     assertThat(b.loader()).isSameAs(system);
     assertThat(appended).as("chosen once").hasSize(1);
+    assertThat(b.appended()).as("a detach must keep the appended jar: the host's loader holds it open").isTrue();
   }
 
   private Path emptyJar() throws Exception {
