@@ -1,9 +1,8 @@
 package dev.switchboard.runtime.control;
 
-import dev.switchboard.control.internal.AgentArgs;
-import dev.switchboard.control.internal.ControlFiles;
-import dev.switchboard.control.internal.ControlServer;
-import dev.switchboard.control.internal.OffThreadLog;
+import dev.switchboard.control.server.AgentArgs;
+import dev.switchboard.control.server.ControlServer;
+import dev.switchboard.control.server.OffThreadLog;
 import dev.switchboard.runtime.plugin.ExportResolver;
 import dev.switchboard.runtime.plugin.HostExports;
 import dev.switchboard.runtime.plugin.PluginManager;
@@ -17,7 +16,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import dev.switchboard.control.PluginStatus;
 
 /**
  * Started by the bootstrap inside the runtime's private loader: builds the {@link PluginManager},
@@ -41,16 +42,32 @@ public final class RuntimeEntry {
   private final String argExports;
   private final Instrumentation inst;
   private final ManagerHandler handler;
-  private final String token = ControlFiles.newToken();
+  private final String token = ControlServer.newToken();
   private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
   private PluginManager manager; // guarded by this; built on first use
   private ExportResolver resolver; // guarded by this; built on first use (binds the plugin API)
   private String propertySeen; // guarded by this
 
-  private RuntimeEntry(String argExports, String version, Instrumentation inst) {
+  private final Runnable onDetached; // from the bootstrap: forget this runtime, close its loader, delete its files
+  private volatile Thread shutdownHook;
+  private volatile boolean detaching;
+
+  private RuntimeEntry(String argExports, String version, Instrumentation inst, Runnable onDetached) {
     this.argExports = argExports;
     this.inst = inst;
+    this.onDetached = onDetached;
     this.handler = new ManagerHandler(this::manager, this::exportsAsked, version);
+    this.handler.detacher(new ManagerHandler.Detacher() {
+      @Override
+      public CompletableFuture<List<PluginStatus>> detach() {
+        return RuntimeEntry.this.detach();
+      }
+
+      @Override
+      public void detached() {
+        RuntimeEntry.this.detached();
+      }
+    });
   }
 
   /**
@@ -97,6 +114,7 @@ public final class RuntimeEntry {
 
   /** The plugin manager, built on first use. */
   synchronized PluginManager manager() {
+    if (detaching) throw new IllegalStateException("the runtime is detaching from this host");
     if (manager == null) {
       HostExports exports = exports();
       PluginManagerConfig.Builder b = PluginManagerConfig.builder().hostExportsSource(this::exports);
@@ -115,15 +133,25 @@ public final class RuntimeEntry {
     return manager;
   }
 
-  /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot}. */
+  /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot} (a bootstrap that cannot detach). */
   public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst) throws IOException {
+    return start(args, inst, null);
+  }
+
+  /**
+   * Called reflectively by {@code dev.switchboard.runtime.boot.Boot}; {@code onDetached} (may be null: detach
+   * refused) runs last when an operator detaches the runtime.
+   */
+  public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst, Runnable onDetached)
+      throws IOException {
     Path dir = controlDir(args);
     exports(args.get("exports"), null).forEach(ExportResolver::checkPattern);
     String version = args.getOrDefault("runtimeVersion", "unknown");
-    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, inst);
+    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, inst, onDetached);
     entry.publish(dir);
     if ("agentmain".equals(args.get("startedVia"))) entry.buildManagerInBackground();
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
+    entry.shutdownHook = hook;
     Runtime.getRuntime().addShutdownHook(hook);
     OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
     return entry::reattach;
@@ -206,6 +234,57 @@ public final class RuntimeEntry {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish the control channel: " + e.getMessage(), e);
     }
+  }
+
+  /** Stops every plugin; refuses new requests from now on. */
+  private CompletableFuture<List<PluginStatus>> detach() {
+    if (onDetached == null) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("this runtime's bootstrap cannot detach"));
+    }
+    PluginManager m;
+    synchronized (this) {
+      if (detaching) return CompletableFuture.failedFuture(new IllegalStateException("already detaching"));
+      detaching = true;
+      m = manager;
+    }
+    LOG.log(System.Logger.Level.INFO, "switchboard runtime: detaching: stopping every plugin");
+    if (m == null) return CompletableFuture.completedFuture(List.of());
+    CompletableFuture<List<PluginStatus>> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        m.close(); // deactivates every plugin, bounded by the manager's timeouts, then stops its threads
+        done.complete(m.statuses());
+      } catch (RuntimeException | Error e) {
+        done.completeExceptionally(e);
+      }
+    }, "switchboard-detach");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  /** The answer to detach is queued: close every channel, remove the files, let the bootstrap forget the runtime. */
+  private void detached() {
+    Thread t = new Thread(() -> {
+      List<ControlServer> copy;
+      synchronized (this) {
+        copy = List.copyOf(servers);
+        servers.clear();
+        manager = null;
+      }
+      for (ControlServer s : copy) s.closeGracefully(2_000);
+      Thread hook = shutdownHook;
+      try {
+        if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the host is exiting anyway
+      }
+      System.clearProperty(AgentArgs.CONTROL_DIR_PROPERTY);
+      LOG.log(System.Logger.Level.INFO, "switchboard runtime: detached; control channel closed, socket and token removed");
+      onDetached.run();
+    }, "switchboard-detach-close");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void shutdown() {

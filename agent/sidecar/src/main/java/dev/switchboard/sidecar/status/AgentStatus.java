@@ -3,7 +3,7 @@ package dev.switchboard.sidecar.status;
 import java.util.Map;
 
 /**
- * The agent's status key value (CONTRACT §1): {@code {"agentVersion", "runtimeVersion", "hostPid",
+ * The agent's status key value (docs/reference.md §1): {@code {"agentVersion", "runtimeVersion", "hostPid",
  * "hostJava", "attached", "stores", "since"}}, plus {@code "missingExports"} when the runtime could
  * not find some of the host packages asked for as exports.
  *
