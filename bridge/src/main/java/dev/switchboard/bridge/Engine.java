@@ -100,12 +100,17 @@ final class Engine implements KeyMerge.Context {
     queue.offer(etcdKey);
   }
 
-  /** True when the event is the write the key's base recorded for that store (no intent pending). */
+  /**
+   * True when the event is the write the ledger recorded for that store (no intent pending). Judged
+   * against the ledger, not a newer agreement seen by the watches: a write that only the watches saw
+   * agree (the same value written again) is merged, so the ledger records its revision — a standby
+   * taking over decides from the ledger.
+   */
   private boolean echo(String etcdKey, Held ev) {
     if (ledger.intent(etcdKey) != null) {
       return false;
     }
-    Agreed base = state(etcdKey).base(ledger.base(etcdKey));
+    Agreed base = Agreed.of(ledger.base(etcdKey));
     Seen s = ev.value() == null ? null : new Seen(ev.value(), ev.revision());
     return base.classify(s, ev.source()) == Agreed.Change.UNCHANGED && (s == null || base.revision(ev.source()) != Base.UNKNOWN);
   }

@@ -86,9 +86,24 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     return new KeyState(new Obs(a.value(), a.etcdRevision()), new Obs(a.value(), a.zkRevision()), a, ef, zf);
   }
 
-  /** The base of the next merge: the agreed state seen last, else the ledger's entry. */
+  /**
+   * The base of the next merge: the newer of the agreed state seen last and the ledger's entry. The
+   * agreed state is newer when it is at or after the entry's write in both stores; a ledger without
+   * an entry (both absent, no revisions) wins over an agreed value — a standby's agreement can be
+   * older than the deletes the leader recorded, and an agreement on absent is only made by merges.
+   */
   public Agreed base(Base ledger) {
-    return agreed != null ? agreed : Agreed.of(ledger);
+    if (agreed == null) {
+      return Agreed.of(ledger);
+    }
+    if (ledger == null) {
+      return Agreed.NOTHING;
+    }
+    if (agreed.value() == null) {
+      return Agreed.of(ledger);
+    }
+    boolean newer = agreed.etcdRevision() >= ledger.etcdRevision() && agreed.zkRevision() >= ledger.zkRevision();
+    return newer ? agreed : Agreed.of(ledger);
   }
 
   /** Whether the store's current {@code read} (null: absent) is a change this process saw its watch deliver. */

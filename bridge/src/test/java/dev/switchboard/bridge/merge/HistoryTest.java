@@ -87,6 +87,22 @@ class HistoryTest {
 
   @ParameterizedTest
   @EnumSource(Side.class)
+  void aStandbyWhoseLastAgreementIsOlderThanTheLeadersRecordedDeleteDoesNotRaiseAConflict(Side winner) {
+    // found by the history checker against real processes: the standby saw "false" agreed, the
+    // leader recorded the deletes (an agreement on absent the standby cannot see), then a client
+    // wrote ZooKeeper := true and the leader was killed
+    Sim s = synced(winner, "false");
+    s.write(E, null).deliver(E).merge().deliverAll();
+    assertThat(s.zk()).isNull();
+    s.write(Z, "true").deliver(Z);
+    s.failover().settle();
+    assertThat(s.etcd()).isEqualTo("true");
+    assertThat(s.zk()).isEqualTo("true");
+    assertThat(s.conflicts).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Side.class)
   void aPutThenDeleteOnlyInZooKeeperIsNotUndoneByAConflict(Side winner) {
     Sim s = synced(winner, "false");
     s.write(Z, "true").deliver(Z).merge(); // copied to etcd
@@ -149,9 +165,13 @@ class HistoryTest {
             case 1 -> s.deliver(Z);
             case 2 -> s.merge();
             default -> {
-              if (r.nextInt(10) == 0) {
+              int f = r.nextInt(20);
+              if (f == 0) {
                 s.newProcess();
                 log.append("[new process] ");
+              } else if (f == 1) {
+                s.failover();
+                log.append("[failover] ");
               }
             }
           }

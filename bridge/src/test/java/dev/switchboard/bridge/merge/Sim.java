@@ -21,6 +21,8 @@ final class Sim {
   Seen z;
   Base ledger;
   KeyState state = KeyState.EMPTY;
+  /** What a standby bridge (watching, never merging) knows; it takes over on {@link #failover}. */
+  KeyState standby = KeyState.EMPTY;
   final Deque<KeyState.Obs> etcdEvents = new ArrayDeque<>();
   final Deque<KeyState.Obs> zkEvents = new ArrayDeque<>();
   int conflicts;
@@ -68,6 +70,7 @@ final class Sim {
     KeyState.Obs o = (side == Side.ETCD ? etcdEvents : zkEvents).poll();
     if (o != null) {
       state = state.observe(side, o.value(), o.revision());
+      standby = standby.observe(side, o.value(), o.revision());
     }
     return this;
   }
@@ -85,6 +88,13 @@ final class Sim {
     state = KeyState.EMPTY;
     etcdEvents.clear();
     zkEvents.clear();
+    return this;
+  }
+
+  /** The leader dies; the standby, which saw the same events but made no merge, leads; a fresh standby starts. */
+  Sim failover() {
+    state = standby;
+    standby = KeyState.EMPTY;
     return this;
   }
 
@@ -110,8 +120,8 @@ final class Sim {
       Side t = d.target();
       set(t, d.value() == null ? null : new Seen(d.value(), t == Side.ETCD ? ++etcdRev : ++zkRev));
     }
-    if (d.writesStore() || d.ledgerChanged()) {
-      Agreed a = Agreed.of(e, z);
+    Agreed a = Agreed.of(e, z);
+    if (d.writesStore() || !Base.same(ledger, a.toBase())) { // as the engine: the ledger records every agreement a merge reads
       ledger = a.toBase();
       state = state.recorded(a, er, zr);
     }

@@ -102,7 +102,10 @@ public final class EtcdKeySpace implements KeySpace {
           break;
       }
     }
-    if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")) {
+    // gRPC reports a stream cut by an etcd leader change or a member going away as "UNKNOWN: channel
+    // closed"; etcd itself as "leader changed": both are a store that is briefly unavailable
+    if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")
+        || msg.contains("channel closed") || msg.contains("leader changed")) {
       return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + msg, t);
     }
     return new StoreException(StoreException.Code.INTERNAL, what + ": " + t, t);
