@@ -23,7 +23,8 @@ import picocli.CommandLine.Unmatched;
       "Runs the sidecar agent next to a host JVM.",
       "Options: --config FILE, and every key below as a flag (flags > environment > file):",
       "  service, node, root, etcd.endpoints, zookeeper.connect, prefer, host.pid | host.pidFile | host.match,",
-      "  host.exports, cacheDir, controlDir, http.listen, runtimeJar, artifacts.maxBytes",
+      "  host.exports, cacheDir, controlDir, http.listen, runtimeJar, artifacts.maxBytes,",
+      "  artifacts.trustedKeys (Ed25519 PEM public key files), artifacts.requireSignature (true|false)",
       "  e.g. --host-pid-file /run/app.pid  or  SWITCHBOARD_HOST_PID_FILE=/run/app.pid"
     })
 final class AgentCommand implements Callable<Integer> {

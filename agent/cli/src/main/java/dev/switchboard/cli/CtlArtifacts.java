@@ -3,6 +3,9 @@ package dev.switchboard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.sidecar.artifact.ArtifactException;
+import dev.switchboard.sidecar.artifact.ArtifactSignatures;
+import dev.switchboard.sidecar.artifact.Ed25519Keys;
 import dev.switchboard.sidecar.artifact.Sha256;
 import dev.switchboard.sidecar.desired.Values;
 import java.io.IOException;
@@ -14,12 +17,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
-/** Builds artifact values ({@code {"url", "sha256", "version"}}) from a local jar or a URL. */
+/**
+ * Builds artifact values ({@code {"url", "sha256", "version"}}, plus {@code "signature"} when a
+ * signing key is given) from a local jar or a URL.
+ */
 final class CtlArtifacts {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_DOWNLOAD = 64L * 1024 * 1024;
@@ -31,6 +38,23 @@ final class CtlArtifacts {
    * {@code http(s):} URL is downloaded once to hash it unless {@code sha256} is given.
    */
   static ObjectNode artifact(String plugin, String jarOrUrl, String version, String sha256) {
+    return artifact(plugin, jarOrUrl, version, sha256, null);
+  }
+
+  /**
+   * The Ed25519 private key of {@code --sign-key}, or a usage problem naming the file
+   * ({@link IllegalArgumentException}).
+   */
+  static PrivateKey signingKey(Path file) {
+    try {
+      return Ed25519Keys.readPrivate(file);
+    } catch (ArtifactException e) {
+      throw new IllegalArgumentException("--sign-key: " + e.detail(), e);
+    }
+  }
+
+  /** As {@link #artifact(String, String, String, String)}; signs the jar's sha256 when {@code signKey} is not null. */
+  static ObjectNode artifact(String plugin, String jarOrUrl, String version, String sha256, PrivateKey signKey) {
     String lower = jarOrUrl.toLowerCase(Locale.ROOT);
     Path local;
     String url;
@@ -38,7 +62,11 @@ final class CtlArtifacts {
     try {
       if (lower.startsWith("http://") || lower.startsWith("https://")) {
         url = jarOrUrl;
-        if (sha256 != null && version != null) return value(url, sha256, version);
+        if (sha256 != null && version != null) {
+          ObjectNode value = value(url, sha256, version, signKey);
+          Values.parseArtifact(value.toString());
+          return value;
+        }
         download = Files.createTempFile("switchboard-ctl-", ".jar");
         fetch(URI.create(jarOrUrl), download);
         local = download;
@@ -62,7 +90,7 @@ final class CtlArtifacts {
       }
       String v = version;
       if (v == null && descriptor != null && descriptor.hasNonNull("version")) v = descriptor.get("version").asText();
-      ObjectNode value = value(url, actual, v);
+      ObjectNode value = value(url, actual, v, signKey);
       Values.parseArtifact(value.toString()); // the agent's own validation
       return value;
     } catch (IOException e) {
@@ -80,11 +108,12 @@ final class CtlArtifacts {
     }
   }
 
-  private static ObjectNode value(String url, String sha, String version) {
+  private static ObjectNode value(String url, String sha, String version, PrivateKey signKey) {
     ObjectNode o = JSON.createObjectNode();
     o.put("url", url);
     o.put("sha256", sha.toLowerCase(Locale.ROOT));
     if (version != null) o.put("version", version);
+    if (signKey != null) o.put("signature", ArtifactSignatures.sign(signKey, sha));
     return o;
   }
 

@@ -8,6 +8,7 @@ import dev.switchboard.sidecar.desired.Values;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Parameters;
       CtlCommand.Canary.class,
       CtlCommand.Promote.class,
       CtlCommand.Abort.class,
-      CtlStatus.class
+      CtlStatus.class,
+      CtlKeygen.class
     })
 final class CtlCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,19 +92,44 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-artifact", mixinStandardHelpOptions = true, description = "Point a plugin at a jar; computes the sha256 of a local jar.")
+  /** {@code --sign-key FILE}: an Ed25519 private key that signs the jar's sha256 into the artifact value. */
+  static final class Signing {
+    @Option(names = "--sign-key", paramLabel = "FILE",
+        description = "sign the jar with this Ed25519 private key (unencrypted PKCS#8 PEM: switchboard ctl keygen,"
+            + " or openssl genpkey -algorithm ed25519)")
+    Path signKey;
+
+    PrivateKey key(CtlStore store) {
+      if (signKey == null) return null;
+      try {
+        return CtlArtifacts.signingKey(signKey);
+      } catch (IllegalArgumentException e) {
+        throw store.usage(e.getMessage());
+      }
+    }
+  }
+
+  // no mixinStandardHelpOptions: its --version would clash with the artifact's --version, and picocli then drops
+  // the whole mixin (--help included, so required parameters were checked first)
+  @Command(name = "set-artifact",
+      description = "Point a plugin at a jar; computes the sha256 of a local jar; --sign-key signs it.")
   static final class SetArtifact extends PluginVerb {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
+
     @Parameters(index = "2", paramLabel = "<jar-path-or-url>") String jar;
 
     @Option(names = "--version", paramLabel = "V", description = "default: the version in the jar's plugin.json") String version;
 
     @Option(names = "--sha256", paramLabel = "HEX", description = "for http(s) URLs: skip downloading to hash") String sha256;
 
+    @Mixin Signing signing;
+
     @Override
     public Integer call() {
       String k = key(DesiredKeys.ARTIFACT);
+      PrivateKey signKey = signing.key(store);
       return store.run(ks -> {
-        CtlStore.put(ks, k, CtlArtifacts.artifact(plugin, jar, version, sha256).toString());
+        CtlStore.put(ks, k, CtlArtifacts.artifact(plugin, jar, version, sha256, signKey).toString());
         return Main.EXIT_OK;
       });
     }
@@ -173,8 +200,12 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "canary", mixinStandardHelpOptions = true, description = "Run another version on a share of nodes.")
+  // no mixinStandardHelpOptions: its --version would clash with the artifact's --version, and picocli then drops
+  // the whole mixin (--help included, so required parameters were checked first)
+  @Command(name = "canary", description = "Run another version on a share of nodes.")
   static final class Canary extends PluginVerb {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
+
     @Parameters(index = "2", paramLabel = "<jar-or-url>") String jar;
 
     @ArgGroup(exclusive = true, multiplicity = "1") Share share;
@@ -183,13 +214,16 @@ final class CtlCommand implements Runnable {
 
     @Option(names = "--sha256", paramLabel = "HEX") String sha256;
 
+    @Mixin Signing signing;
+
     @Override
     public Integer call() {
       String k = key(DesiredKeys.CANARY);
       ObjectNode o = JSON.createObjectNode();
       share.into(o, store);
+      PrivateKey signKey = signing.key(store);
       return store.run(ks -> {
-        o.set("artifact", CtlArtifacts.artifact(plugin, jar, version, sha256));
+        o.set("artifact", CtlArtifacts.artifact(plugin, jar, version, sha256, signKey));
         CtlStore.put(ks, k, o.toString());
         return Main.EXIT_OK;
       });

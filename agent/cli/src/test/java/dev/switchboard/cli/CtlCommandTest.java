@@ -83,4 +83,44 @@ class CtlCommandTest {
     assertThat(m.get(0).path("plugins").get(0).path("state").asText()).isEqualTo("ACTIVE");
     assertThat(m.get(1).path("plugins").get(0).path("error").asText()).contains("unreadable status value");
   }
+
+  @Test
+  void signKeyPutsASignatureOfTheJarsShaIntoTheArtifactValue() throws Exception {
+    Path jar = tmp.resolve("p.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("plugin.json"));
+      out.write("{\"id\":\"p\",\"version\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    assertThat(run("ctl", "keygen", tmp.resolve("keys/release").toString())).isZero();
+    Path key = tmp.resolve("keys/release.key");
+    Path pub = tmp.resolve("keys/release.pub");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(key)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(run("ctl", "keygen", tmp.resolve("keys/release").toString())).as("never overwrites a key").isEqualTo(1);
+
+    JsonNode a = CtlArtifacts.artifact("p", jar.toString(), null, null, CtlArtifacts.signingKey(key));
+    String sha = dev.switchboard.sidecar.artifact.Sha256.of(jar);
+    var ref = dev.switchboard.sidecar.desired.Values.parseArtifact(a.toString());
+    assertThat(ref.signature()).isEqualTo(a.path("signature").asText()).hasSize(88);
+    var trust = dev.switchboard.sidecar.artifact.ArtifactTrust.of(
+        java.util.List.of(dev.switchboard.sidecar.artifact.ArtifactTrust.TrustedKey.load(pub)), true);
+    assertThat(trust.check("p", ref)).isEqualTo("signature verified with trusted key " + pub);
+    assertThat(ref.sha256()).isEqualTo(sha);
+    // a URL with --sha256 and --version is signed without downloading
+    JsonNode remote = CtlArtifacts.artifact("p", "https://repo.example/p.jar", "1.0.0", sha, CtlArtifacts.signingKey(key));
+    assertThat(remote.path("signature").asText()).isEqualTo(a.path("signature").asText());
+  }
+
+  @Test
+  void aBadSignKeyIsAUsageErrorNamingTheFileBeforeAnyStoreIsContacted() throws Exception {
+    String etcd = "--etcd=http://127.0.0.1:1";
+    Path pub = tmp.resolve("k.pub");
+    Files.writeString(pub, dev.switchboard.sidecar.artifact.Ed25519Keys.publicPem(dev.switchboard.sidecar.artifact.Ed25519Keys.generate().getPublic()));
+    assertThat(run("ctl", "set-artifact", "s", "p", "x.jar", "--sign-key", pub.toString(), etcd)).isEqualTo(2);
+    assertThat(run("ctl", "set-artifact", "s", "p", "x.jar", "--sign-key", tmp.resolve("missing.key").toString(), etcd)).isEqualTo(2);
+    assertThat(run("ctl", "canary", "s", "p", "x.jar", "--percent", "5", "--sign-key", pub.toString(), etcd)).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CtlArtifacts.signingKey(pub))
+        .hasMessageContaining("--sign-key: key file " + pub + " holds a public key where a private key belongs");
+  }
 }

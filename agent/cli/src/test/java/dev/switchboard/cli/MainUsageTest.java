@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code switchboard} without arguments: the usage, once, listing every verb of CONTRACT §3; exit 2. */
 class MainUsageTest {
@@ -54,6 +56,38 @@ class MainUsageTest {
 
         assertThat(run.code).isEqualTo(Main.EXIT_FAILED);
         assertThat(run.err).contains("switchboard frobnicate: not built yet");
+    }
+
+    @Test
+    void everyVerbPrintsItsHelpWithDashDashHelpAndWithDashHAndExitsZero() {
+        List<List<String>> verbs = new ArrayList<>();
+        collect(Main.commandLine(), new ArrayList<>(), verbs);
+        assertThat(verbs).as("the walk over the command tree found the verbs")
+                .contains(List.of("ctl", "set-artifact"), List.of("ctl", "canary"), List.of("host", "activate"), List.of("agent"));
+        for (List<String> verb : verbs) {
+            for (String flag : List.of("--help", "-h")) {
+                List<String> args = new ArrayList<>(verb);
+                args.add(flag);
+                Captured run = capture(() -> Main.run(args.toArray(String[]::new)));
+                String shown = String.join(" ", args);
+                assertThat(run.code).as("exit code of `switchboard %s`; stderr:%n%s", shown, run.err).isEqualTo(Main.EXIT_OK);
+                assertThat(run.out).as("usage of `switchboard %s`", shown)
+                        .containsPattern("(?m)^Usage: switchboard " + Pattern.quote(String.join(" ", verb)) + " ");
+                assertThat(run.err).as("stderr of `switchboard %s`", shown).isEmpty();
+            }
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<List<String>> into) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals(sub.getCommandName())) {
+                return; // an alias
+            }
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            into.add(p);
+            collect(sub, p, into);
+        });
     }
 
     private static int occurrences(String text, String needle) {

@@ -16,6 +16,8 @@ import java.util.Objects;
  *     {@code "pending"}, or null when nothing was unloaded yet
  * @param leakedThreads names of threads the plugin left running after stop (interrupted and
  *     reported)
+ * @param refusal on the FAILED answer to an activate request: whether retrying can help and whether the
+ *     previous instance still serves; null otherwise (and from runtimes that predate it)
  */
 public record PluginStatus(
     String pluginId,
@@ -25,10 +27,22 @@ public record PluginStatus(
     String since,
     String error,
     String unload,
-    List<String> leakedThreads) {
+    List<String> leakedThreads,
+    Refusal refusal) {
   public PluginStatus {
     Objects.requireNonNull(pluginId, "pluginId == null");
     Objects.requireNonNull(state, "state == null");
     leakedThreads = leakedThreads == null ? List.of() : List.copyOf(leakedThreads);
+  }
+
+  /** A status that is not the answer to a refused activation. */
+  public PluginStatus(String pluginId, PluginState state, String version, String sha256, String since, String error,
+      String unload, List<String> leakedThreads) {
+    this(pluginId, state, version, sha256, since, error, unload, leakedThreads, null);
+  }
+
+  /** This status with {@code r} attached (the answer to a refused activation). */
+  public PluginStatus withRefusal(Refusal r) {
+    return new PluginStatus(pluginId, state, version, sha256, since, error, unload, leakedThreads, r);
   }
 }

@@ -88,7 +88,11 @@ public final class Sidecar implements AutoCloseable {
     this.metrics = new SidecarMetrics(config.service(), config.node());
     this.cache = ArtifactCache.builder().cacheDir(config.cacheDir()).maxBytes(config.maxArtifactBytes()).build();
     this.publisher = new StatusPublisher(this.stores, config.root(), config.service(), config.node());
-    this.reconciler = new Reconciler(cache::fetch, new Reconciler.Listener() {
+    this.reconciler = new Reconciler((plugin, artifact) -> {
+      String how = config.artifactTrust().check(plugin, artifact);
+      if (artifact.signature() != null) LOG.info("plugin {} version {}: {}", plugin, artifact.versionText(), how);
+      else LOG.debug("plugin {} version {}: {}", plugin, artifact.versionText(), how);
+    }, cache::fetch, new Reconciler.Listener() {
       @Override
       public void onReport(PluginReport r) {
         metrics.report(r);

@@ -3,6 +3,7 @@ package dev.switchboard.control.internal;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,12 @@ public final class Codec {
     m.put("error", s.error());
     m.put("unload", s.unload());
     m.put("leakedThreads", s.leakedThreads());
+    if (s.refusal() != null) { // additive: older clients ignore the field
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("permanent", s.refusal().permanent());
+      r.put("previousServing", s.refusal().previousServing());
+      m.put("refusal", r);
+    }
     return m;
   }
 
@@ -49,7 +56,14 @@ public final class Codec {
         Fields.optString(m, "since"),
         Fields.optString(m, "error"),
         unload,
-        Fields.optStrings(m, "leakedThreads", MAX_THREADS_REPORTED));
+        Fields.optStrings(m, "leakedThreads", MAX_THREADS_REPORTED),
+        refusal(m));
+  }
+
+  private static Refusal refusal(Map<String, Object> m) {
+    if (m.get("refusal") == null) return null;
+    Map<String, Object> r = Fields.object(m, "refusal");
+    return new Refusal(Fields.bool(r, "permanent"), Fields.bool(r, "previousServing"));
   }
 
   public static Map<String, Object> info(RuntimeInfo i) {

@@ -21,6 +21,9 @@ import java.nio.file.Path;
  * runtime → client  event      {status}                              pushed state changes
  * </pre>
  *
+ * A status is {pluginId, state, version, sha256, since, error, unload, leakedThreads}; the FAILED answer to
+ * an activate request may add {refusal: {permanent, previousServing}} (added later; older clients ignore it).
+ *
  * Files in the control directory: {@code <pid>.sock} (the Unix socket) and {@code <pid>.token}
  * (64 hex chars), both mode 0600 and owned by the host's user.
  */

@@ -29,7 +29,11 @@ import java.util.TreeSet;
 /** Parses and validates {@code plugin.json} and plugin configs (JSON text → plugin-api values). */
 final class Descriptors {
   static final String DESCRIPTOR = "plugin.json";
-  private static final Set<String> FIELDS = Set.of("id", "version", "api", "entry", "description", "configSchema");
+  private static final Set<String> FIELDS = Set.of("id", "version", "api", "entry", "description", "configSchema",
+      "restart");
+  /** {@code restart}: the new instance starts beside the old one (default), or only after the old one stopped. */
+  static final String SIDE_BY_SIDE = "side-by-side";
+  static final String STOP_FIRST = "stop-first";
   private static final Set<String> SCHEMA_DIALECTS = Set.of(
       "https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2019-09/schema",
       "http://json-schema.org/draft-07/schema", "http://json-schema.org/draft-06/schema",
@@ -50,8 +54,11 @@ final class Descriptors {
 
   private Descriptors() {}
 
-  /** A validated descriptor plus its compiled config schema (null when none). */
-  record Parsed(PluginDescriptor descriptor, JsonSchema schema) {}
+  /**
+   * A validated descriptor plus its compiled config schema (null when none) and its restart policy
+   * ({@code stopFirst}: a restart or upgrade stops the running instance before starting the new one).
+   */
+  record Parsed(PluginDescriptor descriptor, JsonSchema schema, boolean stopFirst) {}
 
   static Parsed parse(JarImage jar, String requestedId, ApiVersion runtimeApi) {
     byte[] raw = jar.entry(DESCRIPTOR);
@@ -98,7 +105,13 @@ final class Descriptors {
     if (!api.includes(runtimeApi)) {
       throw new PluginRefusedException(Code.DESCRIPTOR, "api range " + api + " excludes runtime API " + runtimeApi);
     }
-    return new Parsed(d, schemaNode == null || schemaNode.isNull() ? null : compileSchema(schemaNode));
+    String restart = text(root, "restart", false);
+    if (restart != null && !restart.equals(SIDE_BY_SIDE) && !restart.equals(STOP_FIRST)) {
+      throw new PluginRefusedException(Code.DESCRIPTOR, "restart '" + restart + "' is not '" + SIDE_BY_SIDE + "' or '"
+          + STOP_FIRST + "'");
+    }
+    return new Parsed(d, schemaNode == null || schemaNode.isNull() ? null : compileSchema(schemaNode),
+        STOP_FIRST.equals(restart));
   }
 
   private static JsonSchema compileSchema(JsonNode schema) {

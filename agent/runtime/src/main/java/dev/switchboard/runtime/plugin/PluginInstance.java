@@ -29,6 +29,8 @@ final class PluginInstance {
   final String id;
   final String sha256;
   final String version;
+  /** Restart policy from the descriptor: stop the running instance before this one starts. */
+  final boolean stopFirst;
   private final PluginManagerConfig settings;
   private final AtomicReference<PluginState> state = new AtomicReference<>(PluginState.LOADING);
   private final JsonSchema schema;
@@ -43,11 +45,12 @@ final class PluginInstance {
   /** What tearing an instance down found. */
   record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<String> unload) {}
 
-  private PluginInstance(String id, String sha256, String version, PluginManagerConfig settings, JsonSchema schema,
-      String configCanonical) {
+  private PluginInstance(String id, String sha256, String version, boolean stopFirst, PluginManagerConfig settings,
+      JsonSchema schema, String configCanonical) {
     this.id = id;
     this.sha256 = sha256;
     this.version = version;
+    this.stopFirst = stopFirst;
     this.settings = settings;
     this.schema = schema;
     this.configCanonical = configCanonical;
@@ -67,7 +70,7 @@ final class PluginInstance {
     PreparedJars.ValidConfig valid = p.config(req.configJson()); // validated now, or the same text was before
     PluginConfig config = valid.config();
     PluginDescriptor d = parsed.descriptor();
-    PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), settings, parsed.schema(),
+    PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), parsed.stopFirst(), settings, parsed.schema(),
         valid.canonical());
     PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
         settings.hostLoader(), settings.hostExports());

@@ -6,6 +6,7 @@ import dev.switchboard.api.PluginDescriptor;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -142,7 +143,8 @@ final class PluginManagerImpl implements PluginManager {
     try {
       next = PluginInstance.load(req, config, prepared);
     } catch (PluginRefusedException e) {
-      return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of()));
+      return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of())
+          .withRefusal(new Refusal(e.permanent(), false)));
     }
     emit(slot, status(slot, PluginState.STARTING, next.version, next.sha256, null, keepUnload(slot), List.of()));
     PluginInstance.Teardown t = next.start(watcher);
@@ -159,36 +161,76 @@ final class PluginManagerImpl implements PluginManager {
     return emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, null, keepUnload(slot), List.of()));
   }
 
-  /** Upgrade or restart: start {@code req} beside {@code cur}, swap, then drain and unload {@code cur}. */
+  /**
+   * Upgrade or restart. Side-by-side (the default): start {@code req} beside {@code cur}, swap, then drain and
+   * unload {@code cur}; a refused start leaves {@code cur} serving. Stop-first (the new jar's descriptor says
+   * {@code "restart": "stop-first"}): drain and stop {@code cur}, then start {@code req} — nothing serves in
+   * between, and a refused start leaves the plugin FAILED. Refusals before any plugin code runs (descriptor,
+   * config, classes) leave {@code cur} serving under both policies.
+   */
   private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
     PluginInstance next;
     try {
       next = PluginInstance.load(req, config, prepared);
     } catch (PluginRefusedException e) {
-      return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage());
+      return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage(), e.permanent());
     }
     String attempt = !what.startsWith("upgrade") ? what
         : "upgrade to " + next.version + (cur.version.equals(next.version) ? " (" + next.sha256.substring(0, 12) + ")" : "");
+    if (next.stopFirst) {
+      return stopFirst(slot, cur, next, attempt);
+    }
     PluginInstance.Teardown failedStart = next.start(watcher);
     if (failedStart != null) {
       resolveLater(slot, -1, failedStart.unload(), UnloadWatcher.PENDING);
-      return refusedWhileActive(slot, cur, next.version, next.sha256, attempt, failedStart.failure());
+      return refusedWhileActive(slot, cur, next.version, next.sha256, attempt, failedStart.failure(), false);
     }
     next.publish(cur); // one snapshot swap per extension point: every call sees the old or the new
     slot.active = next;
     emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, null, keepUnload(slot), List.of()));
+    return retire(slot, cur, next);
+  }
+
+  private PluginStatus stopFirst(Slot slot, PluginInstance cur, PluginInstance next, String attempt) {
+    emit(slot, status(slot, PluginState.STOPPING, cur.version, cur.sha256, null, keepUnload(slot), List.of()));
+    PluginInstance.Teardown old = cur.stop(watcher);
+    slot.active = null;
+    long gen = ++slot.unloadGeneration;
+    String unload = await(old.unload());
+    resolveLater(slot, gen, old.unload(), unload);
+    String previous = previousNotes(cur, old);
+    emit(slot, status(slot, PluginState.STARTING, next.version, next.sha256, null, unload, old.leakedThreads()));
+    PluginInstance.Teardown failedStart = next.start(watcher);
+    if (failedStart != null) {
+      resolveLater(slot, -1, failedStart.unload(), UnloadWatcher.PENDING);
+      String error = attempt + " failed: " + failedStart.failure() + " (stop-first: the previous " + cur.version
+          + " was stopped before; nothing serves)" + (previous == null ? "" : "; " + previous);
+      return emit(slot, status(slot, PluginState.FAILED, next.version, next.sha256, error, unload, old.leakedThreads())
+          .withRefusal(new Refusal(false, false)));
+    }
+    next.publish(null);
+    slot.active = next;
+    return emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, previous, keepUnload(slot),
+        old.leakedThreads()));
+  }
+
+  /** Drains, stops and unloads {@code cur} after {@code next} took over. */
+  private PluginStatus retire(Slot slot, PluginInstance cur, PluginInstance next) {
     PluginInstance.Teardown old = cur.stop(watcher);
     long gen = ++slot.unloadGeneration;
     String unload = await(old.unload());
+    PluginStatus s = emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, previousNotes(cur, old),
+        unload, old.leakedThreads()));
+    resolveLater(slot, gen, old.unload(), unload);
+    return s;
+  }
+
+  private static String previousNotes(PluginInstance cur, PluginInstance.Teardown old) {
     List<String> notes = new ArrayList<>(old.problems());
     if (old.failure() != null) {
       notes.add(0, old.failure());
     }
-    String warning = notes.isEmpty() ? null : "previous " + cur.version + ": " + String.join("; ", notes);
-    PluginStatus s = emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, warning, unload,
-        old.leakedThreads()));
-    resolveLater(slot, gen, old.unload(), unload);
-    return s;
+    return notes.isEmpty() ? null : "previous " + cur.version + ": " + String.join("; ", notes);
   }
 
   private PluginStatus reconfigure(Slot slot, PluginInstance cur, ActivateRequest req, String canonical) {
@@ -196,29 +238,30 @@ final class PluginManagerImpl implements PluginManager {
     try {
       cfg = Descriptors.config(req.configJson(), cur.schema());
     } catch (PluginRefusedException e) {
-      return configRejected(slot, cur, e.getMessage());
+      return configRejected(slot, cur, e.getMessage(), e.permanent());
     }
     if (!cur.reconfigurable()) {
       return replace(slot, cur, req, "restart with new config");
     }
     String failure = cur.reconfigure(cfg, canonical);
     if (failure != null) {
-      return configRejected(slot, cur, failure);
+      return configRejected(slot, cur, failure, false);
     }
     return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
   }
 
-  private PluginStatus configRejected(Slot slot, PluginInstance cur, String reason) {
+  private PluginStatus configRejected(Slot slot, PluginInstance cur, String reason, boolean permanent) {
     emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, "config rejected: " + reason, keepUnload(slot),
         keepLeaked(slot)));
-    return failed(slot.id, cur.version, cur.sha256, reason);
+    return failed(slot.id, cur.version, cur.sha256, reason).withRefusal(new Refusal(permanent, true));
   }
 
+  /** The answer is FAILED (the request was not carried out); the plugin's status stays ACTIVE with the reason. */
   private PluginStatus refusedWhileActive(Slot slot, PluginInstance cur, String version, String sha, String what,
-      String reason) {
+      String reason, boolean permanent) {
     emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, what + " failed: " + reason, keepUnload(slot),
         keepLeaked(slot)));
-    return failed(slot.id, version, sha, reason);
+    return failed(slot.id, version, sha, reason).withRefusal(new Refusal(permanent, true));
   }
 
   private PluginStatus doDeactivate(Slot slot) {

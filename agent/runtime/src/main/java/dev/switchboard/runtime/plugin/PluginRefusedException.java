@@ -36,4 +36,13 @@ public final class PluginRefusedException extends RuntimeException {
   public Code code() {
     return code;
   }
+
+  /**
+   * True when asking again with the same jar and config cannot change the outcome: the descriptor (API
+   * range included), the config against the schema, class versions and the entry class are properties of
+   * the jar and the config. A missing or unreadable jar file, a start or stop failure may change.
+   */
+  public boolean permanent() {
+    return code == Code.DESCRIPTOR || code == Code.CONFIG || code == Code.CLASS_VERSION || code == Code.ENTRY;
+  }
 }

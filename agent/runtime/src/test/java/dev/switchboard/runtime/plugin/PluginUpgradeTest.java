@@ -8,6 +8,7 @@ import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import dev.switchboard.runtime.plugin.testspi.Greeter;
 import dev.switchboard.runtime.plugin.testspi.Probe;
 import java.nio.file.Path;
@@ -104,6 +105,8 @@ class PluginUpgradeTest {
     assertThat(failed.state()).isEqualTo(PluginState.FAILED);
     assertThat(failed.version()).isEqualTo("2.0.0");
     assertThat(failed.error()).startsWith("start: java.lang.IllegalStateException: v2 broken");
+    assertThat(failed.refusal()).as("a failed start may succeed later; 1.0.0 still serves")
+        .isEqualTo(new Refusal(false, true));
     PluginStatus stored = manager.status("keep").orElseThrow();
     assertThat(stored.state()).isEqualTo(PluginState.ACTIVE);
     assertThat(stored.version()).isEqualTo("1.0.0");
@@ -112,6 +115,8 @@ class PluginUpgradeTest {
 
     PluginStatus refused = activate(manager, "keep", wrongApi);
     assertThat(refused.error()).isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.0");
+    assertThat(refused.refusal()).as("an API range cannot change by retrying; 1.0.0 still serves")
+        .isEqualTo(new Refusal(true, true));
     assertThat(manager.status("keep").orElseThrow().error()).isEqualTo(
         "upgrade to " + PluginJarBuilder.sha256(wrongApi).substring(0, 12)
             + " failed: descriptor: api range [2.0,3.0) excludes runtime API 1.0");

@@ -12,6 +12,12 @@ public final class ArtifactException extends RuntimeException {
     NOT_FOUND(false),
     /** URL scheme other than file, http, https. */
     UNSUPPORTED(false),
+    /** Signatures are required and the artifact value carries none: never loaded. */
+    SIGNATURE_MISSING(false),
+    /** The signature is malformed or verifies with none of the trusted keys: never loaded. */
+    SIGNATURE_INVALID(false),
+    /** A trusted key file (or a signing key file) is unreadable, not a key, or not Ed25519. */
+    BAD_KEY(false),
     /** I/O or HTTP failure that may be transient (connection refused, 5xx, truncated body). */
     IO(true);
 
@@ -23,6 +29,7 @@ public final class ArtifactException extends RuntimeException {
   }
 
   private final Code code;
+  private final String detail;
 
   public ArtifactException(Code code, String message) {
     this(code, message, null);
@@ -31,6 +38,12 @@ public final class ArtifactException extends RuntimeException {
   public ArtifactException(Code code, String message, Throwable cause) {
     super(code + ": " + message, cause);
     this.code = code;
+    this.detail = message;
+  }
+
+  /** The message without the code. */
+  public String detail() {
+    return detail;
   }
 
   public Code code() {

@@ -1,7 +1,9 @@
 package dev.switchboard.sidecar.config;
 
+import dev.switchboard.sidecar.artifact.ArtifactTrust;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The agent's configuration (CONTRACT §6), validated. Build it with {@link ConfigLoader}.
@@ -12,6 +14,7 @@ import java.util.List;
  * @param hostPid exactly one of hostPid, hostPidFile, hostMatch is set
  * @param runtimeJar {@code switchboard-runtime.jar} injected into the host
  * @param maxArtifactBytes largest plugin jar accepted
+ * @param artifactTrust trusted signing keys (loaded) and whether a signature is required
  */
 public record AgentConfig(
     String service,
@@ -29,9 +32,19 @@ public record AgentConfig(
     String httpHost,
     int httpPort,
     Path runtimeJar,
-    long maxArtifactBytes) {
+    long maxArtifactBytes,
+    ArtifactTrust artifactTrust) {
   public AgentConfig {
     etcdEndpoints = etcdEndpoints == null ? null : List.copyOf(etcdEndpoints);
     hostExports = List.copyOf(hostExports);
+    Objects.requireNonNull(artifactTrust, "artifactTrust == null");
+  }
+
+  /** Without trusted keys; signatures not required. */
+  public AgentConfig(String service, String node, String root, List<String> etcdEndpoints, String zookeeperConnect,
+      String prefer, Long hostPid, Path hostPidFile, String hostMatch, List<String> hostExports, Path cacheDir,
+      Path controlDir, String httpHost, int httpPort, Path runtimeJar, long maxArtifactBytes) {
+    this(service, node, root, etcdEndpoints, zookeeperConnect, prefer, hostPid, hostPidFile, hostMatch, hostExports,
+        cacheDir, controlDir, httpHost, httpPort, runtimeJar, maxArtifactBytes, ArtifactTrust.none());
   }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.sidecar.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.switchboard.sidecar.artifact.ArtifactException;
+import dev.switchboard.sidecar.artifact.ArtifactTrust;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.ZooKeeperOptions;
@@ -27,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  * {@code SWITCHBOARD_*} variables are ignored (other Switchboard tools share the prefix).
  */
 public final class ConfigLoader {
-  enum Type { STRING, LIST, LONG }
+  enum Type { STRING, LIST, LONG, BOOLEAN }
 
   record Key(String path, Type type) {
     String env() {
@@ -66,7 +68,9 @@ public final class ConfigLoader {
       new Key("controlDir", Type.STRING),
       new Key("http.listen", Type.STRING),
       new Key("runtimeJar", Type.STRING),
-      new Key("artifacts.maxBytes", Type.LONG));
+      new Key("artifacts.maxBytes", Type.LONG),
+      new Key("artifacts.trustedKeys", Type.LIST),
+      new Key("artifacts.requireSignature", Type.BOOLEAN));
   private static final Set<String> LOCATOR = Set.of("host.pid", "host.pidFile", "host.match");
   private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 
@@ -221,6 +225,11 @@ public final class ConfigLoader {
           problems.add(where + " is not a whole number: '" + v + "'");
         }
       }
+      case BOOLEAN -> {
+        String t = v.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) out.put(k.path(), Boolean.valueOf(t));
+        else problems.add(where + " is not true or false: '" + v + "'");
+      }
     }
   }
 
@@ -298,6 +307,7 @@ public final class ConfigLoader {
     }
     long maxBytes = (Long) m.getOrDefault("artifacts.maxBytes", 64L * 1024 * 1024);
     if (maxBytes <= 0) problems.add("artifacts.maxBytes must be > 0: " + maxBytes);
+    ArtifactTrust trust = trust(m, problems);
 
     if (!problems.isEmpty()) throw new ConfigException(problems);
     String tmp = System.getProperty("java.io.tmpdir");
@@ -308,7 +318,28 @@ public final class ConfigLoader {
         Path.of((String) m.getOrDefault("controlDir", Path.of(tmp, "switchboard").toString())),
         httpHost, httpPort,
         m.containsKey("runtimeJar") ? Path.of((String) m.get("runtimeJar")) : defaultRuntimeJar(),
-        maxBytes);
+        maxBytes, trust);
+  }
+
+  /** Loads every trusted key file now, so a bad one stops start-up naming the file (all of them at once). */
+  @SuppressWarnings("unchecked")
+  private static ArtifactTrust trust(Map<String, Object> m, List<String> problems) {
+    List<String> files = (List<String>) m.getOrDefault("artifacts.trustedKeys", List.of());
+    boolean require = (Boolean) m.getOrDefault("artifacts.requireSignature", Boolean.FALSE);
+    List<ArtifactTrust.TrustedKey> keys = new ArrayList<>();
+    for (String f : files) {
+      try {
+        keys.add(ArtifactTrust.TrustedKey.load(Path.of(f)));
+      } catch (ArtifactException e) {
+        problems.add("artifacts.trustedKeys: " + e.detail());
+      } catch (java.nio.file.InvalidPathException e) {
+        problems.add("artifacts.trustedKeys: '" + f + "' is not a file path: " + e.getMessage());
+      }
+    }
+    if (require && files.isEmpty()) {
+      problems.add("artifacts.requireSignature is true but artifacts.trustedKeys is empty: no jar could ever be accepted");
+    }
+    return problems.isEmpty() ? ArtifactTrust.of(keys, require) : ArtifactTrust.none();
   }
 
   private static String defaultNode() {

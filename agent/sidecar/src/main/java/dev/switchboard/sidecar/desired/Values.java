@@ -80,10 +80,12 @@ public final class Values {
 
   static ArtifactRef artifact(JsonNode node, String path) {
     requireObject(node, path.isEmpty() ? "artifact" : path.substring(0, path.length() - 1));
-    onlyFields(node, path, Set.of("url", "sha256", "version"));
+    onlyFields(node, path, Set.of("url", "sha256", "version", "signature"));
     String url = text(node, path, "url", true);
     String sha = text(node, path, "sha256", true);
     String version = text(node, path, "version", false);
+    // only its type here: decoding and verification happen before a load, where a bad one is counted and retried
+    String signature = text(node, path, "signature", false);
     URI uri;
     try {
       uri = new URI(url);
@@ -107,7 +109,7 @@ public final class Values {
     if (version != null && (version.isBlank() || version.length() > MAX_VERSION_LENGTH)) {
       throw new IllegalArgumentException("field '" + path + "version' must be 1.." + MAX_VERSION_LENGTH + " characters");
     }
-    return new ArtifactRef(url, sha.toLowerCase(Locale.ROOT), version);
+    return new ArtifactRef(url, sha.toLowerCase(Locale.ROOT), version, signature);
   }
 
   static Selection selection(JsonNode node, String path) {

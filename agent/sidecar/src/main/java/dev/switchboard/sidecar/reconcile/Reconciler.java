@@ -4,6 +4,7 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;
@@ -53,10 +54,24 @@ public final class Reconciler implements AutoCloseable {
     default void onFlip(String plugin, boolean active, Duration elapsed) {}
 
     default void onFailure(String plugin, String reason) {}
+
+    /** A task on the loop threw (a bug in the reconciler): logged, and reported here. */
+    default void onLoopError(RuntimeException error) {}
+  }
+
+  /**
+   * Decides on the loop thread, before the fetch, whether an artifact may be loaded for a plugin
+   * (signatures); throws to refuse, with a message that is the plugin's error.
+   */
+  public interface ArtifactGate {
+    ArtifactGate OPEN = (plugin, artifact) -> {};
+
+    void admit(String plugin, ArtifactRef artifact);
   }
 
   private final ScheduledExecutorService loop;
   private final Function<ArtifactRef, CompletableFuture<Path>> fetcher;
+  private final ArtifactGate gate;
   private final Listener listener;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -66,6 +81,13 @@ public final class Reconciler implements AutoCloseable {
   private boolean ready;
 
   public Reconciler(Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener, Duration initialBackoff, Duration maxBackoff) {
+    this(ArtifactGate.OPEN, fetcher, listener, initialBackoff, maxBackoff);
+  }
+
+  /** {@code gate} admits or refuses each artifact before it is fetched and loaded. */
+  public Reconciler(ArtifactGate gate, Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener,
+      Duration initialBackoff, Duration maxBackoff) {
+    this.gate = Objects.requireNonNull(gate, "gate == null");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
     this.listener = Objects.requireNonNull(listener, "listener == null");
     this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff == null");
@@ -85,6 +107,7 @@ public final class Reconciler implements AutoCloseable {
           task.run();
         } catch (RuntimeException e) {
           LOG.error("reconciler task failed", e);
+          notify(() -> listener.onLoopError(e));
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -119,7 +142,8 @@ public final class Reconciler implements AutoCloseable {
     exec(() -> {
       if (ready) return;
       ready = true;
-      slots.values().forEach(this::step);
+      // step may forget a slot (not in the store and inactive): iterate over a copy
+      new ArrayList<>(slots.values()).forEach(this::step);
     });
   }
 
@@ -144,6 +168,7 @@ public final class Reconciler implements AutoCloseable {
           slot.appliedConfig = null;
         }
         slot.failures = 0;
+        slot.refusedFor = -1; // another runtime (or host) may answer differently
         cancelRetry(slot);
       }
       LOG.info("attached to runtime {} in pid {}; it reports {} plugin(s)", c.info().runtimeVersion(), c.info().hostPid(), list.size());
@@ -190,7 +215,8 @@ public final class Reconciler implements AutoCloseable {
     Slot s = slots.computeIfAbsent(plugin, this::newSlot);
     if (s.target.sameDesire(r, inStore)) return;
     s.target = new Target(r, inStore, s.target.generation() + 1, observed);
-    if (s.retry != null) {
+    if (s.retry != null || s.refusedFor >= 0) {
+      s.refusedFor = -1;
       cancelRetry(s);
       s.failures = 0;
     }
@@ -228,8 +254,13 @@ public final class Reconciler implements AutoCloseable {
       return;
     }
     Op op = decide(s);
+    if (op == Op.ACTIVATE && s.refusedFor == s.target.generation()) {
+      publish(s); // refused for good: asking again with the same jar and config cannot change the answer
+      return;
+    }
     if (op == Op.NONE) {
       s.lastError = null;
+      s.previousServing = false;
       s.failures = 0;
       if (!s.target.inStore() && s.actuallyInactive()) {
         slots.remove(s.plugin);
@@ -248,7 +279,13 @@ public final class Reconciler implements AutoCloseable {
     // (store round trips on other threads) and logs, which a flip of a cached jar need not wait for.
     if (op == Op.ACTIVATE) {
       ArtifactRef a = t.resolution().artifact();
-      CompletableFuture<Path> fetched = fetcher.apply(a);
+      CompletableFuture<Path> fetched;
+      try {
+        gate.admit(s.plugin, a); // a refusal fails like a bad fetch: FAILED, counted, retried; what runs keeps running
+        fetched = fetcher.apply(a);
+      } catch (RuntimeException e) {
+        fetched = CompletableFuture.failedFuture(e);
+      }
       if (fetched.isDone() && !fetched.isCompletedExceptionally()) { // cached: nothing to fetch
         s.phase = PluginState.LOADING;
         result = c.activate(activateRequest(s, t, fetched.join()));
@@ -302,10 +339,15 @@ public final class Reconciler implements AutoCloseable {
     }
     String reason = null;
     String error = null;
+    Refusal refusal = err == null && op == Op.ACTIVATE ? st.refusal() : null;
     if (err != null) {
       Throwable cause = unwrap(err);
       reason = reasonOf(cause);
       error = cause.getMessage();
+    } else if (refusal != null && refusal.previousServing()) {
+      // the previous instance still serves: keep what the runtime said about it, report the refusal
+      reason = refusal.permanent() ? "runtime_refused" : "runtime_failed";
+      error = "activation refused: " + st.error();
     } else {
       s.actual = st;
       PluginState want = op == Op.ACTIVATE ? PluginState.ACTIVE : PluginState.INACTIVE;
@@ -319,6 +361,7 @@ public final class Reconciler implements AutoCloseable {
     if (reason == null) {
       s.failures = 0;
       s.lastError = null;
+      s.previousServing = false;
       if (t.generation() > s.flipRecordedFor) { // also when superseded meanwhile: the runtime answered this change
         s.flipRecordedFor = t.generation();
         Duration elapsed = Duration.ofNanos(nanos.getAsLong() - t.observedNanos());
@@ -329,10 +372,20 @@ public final class Reconciler implements AutoCloseable {
     }
     s.failures++;
     s.lastError = error;
+    s.previousServing = refusal != null && refusal.previousServing();
+    if (refusal != null && refusal.permanent()) {
+      reason = "runtime_refused";
+      s.refusedFor = t.generation();
+    }
     String r = reason;
     notify(() -> listener.onFailure(s.plugin, r));
     if (t != s.target) {
       step(s); // a newer desired state arrived: try it now
+      return;
+    }
+    if (s.refusedFor == t.generation()) {
+      LOG.warn("plugin {}: {} (refused; not retried until its desired state changes)", s.plugin, error);
+      publish(s);
       return;
     }
     long delay = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(20, s.failures - 1));
@@ -361,10 +414,11 @@ public final class Reconciler implements AutoCloseable {
           && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.phase.name();
     } else if (r.error() != null) {
       state = PluginState.FAILED.name();
-      error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + " (attempt " + s.failures + ", retrying)");
+      error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + retryNote(s));
     } else if (s.lastError != null) {
-      state = PluginState.FAILED.name();
-      error = s.lastError + " (attempt " + s.failures + ", retrying)";
+      boolean serving = s.previousServing && a != null && a.state() == PluginState.ACTIVE;
+      state = serving ? PluginState.ACTIVE.name() : PluginState.FAILED.name();
+      error = s.lastError + retryNote(s);
     } else {
       state = a == null ? PluginState.INACTIVE.name() : a.state().name();
       error = a == null ? null : a.error();
@@ -380,6 +434,11 @@ public final class Reconciler implements AutoCloseable {
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));
+  }
+
+  private static String retryNote(Slot s) {
+    return s.refusedFor == s.target.generation() ? " (not retried until the desired state changes)"
+        : " (attempt " + s.failures + ", retrying)";
   }
 
   private static String now() {

@@ -18,6 +18,10 @@ final class Slot {
   PluginState phase;
   int failures;
   String lastError;
+  /** The last failure was a refusal while the previous instance kept serving (shown ACTIVE with the error). */
+  boolean previousServing;
+  /** Generation of a desired state the runtime refused permanently: not retried until the target changes. */
+  long refusedFor = -1;
   ScheduledFuture<?> retry;
   long flipRecordedFor = -1;
   PluginReport report;

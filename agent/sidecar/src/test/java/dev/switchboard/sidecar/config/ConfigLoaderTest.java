@@ -140,4 +140,42 @@ class ConfigLoaderTest {
     AgentConfig c = ConfigLoader.load(Map.of(), List.of("--config", example.toString()));
     assertThat(c.service()).isNotBlank();
   }
+
+  @Test
+  void trustedKeysAreLoadedAtStartAndRequireSignatureIsABoolean() throws Exception {
+    Path pub = tmp.resolve("release.pub");
+    Files.writeString(pub, dev.switchboard.sidecar.artifact.Ed25519Keys.publicPem(dev.switchboard.sidecar.artifact.Ed25519Keys.generate().getPublic()));
+    AgentConfig c = ConfigLoader.load(Map.of(), List.of("--config", file(FULL + "artifacts:\n  trustedKeys: [" + pub + "]\n  requireSignature: true\n").toString()));
+    assertThat(c.artifactTrust().requireSignature()).isTrue();
+    assertThat(c.artifactTrust().keys()).extracting(k -> k.file()).containsExactly(pub);
+
+    AgentConfig fromEnv = ConfigLoader.load(Map.of("SWITCHBOARD_ARTIFACTS_TRUSTED_KEYS", pub.toString(), "SWITCHBOARD_ARTIFACTS_REQUIRE_SIGNATURE", "true"),
+        List.of("--config", file(FULL).toString()));
+    assertThat(fromEnv.artifactTrust().requireSignature()).isTrue();
+    assertThat(fromEnv.artifactTrust().keys()).hasSize(1);
+    AgentConfig flagsOff = ConfigLoader.load(Map.of("SWITCHBOARD_ARTIFACTS_REQUIRE_SIGNATURE", "true"),
+        List.of("--config", file(FULL).toString(), "--artifacts-require-signature", "false"));
+    assertThat(flagsOff.artifactTrust().requireSignature()).isFalse();
+    assertThat(ConfigLoader.load(Map.of(), List.of("--config", file(FULL).toString())).artifactTrust().keys()).isEmpty();
+  }
+
+  @Test
+  void badTrustedKeyFilesStopStartUpNamingEachFile() throws Exception {
+    Path missing = tmp.resolve("missing.pub");
+    Path junk = tmp.resolve("junk.pub");
+    Files.writeString(junk, "not a key");
+    Path priv = tmp.resolve("release.key");
+    Files.writeString(priv, dev.switchboard.sidecar.artifact.Ed25519Keys.privatePem(dev.switchboard.sidecar.artifact.Ed25519Keys.generate().getPrivate()));
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(),
+        List.of("--config", file(FULL + "artifacts: {trustedKeys: [" + missing + ", " + junk + ", " + priv + "]}\n").toString())));
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).isEqualTo("artifacts.trustedKeys: key file " + missing + " is unreadable: java.nio.file.NoSuchFileException: " + missing))
+        .anySatisfy(p -> assertThat(p).startsWith("artifacts.trustedKeys: key file " + junk + " holds no PEM block"))
+        .anySatisfy(p -> assertThat(p).startsWith("artifacts.trustedKeys: key file " + priv + " holds a private key where a public key belongs"))
+        .hasSize(3);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), List.of("--config", file(FULL + "artifacts: {requireSignature: maybe}\n").toString())))
+        .hasMessageContaining("key 'artifacts.requireSignature' is not true or false: 'maybe'");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), List.of("--config", file(FULL).toString(), "--artifacts-require-signature", "true")))
+        .hasMessageContaining("artifacts.requireSignature is true but artifacts.trustedKeys is empty");
+  }
 }

@@ -31,6 +31,8 @@ class MalformedValuesTest {
         Arguments.of("artifact", "{\"sha256\":\"" + SHA + "\"}", "'url' missing"),
         Arguments.of("artifact", "{\"url\":\"file:///x.jar\",\"sha256\":\"" + SHA + "\",\"version\":7}", "'version' must be a string"),
         Arguments.of("artifact", "{\"url\":\"file:///x.jar\",\"sha256\":\"" + SHA + "\",\"colour\":\"red\"}", "unknown field 'colour'"),
+        Arguments.of("artifact", "{\"url\":\"file:///x.jar\",\"sha256\":\"" + SHA + "\",\"signature\":[1]}", "'signature' must be a string, got an array"),
+        Arguments.of("canary", "{\"artifact\":{\"url\":\"file:///x\",\"sha256\":\"" + SHA + "\",\"signature\":7},\"percent\":10}", "'artifact.signature' must be a string"),
         Arguments.of("artifact", "{\"url\":\"file:///x.jar\",\"url\":\"file:///y.jar\",\"sha256\":\"" + SHA + "\"}", "bad JSON"),
         Arguments.of("config", "[1]", "config must be a JSON object, got an array"),
         Arguments.of("config", "{\"a\":", "bad JSON"),
@@ -99,6 +101,13 @@ class MalformedValuesTest {
     s.apply(Change.put(ROOT + "/services/checkout/nodes/node-2/plugins/p/enabled", bytes("maybe"), 1));
     assertThat(s.resolve("p", "node-1").error()).isNull();
     assertThat(s.resolve("p", "node-2").error()).contains("nodes/node-2/plugins/p/enabled").contains("not true or false");
+  }
+
+  @Test
+  void aSignatureIsCarriedAsWrittenAndIsOptional() {
+    assertThat(Values.parseArtifact("{\"url\":\"http://h/x.jar\",\"sha256\":\"" + SHA + "\",\"signature\":\"c2ln\"}").signature())
+        .isEqualTo("c2ln");
+    assertThat(Values.parseArtifact("{\"url\":\"http://h/x.jar\",\"sha256\":\"" + SHA + "\"}").signature()).isNull();
   }
 
   @Test

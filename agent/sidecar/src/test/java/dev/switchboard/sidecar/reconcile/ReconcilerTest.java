@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.sidecar.testing.FakeConnection;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;
 import dev.switchboard.sidecar.desired.Resolution;
@@ -32,11 +33,13 @@ class ReconcilerTest {
   final List<Duration> flips = new CopyOnWriteArrayList<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
   final AtomicInteger fetches = new AtomicInteger();
+  final List<RuntimeException> loopErrors = new CopyOnWriteArrayList<>();
   final Reconciler reconciler = new Reconciler(this::fetch, new Reconciler.Listener() {
     @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
     @Override public void onRemoved(String p) { removed.add(p); reports.remove(p); }
     @Override public void onFlip(String p, boolean active, Duration d) { flips.add(d); }
     @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
+    @Override public void onLoopError(RuntimeException e) { loopErrors.add(e); }
   }, Duration.ofMillis(20), Duration.ofMillis(200));
 
   CompletableFuture<Path> fetch(ArtifactRef a) {
@@ -49,6 +52,7 @@ class ReconcilerTest {
 
   @AfterEach
   void close() {
+    assertThat(loopErrors).as("no task on the reconciler's loop threw").isEmpty();
     reconciler.close();
   }
 
@@ -251,5 +255,83 @@ class ReconcilerTest {
     await().until(() -> fresh.plugins.containsKey("p"));
     awaitState("p", "ACTIVE");
     assertThat(fresh.ops).containsExactly("activate p 1111 {}");
+  }
+
+  @Test
+  void inactivePluginsTheStoreDoesNotNameAreForgottenWhenTheDesiredStateBecomesReadyAfterTheAttach() {
+    // e.g. after `switchboard host deactivate`: the runtime still lists the plugins, INACTIVE
+    for (String id : List.of("gone-1", "gone-2", "gone-3")) {
+      runtime.push(new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, "collected", List.of()));
+    }
+    reconciler.attach(runtime).join();
+    reconciler.submit("p", on(V1), true);
+    reconciler.desiredReady();
+    awaitSettled();
+    await().untilAsserted(() -> assertThat(removed).containsExactlyInAnyOrder("gone-1", "gone-2", "gone-3"));
+    awaitState("p", "ACTIVE");
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}");
+    assertThat(loopErrors).isEmpty();
+  }
+
+  static Resolution on(ArtifactRef a, String config) {
+    return new Resolution("p", true, a, config, false, null);
+  }
+
+  @Test
+  void aPermanentRefusalWhileThePreviousInstanceServesIsShownActiveWithTheReasonAndNotRetriedUntilTheDesireChanges() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    runtime.refuseConfigContaining = "bad";
+    runtime.refusal = new Refusal(true, true);
+    reconciler.submit("p", on(V1, "{\"bad\":1}"), true);
+    await().untilAsserted(() -> assertThat(reports.get("p").error()).isNotNull());
+    awaitSettled(); // settled: no operation in flight and no retry pending
+    PluginReport r = reports.get("p");
+    assertThat(r.state()).as("the previous instance still serves").isEqualTo("ACTIVE");
+    assertThat(r.sha256()).isEqualTo(V1.sha256());
+    assertThat(r.error()).contains("config: refused bad").contains("not retried until the desired state changes");
+    assertThat(runtime.ops).containsExactly("activate p 1111 {}", "activate p 1111 {\"bad\":1}");
+    assertThat(failures).containsExactly("p:runtime_refused");
+    // an event from the runtime about the serving instance does not retry the refused desire either
+    runtime.push(runtime.plugins.get("p"));
+    awaitSettled();
+    assertThat(runtime.ops).hasSize(2);
+    // a new desired state is tried, and clears the refusal once applied
+    reconciler.submit("p", on(V1, "{\"good\":1}"), true);
+    await().until(() -> runtime.ops.size() == 3);
+    awaitSettled();
+    await().untilAsserted(() -> assertThat(reports.get("p").error()).isNull());
+    assertThat(reports.get("p").state()).isEqualTo("ACTIVE");
+  }
+
+  @Test
+  void aRetryableRefusalWhileThePreviousInstanceServesIsShownActiveAndRetried() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    runtime.refuseConfigContaining = "port";
+    runtime.refusal = new Refusal(false, true);
+    reconciler.submit("p", on(V1, "{\"port\":1}"), true);
+    await().until(() -> runtime.ops.size() >= 3); // retried with backoff
+    PluginReport r = reports.get("p");
+    assertThat(r.state()).isEqualTo("ACTIVE");
+    assertThat(r.error()).contains("config: refused port").contains("retrying");
+    runtime.refuseConfigContaining = null; // e.g. the port became free
+    awaitSettled();
+    await().untilAsserted(() -> assertThat(reports.get("p").error()).isNull());
+    assertThat(runtime.plugins.get("p").state()).isEqualTo(PluginState.ACTIVE);
+  }
+
+  @Test
+  void aPermanentRefusalWithNothingServingIsFailedAndNotRetried() {
+    start();
+    runtime.refuseConfigContaining = "bad";
+    runtime.refusal = new Refusal(true, false);
+    reconciler.submit("p", on(V1, "{\"bad\":1}"), true);
+    awaitState("p", "FAILED");
+    awaitSettled();
+    assertThat(reports.get("p").error()).contains("not retried until the desired state changes");
+    assertThat(runtime.ops).hasSize(1);
   }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.control.RuntimeInfo;
 import java.time.Instant;
@@ -26,6 +27,9 @@ public final class FakeConnection implements RuntimeConnection {
   public final List<Runnable> held = new CopyOnWriteArrayList<>();
   public final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
   public volatile boolean open = true;
+  /** When set: activations whose config contains this text are refused like the runtime refuses them. */
+  public volatile String refuseConfigContaining;
+  public volatile Refusal refusal;
 
   @Override
   public RuntimeInfo info() {
@@ -40,6 +44,15 @@ public final class FakeConnection implements RuntimeConnection {
         throw new ControlException(ControlException.Code.FAILED, "boom in " + r.pluginId());
       }
       PluginStatus prev = plugins.get(r.pluginId());
+      String refuse = refuseConfigContaining;
+      if (refuse != null && r.configJson().contains(refuse)) {
+        boolean serving = prev != null && prev.state() == PluginState.ACTIVE;
+        Refusal why = new Refusal(refusal.permanent(), serving);
+        if (!serving) plugins.put(r.pluginId(), new PluginStatus(r.pluginId(), PluginState.FAILED, null, r.sha256(),
+            Instant.now().toString(), "config: refused " + refuse, null, List.of(), why));
+        return new PluginStatus(r.pluginId(), PluginState.FAILED, null, r.sha256(), Instant.now().toString(),
+            "config: refused " + refuse, null, List.of(), why);
+      }
       // like the runtime: a reconfigure of the same jar stays ACTIVE, and since what it was
       boolean same = prev != null && prev.state() == PluginState.ACTIVE && r.sha256().equals(prev.sha256());
       PluginStatus s = new PluginStatus(r.pluginId(), PluginState.ACTIVE, same ? prev.version() : "v-" + r.sha256().substring(0, 4), r.sha256(),

@@ -25,6 +25,8 @@ final class AgentNode implements AutoCloseable {
   private final String etcd;
   private final String zookeeper;
   private final String prefer;
+  /** More lines for agent.yaml (e.g. an {@code artifacts:} block). */
+  final List<String> extraConfig = new ArrayList<>();
   Proc host;
   Proc agent;
   int hostPort;
@@ -53,6 +55,15 @@ final class AgentNode implements AutoCloseable {
   }
 
   AgentNode startAgent() throws Exception {
+    Path config = writeConfig();
+    agent = Proc.start("agent-" + node + "-" + (++agents), logs(),
+        Proc.java("-Dorg.slf4j.simpleLogger.log.dev.switchboard.store=debug", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-jar", Dist.cli().toString(), "agent", "--config", config.toString()));
+    agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
+    return this;
+  }
+
+  /** Writes {@code agent.yaml} for this node (with {@link #extraConfig}) and returns its path. */
+  Path writeConfig() throws IOException {
     List<String> yaml = new ArrayList<>();
     yaml.add("service: " + service);
     yaml.add("node: " + node);
@@ -67,12 +78,10 @@ final class AgentNode implements AutoCloseable {
     yaml.add("controlDir: " + dir.resolve("ctl"));
     yaml.add("runtimeJar: " + Dist.runtime());
     yaml.add("http: {listen: \"127.0.0.1:" + agentPort + "\"}");
+    yaml.addAll(extraConfig);
     Path config = dir.resolve("agent.yaml");
     Files.write(config, yaml);
-    agent = Proc.start("agent-" + node + "-" + (++agents), logs(),
-        Proc.java("-Dorg.slf4j.simpleLogger.log.dev.switchboard.store=debug", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-jar", Dist.cli().toString(), "agent", "--config", config.toString()));
-    agent.await("^HTTP (\\d+)", Duration.ofSeconds(60));
-    return this;
+    return config;
   }
 
   /** Process logs are kept under target/it-logs (the temp dir is deleted after each test). */

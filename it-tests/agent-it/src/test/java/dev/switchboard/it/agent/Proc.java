@@ -21,6 +21,7 @@ final class Proc implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new ArrayList<>();
   private final Path log;
+  private boolean outputEnded; // guarded by lines
 
   private Proc(String name, Process process, Path log) {
     this.name = name;
@@ -64,7 +65,28 @@ final class Proc implements AutoCloseable {
         lines.add("[output closed: " + e + "]");
         lines.notifyAll();
       }
+    } finally {
+      synchronized (lines) {
+        outputEnded = true;
+        lines.notifyAll();
+      }
     }
+  }
+
+  /** Waits until the process exited and all its output was read; returns the exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + ": still running after " + timeout + "; output:\n" + output());
+    }
+    synchronized (lines) {
+      while (!outputEnded) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError(name + ": output not closed within " + timeout);
+        lines.wait(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(left))));
+      }
+    }
+    return process.exitValue();
   }
 
   /** Waits for a line matching {@code regex}; returns its first group (or the line). */

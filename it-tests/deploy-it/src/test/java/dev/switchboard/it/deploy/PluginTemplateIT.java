@@ -34,6 +34,7 @@ class PluginTemplateIT {
   @TempDir static Path shared;
   @TempDir Path tmp;
   private static Path jar;
+  private static Path signKey;
 
   /** The template README's two commands: install the plugin API, then {@code mvn package} (offline here). */
   @BeforeAll
@@ -43,9 +44,15 @@ class PluginTemplateIT {
         "-pl", "plugin-api,sample-plugins/sample-spi", "-am");
     assertThat(install.code).as("install of plugin-api:\n" + install.output).isZero();
 
+    // a release signing key, as a plugin author makes one; the build prints the signing set-artifact line with it
+    Result keygen = run(root, Duration.ofMinutes(1), Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
+        "ctl", "keygen", shared.resolve("keys/release").toString());
+    assertThat(keygen.code).as("ctl keygen:\n" + keygen.output).isZero();
+    signKey = shared.resolve("keys/release.key");
+
     Path project = shared.resolve("plugin-template");
     copy(root.resolve("sample-plugins/plugin-template"), project);
-    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", repo(), "package");
+    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", repo(), "-Dswitchboard.signKey=" + signKey, "package");
     assertThat(build.code).as("template build:\n" + build.output).isZero();
     assertThat(build.output).contains("Tests run: 4, Failures: 0, Errors: 0");
 
@@ -53,7 +60,8 @@ class PluginTemplateIT {
     assertThat(jar).isRegularFile();
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
     assertThat(build.output).contains("sha256: " + sha)
-        .contains("switchboard ctl set-artifact demo hello-header " + jar + " --etcd http://127.0.0.1:23790");
+        .contains("switchboard ctl set-artifact demo hello-header " + jar + " --etcd http://127.0.0.1:23790 --sign-key " + signKey)
+        .contains("sign:    signed with " + signKey);
     try (ZipFile z = new ZipFile(jar.toFile())) {
       assertThat(z.getEntry("plugin.json")).as("plugin.json at the jar root").isNotNull();
       String descriptor = new String(z.getInputStream(z.getEntry("plugin.json")).readAllBytes(), StandardCharsets.UTF_8);
@@ -75,12 +83,14 @@ class PluginTemplateIT {
           .until(() -> demo.output().contains("press Ctrl-C") || !demo.process.isAlive());
       assertThat(demo.process.isAlive()).as("demo running; output:\n" + demo.output()).isTrue();
       String etcd = "http://127.0.0.1:" + demo.ports.get("--etcd-port");
-      for (List<String> verb : List.of(List.of("set-artifact", "demo", "hello-header", jar.toString()), List.of("enable", "demo", "hello-header"))) {
+      for (List<String> verb : List.of(List.of("set-artifact", "demo", "hello-header", jar.toString(), "--sign-key", signKey.toString()),
+          List.of("enable", "demo", "hello-header"))) {
         List<String> cmd = new ArrayList<>(List.of(Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(), "ctl"));
         cmd.addAll(verb);
         cmd.addAll(List.of("--etcd", etcd));
         Result r = run(tmp, Duration.ofMinutes(1), cmd.toArray(String[]::new));
         assertThat(r.code).as(String.join(" ", cmd) + ":\n" + r.output).isZero();
+        if (verb.get(0).equals("set-artifact")) assertThat(r.output).as("the value carries the signature").contains("\"signature\":\"");
       }
       HttpClient http = HttpClient.newHttpClient();
       URI host = URI.create("http://127.0.0.1:" + demo.ports.get("--host-port") + "/");
