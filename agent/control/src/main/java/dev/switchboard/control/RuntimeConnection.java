@@ -42,6 +42,15 @@ public interface RuntimeConnection extends AutoCloseable {
   }
 
   /**
+   * Removes the runtime from the host: every plugin is stopped (the answer lists their final statuses), then the
+   * runtime closes every connection, removes its socket, token and temporary files and lets its loader be
+   * collected. A later attach starts a fresh runtime. An older runtime refuses the request (unknown type).
+   */
+  default CompletableFuture<List<PluginStatus>> detach() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("detach not supported by " + getClass().getName()));
+  }
+
+  /**
    * How long attaching and starting the runtime took when this connection injected it; empty when
    * the connection re-adopted a runtime that was already running (nothing reloaded).
    */

@@ -14,8 +14,6 @@ import java.security.SecureRandom;
 public final class ControlFiles {
   private ControlFiles() {}
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   /** A fresh token: 32 random bytes as 64 lowercase hex chars. */
   public static String newToken() {
     return hex(randomBytes(Protocol.TOKEN_HEX_LENGTH / 2));
@@ -44,13 +42,9 @@ public final class ControlFiles {
   }
 
   public static String hex(byte[] b) {
-    char[] c = new char[b.length * 2];
-    for (int i = 0; i < b.length; i++) {
-      c[2 * i] = HEX[(b[i] >> 4) & 0xf];
-      c[2 * i + 1] = HEX[b[i] & 0xf];
-    }
-    return new String(c);
+    return dev.switchboard.control.Sha256.hex(b);
   }
+
 
   /** Creates the directory (mode 0700) if missing; refuses a path that exists and is not a directory. */
   public static void ensureDirectory(Path dir) throws IOException {

@@ -3,7 +3,7 @@ package dev.switchboard.control.internal;
 import java.nio.file.Path;
 
 /**
- * Constants and file layout of the control channel (CONTRACT §5).
+ * Constants and file layout of the control channel (docs/reference.md §5).
  *
  * <p>Messages (JSON objects, field {@code type}):
  *
@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * client → runtime  status     {id}
  * client → runtime  stats      {id}
  * client → runtime  checkUnload {id}                     on-demand unload check (one full GC); result {statuses}
+ *                                                        (added later: an older runtime refuses it as an unknown type)
+ * client → runtime  detach     {id}                     stop every plugin, answer {statuses}, then close every
+ *                                                        connection, remove socket and token and unload the runtime
  *                                                        (added later: an older runtime refuses it as an unknown type)
  * runtime → client  result     {id, ok:true, status | statuses | stats} or {id, ok:false, code, message}
  * runtime → client  event      {status}                              pushed state changes
@@ -50,6 +53,8 @@ public final class Protocol {
   public static final String STATS = "stats";
   /** On-demand unload check (additive; an older runtime answers "unknown request type" and closes). */
   public static final String CHECK_UNLOAD = "checkUnload";
+  /** Stop every plugin and remove the runtime from the host (additive, like {@link #CHECK_UNLOAD}). */
+  public static final String DETACH = "detach";
   public static final String RESULT = "result";
   public static final String EVENT = "event";
 
@@ -63,11 +68,7 @@ public final class Protocol {
 
   /** True for exactly 64 lowercase hex chars. */
   public static boolean isToken(String s) {
-    if (s == null || s.length() != TOKEN_HEX_LENGTH) return false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
-    }
-    return true;
+    return dev.switchboard.control.Sha256.isHex(s);
   }
+
 }

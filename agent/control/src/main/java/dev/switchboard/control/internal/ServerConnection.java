@@ -3,6 +3,7 @@ package dev.switchboard.control.internal;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.server.ControlHandler;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,19 +27,20 @@ import jdk.net.UnixDomainPrincipal;
 
 /** One connection to the control server: handshake, then requests; a reader and a writer thread. */
 final class ServerConnection {
-  private static final System.Logger LOG = ControlServer.LOG;
+  private static final System.Logger LOG = ServerCore.LOG;
   private static final int MAX_QUEUED = 1024;
   private static final Map<String, Object> POISON = Map.of();
 
-  private final ControlServer server;
+  private final ServerCore server;
   private final SocketChannel ch;
   private final int number;
   private final BlockingQueue<Map<String, Object>> outbox = new ArrayBlockingQueue<>(MAX_QUEUED);
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean authenticated;
   private volatile String peer = "unknown peer";
+  private volatile Thread writer;
 
-  ServerConnection(ControlServer server, SocketChannel ch, int number) {
+  ServerConnection(ServerCore server, SocketChannel ch, int number) {
     this.server = server;
     this.ch = ch;
     this.number = number;
@@ -49,8 +51,10 @@ final class ServerConnection {
   }
 
   void start() {
-    ControlServer.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
-    ControlServer.daemon("switchboard-control-write-" + number).newThread(this::writeLoop).start();
+    ServerCore.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
+    Thread w = ServerCore.daemon("switchboard-control-write-" + number).newThread(this::writeLoop);
+    writer = w;
+    w.start();
   }
 
   void send(Map<String, Object> message) {
@@ -73,7 +77,7 @@ final class ServerConnection {
       close("write failed: " + e);
       return;
     }
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 
   private void readLoop() {
@@ -172,7 +176,7 @@ final class ServerConnection {
     outbox.clear();
     outbox.offer(m);
     outbox.offer(POISON);
-    server.timer().schedule(() -> ControlServer.closeQuietly(ch), 1, TimeUnit.SECONDS);
+    server.timer().schedule(() -> ServerCore.closeQuietly(ch), 1, TimeUnit.SECONDS);
   }
 
   private void dispatch(Map<String, Object> m) {
@@ -199,8 +203,11 @@ final class ServerConnection {
       case Protocol.CHECK_UNLOAD:
         reply(id, call(h::checkUnload), l -> Map.of("statuses", statuses(l)));
         break;
+      case Protocol.DETACH:
+        reply(id, call(h::detach), l -> Map.of("statuses", statuses(l))).thenRun(h::detached);
+        break;
       default:
-        throw ControlServer.protocol("unknown request type: " + Codec.abbreviate(type));
+        throw ServerCore.protocol("unknown request type: " + Codec.abbreviate(type));
     }
   }
 
@@ -219,7 +226,10 @@ final class ServerConnection {
     }
   }
 
-  private <T> void reply(long id, CompletableFuture<T> f, java.util.function.Function<T, Map<String, Object>> body) {
+  /** Sends the result of {@code f}; the returned future completes (normally) once a successful result was queued. */
+  private <T> CompletableFuture<Void> reply(long id, CompletableFuture<T> f,
+      java.util.function.Function<T, Map<String, Object>> body) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
     f.whenComplete((v, err) -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("type", Protocol.RESULT);
@@ -243,7 +253,25 @@ final class ServerConnection {
         LOG.log(Level.INFO, "switchboard control: request " + id + " failed: " + cause);
       }
       send(m);
+      if (err == null) sent.complete(null);
     });
+    return sent;
+  }
+
+  /** Stops taking messages but writes what is queued, then closes (the answer to a detach reaches the client). */
+  void finish(String why) {
+    if (!closed.compareAndSet(false, true)) return;
+    server.removed(this);
+    if (authenticated) LOG.log(Level.DEBUG, "switchboard control: controller " + number + " finished (" + why + ")");
+    if (!outbox.offer(POISON)) ServerCore.closeQuietly(ch);
+  }
+
+  /** Waits (bounded) until the writer wrote what was queued and closed the channel. */
+  boolean awaitWriter(long millis) throws InterruptedException {
+    Thread w = writer;
+    if (w == null) return true;
+    w.join(millis);
+    return !w.isAlive();
   }
 
   void close(String why) {
@@ -252,6 +280,6 @@ final class ServerConnection {
     if (authenticated) LOG.log(Level.INFO, "switchboard control: controller " + number + " gone (" + why + "); plugins keep running");
     outbox.clear();
     outbox.offer(POISON);
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 }

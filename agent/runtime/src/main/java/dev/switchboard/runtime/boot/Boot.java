@@ -60,7 +60,8 @@ public final class Boot {
       long tExtracted = System.nanoTime();
       args.putIfAbsent("runtimeVersion", jars.version());
       args.put("startedVia", how);
-      if (!IsolatedLoader.apiVisibleToHost()) {
+      boolean appendApi = !IsolatedLoader.apiVisibleToHost();
+      if (appendApi) {
         inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
         log("the host has no plugin API: appended " + jars.pluginApi() + " to its class path");
       }
@@ -68,9 +69,10 @@ public final class Boot {
       Thread.currentThread().setContextClassLoader(loader);
       Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
       long tLoaded = System.nanoTime();
-      Method m = entry.getMethod("start", Map.class, Instrumentation.class);
+      Method m = entry.getMethod("start", Map.class, Instrumentation.class, Runnable.class);
+      Runnable onDetached = () -> detached(loader, jars, appendApi);
       @SuppressWarnings("unchecked")
-      Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst);
+      Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst, onDetached);
       reattach = hook;
       System.setProperty(STARTED_PROPERTY, jars.version());
       long tEnd = System.nanoTime();
@@ -84,6 +86,23 @@ public final class Boot {
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
+  }
+
+  /**
+   * The runtime was detached (every plugin stopped, its channel closed): forget it, close its loader and delete
+   * its extracted jar, so nothing in the host refers to the loader any more and a later attach starts afresh.
+   * The plugin API jar stays when it was appended to the host's class path (the host's loader keeps it open).
+   */
+  private static synchronized void detached(IsolatedLoader loader, NestedJars jars, boolean apiAppended) {
+    reattach = null;
+    System.clearProperty(STARTED_PROPERTY);
+    try {
+      loader.close();
+    } catch (java.io.IOException e) {
+      log("detach: closing the runtime's loader failed: " + e);
+    }
+    jars.deleteAfterDetach(apiAppended);
+    log("runtime detached; its loader is closed and can be collected");
   }
 
   private static long millis(long nanos) {

@@ -43,6 +43,19 @@ final class NestedJars {
     return version;
   }
 
+  /** After a detach: deletes the runtime jar, and the plugin API jar and the directory unless {@code keepApi}. */
+  void deleteAfterDetach(boolean keepApi) {
+    try {
+      Files.deleteIfExists(runtimeImpl);
+      if (!keepApi) {
+        Files.deleteIfExists(pluginApi);
+        Files.deleteIfExists(runtimeImpl.getParent());
+      }
+    } catch (IOException e) {
+      Boot.log("detach: could not delete " + runtimeImpl.getParent() + ": " + e);
+    }
+  }
+
   static NestedJars extract(Class<?> anchor) throws IOException {
     CodeSource cs = anchor.getProtectionDomain().getCodeSource();
     if (cs == null || cs.getLocation() == null) throw new IOException("cannot locate the runtime jar of " + anchor.getName());

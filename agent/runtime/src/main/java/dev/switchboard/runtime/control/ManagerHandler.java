@@ -4,8 +4,8 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeInfo;
-import dev.switchboard.control.internal.ControlHandler;
-import dev.switchboard.control.internal.Protocol;
+import dev.switchboard.control.server.ControlHandler;
+import dev.switchboard.control.server.ControlServer;
 import dev.switchboard.runtime.plugin.PluginManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -28,9 +28,34 @@ final class ManagerHandler implements ControlHandler {
   private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
   private final Map<String, PluginState> last = new ConcurrentHashMap<>();
 
+  /** Detach: stop every plugin (completes with their statuses), then remove the runtime once answered. */
+  interface Detacher {
+    CompletableFuture<List<PluginStatus>> detach();
+
+    void detached();
+  }
+
+  private volatile Detacher detacher;
+
+  void detacher(Detacher d) {
+    this.detacher = d;
+  }
+
+  @Override
+  public CompletableFuture<List<PluginStatus>> detach() {
+    Detacher d = detacher;
+    return d == null ? ControlHandler.super.detach() : d.detach();
+  }
+
+  @Override
+  public void detached() {
+    Detacher d = detacher;
+    if (d != null) d.detached();
+  }
+
   ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
     this.manager = manager;
-    this.info = new RuntimeInfo(version, Protocol.VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
+    this.info = new RuntimeInfo(version, ControlServer.PROTOCOL_VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
         ProcessHandle.current().pid(), System.getProperty("java.version"));
   }
 

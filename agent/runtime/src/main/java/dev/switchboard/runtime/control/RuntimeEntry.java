@@ -1,9 +1,8 @@
 package dev.switchboard.runtime.control;
 
-import dev.switchboard.control.internal.AgentArgs;
-import dev.switchboard.control.internal.ControlFiles;
-import dev.switchboard.control.internal.ControlServer;
-import dev.switchboard.control.internal.OffThreadLog;
+import dev.switchboard.control.server.AgentArgs;
+import dev.switchboard.control.server.ControlServer;
+import dev.switchboard.control.server.OffThreadLog;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import java.io.IOException;
@@ -15,7 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import dev.switchboard.control.PluginStatus;
 
 /**
  * Started by the bootstrap inside the runtime's private loader: builds the {@link PluginManager},
@@ -36,18 +37,35 @@ public final class RuntimeEntry {
 
   private final String argExports;
   private final ManagerHandler handler;
-  private final String token = ControlFiles.newToken();
+  private final String token = ControlServer.newToken();
   private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
   private PluginManager manager; // guarded by this; built on first use
   private List<String> exports; // guarded by this
 
-  private RuntimeEntry(String argExports, String version) {
+  private final Runnable onDetached; // from the bootstrap: forget this runtime, close its loader, delete its files
+  private volatile Thread shutdownHook;
+  private volatile boolean detaching;
+
+  private RuntimeEntry(String argExports, String version, Runnable onDetached) {
     this.argExports = argExports;
+    this.onDetached = onDetached;
     this.handler = new ManagerHandler(this::manager, version);
+    this.handler.detacher(new ManagerHandler.Detacher() {
+      @Override
+      public CompletableFuture<List<PluginStatus>> detach() {
+        return RuntimeEntry.this.detach();
+      }
+
+      @Override
+      public void detached() {
+        RuntimeEntry.this.detached();
+      }
+    });
   }
 
   /** The plugin manager, built on first use with the host exports known by then. */
   synchronized PluginManager manager() {
+    if (detaching) throw new IllegalStateException("the runtime is detaching from this host");
     if (manager == null) {
       exports = exports(argExports, System.getProperty(HOST_EXPORTS_PROPERTY));
       PluginManagerConfig.Builder b = PluginManagerConfig.builder().hostExports(exports);
@@ -66,15 +84,25 @@ public final class RuntimeEntry {
     return manager;
   }
 
-  /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot}. */
+  /** Called reflectively by {@code dev.switchboard.runtime.boot.Boot} (a bootstrap that cannot detach). */
   public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst) throws IOException {
+    return start(args, inst, null);
+  }
+
+  /**
+   * Called reflectively by {@code dev.switchboard.runtime.boot.Boot}; {@code onDetached} (may be null: detach
+   * refused) runs last when an operator detaches the runtime.
+   */
+  public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst, Runnable onDetached)
+      throws IOException {
     Path dir = controlDir(args);
     exports(args.get("exports"), null).forEach(RuntimeEntry::checkPackage);
     String version = args.getOrDefault("runtimeVersion", "unknown");
-    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version);
+    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, onDetached);
     entry.publish(dir);
     if ("agentmain".equals(args.get("startedVia"))) entry.buildManagerInBackground();
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
+    entry.shutdownHook = hook;
     Runtime.getRuntime().addShutdownHook(hook);
     OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
     return entry::reattach;
@@ -164,6 +192,57 @@ public final class RuntimeEntry {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish the control channel: " + e.getMessage(), e);
     }
+  }
+
+  /** Stops every plugin; refuses new requests from now on. */
+  private CompletableFuture<List<PluginStatus>> detach() {
+    if (onDetached == null) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("this runtime's bootstrap cannot detach"));
+    }
+    PluginManager m;
+    synchronized (this) {
+      if (detaching) return CompletableFuture.failedFuture(new IllegalStateException("already detaching"));
+      detaching = true;
+      m = manager;
+    }
+    LOG.log(System.Logger.Level.INFO, "switchboard runtime: detaching: stopping every plugin");
+    if (m == null) return CompletableFuture.completedFuture(List.of());
+    CompletableFuture<List<PluginStatus>> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        m.close(); // deactivates every plugin, bounded by the manager's timeouts, then stops its threads
+        done.complete(m.statuses());
+      } catch (RuntimeException | Error e) {
+        done.completeExceptionally(e);
+      }
+    }, "switchboard-detach");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  /** The answer to detach is queued: close every channel, remove the files, let the bootstrap forget the runtime. */
+  private void detached() {
+    Thread t = new Thread(() -> {
+      List<ControlServer> copy;
+      synchronized (this) {
+        copy = List.copyOf(servers);
+        servers.clear();
+        manager = null;
+      }
+      for (ControlServer s : copy) s.closeGracefully(2_000);
+      Thread hook = shutdownHook;
+      try {
+        if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the host is exiting anyway
+      }
+      System.clearProperty(AgentArgs.CONTROL_DIR_PROPERTY);
+      LOG.log(System.Logger.Level.INFO, "switchboard runtime: detached; control channel closed, socket and token removed");
+      onDetached.run();
+    }, "switchboard-detach-close");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void shutdown() {

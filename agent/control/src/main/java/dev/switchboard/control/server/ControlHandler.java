@@ -1,4 +1,4 @@
-package dev.switchboard.control.internal;
+package dev.switchboard.control.server;
 
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginStatus;
@@ -30,4 +30,15 @@ public interface ControlHandler {
   default CompletableFuture<List<PluginStatus>> checkUnload() {
     return CompletableFuture.failedFuture(new UnsupportedOperationException("checkUnload not supported"));
   }
+
+  /**
+   * Detach: stop every plugin and complete with their final statuses. Once the answer is written, the server
+   * calls {@link #detached()}. Handlers that cannot detach complete exceptionally.
+   */
+  default CompletableFuture<List<PluginStatus>> detach() {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("detach not supported"));
+  }
+
+  /** Called once the answer to a successful {@link #detach()} was handed to the connection's writer. */
+  default void detached() {}
 }

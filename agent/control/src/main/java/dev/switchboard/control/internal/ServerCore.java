@@ -2,6 +2,8 @@ package dev.switchboard.control.internal;
 
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.server.ControlHandler;
+import dev.switchboard.control.server.OffThreadLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Plugins keep running when every controller is gone. All threads are daemons named {@code
  * switchboard-control-*}.
  */
-public final class ControlServer implements AutoCloseable {
+public final class ServerCore implements AutoCloseable {
   static final System.Logger LOG = System.getLogger("dev.switchboard.control.server");
   /** Connections open at once; more are closed right away. */
   public static final int MAX_CONNECTIONS = 32;
@@ -46,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ControlServer(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
+  private ServerCore(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
     if (!Protocol.isToken(token)) throw new IllegalArgumentException("token is not 64 lowercase hex chars");
     this.token = token;
     this.handler = handler;
@@ -67,8 +71,8 @@ public final class ControlServer implements AutoCloseable {
    *
    * @param token 64 lowercase hex chars (see {@link ControlFiles#newToken()})
    */
-  public static ControlServer start(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
-    ControlServer s = new ControlServer(controlDir, pid, token, handler);
+  public static ServerCore start(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
+    ServerCore s = new ServerCore(controlDir, pid, token, handler);
     Thread t = daemon("switchboard-control-accept").newThread(s::acceptLoop);
     t.start();
     OffThreadLog.log(LOG, Level.INFO, "switchboard control channel listening on " + s.socket);
@@ -180,6 +184,31 @@ public final class ControlServer implements AutoCloseable {
     closeQuietly(server);
     for (ServerConnection c : connections) c.close("server closed");
     timer.shutdownNow();
+    removeFiles();
+  }
+
+  /**
+   * Like {@link #close()}, but every connection first writes what it has queued (at most {@code millis} per
+   * connection): the answer to a detach request still reaches its client.
+   */
+  public void closeGracefully(long millis) {
+    if (!closed.compareAndSet(false, true)) return;
+    closeQuietly(server);
+    List<ServerConnection> open = new ArrayList<>(connections);
+    for (ServerConnection c : open) c.finish("runtime detached");
+    try {
+      for (ServerConnection c : open) {
+        if (!c.awaitWriter(millis)) LOG.log(Level.WARNING, "switchboard control: a connection did not finish writing within " + millis + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (ServerConnection c : open) c.close("runtime detached");
+    timer.shutdownNow();
+    removeFiles();
+  }
+
+  private void removeFiles() {
     try {
       Files.deleteIfExists(socket);
       ControlFiles.deleteIfOurs(tokenFile, token);
