@@ -4,6 +4,7 @@
 #   FLIPS=50 CYCLES=200 ./scripts/bench.sh   # shorter
 #   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
 #   MVN_OFFLINE=-o ./scripts/bench.sh    # build offline (the default is online: a fresh clone needs PF4J and JMH)
+#   CHECKER_SECONDS=1800 ./scripts/bench.sh            # also the bridge history checker, 30 min (long run)
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,6 +86,14 @@ if step 8; then
 echo "== 8/8 upgrade 1.0.0<->2.0.0 under $LOAD_RATE req/s open-loop load, ${LOAD_SECONDS}s without and ${LOAD_SECONDS}s with swaps"
 "$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.UpgradeLoadBench "$LOAD_RATE" "$LOAD_SECONDS" "$R/upgrade-load.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll|StateCell|INFO: etcd'
 echo "load after upgrade-under-load bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if [[ -n "${CHECKER_SECONDS:-}" ]]; then
+echo "== extra: the bridge history checker for ${CHECKER_SECONDS}s (seed printed; CHECKER_SEED=<seed> replays)"
+mvn -B -q $MVN_OFFLINE verify -pl it-tests/bridge-it -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=HistoryCheckerIT -Dfailsafe.failIfNoSpecifiedTests=false -Dchecker.seconds="$CHECKER_SECONDS" \
+  ${CHECKER_SEED:+-Dchecker.seed=$CHECKER_SEED} 2>&1 | grep -E 'history checker|Tests run|FAIL|burst ending|race' | tee "$R/history-checker.txt"
+echo "load after the history checker: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
 "$JAVA" -cp "$CP" dev.switchboard.bench.Summary "$R" "$(nproc) cores; $(tr '\n' ' ' < "$R/machine.txt")"

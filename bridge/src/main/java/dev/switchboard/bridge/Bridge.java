@@ -234,14 +234,12 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void onChanges(List<Change> changes) {
-      if (!active()) {
-        return;
-      }
+      boolean merge = active();
       for (Change c : changes) {
         var pair = side == Side.ETCD ? mappings.fromEtcd(c.key()) : mappings.fromZk(c.key());
         if (pair.isPresent()) {
-          engine.changed(pair.get().etcdKey(), side, c.value());
-        } else {
+          engine.changed(pair.get().etcdKey(), side, c.value(), c.revision(), merge);
+        } else if (merge) {
           metrics.skip(side.label(), "unmapped");
           LOG.debug("{} key {} matches no mapping", side.label(), c.key());
         }

@@ -2,42 +2,40 @@ package dev.switchboard.bridge;
 
 import dev.switchboard.bridge.ledger.Ledger;
 import dev.switchboard.bridge.mapping.Mappings;
-import dev.switchboard.bridge.merge.Decision;
-import dev.switchboard.bridge.merge.Merge;
+import dev.switchboard.bridge.merge.Agreed;
+import dev.switchboard.bridge.merge.Base;
+import dev.switchboard.bridge.merge.KeyState;
+import dev.switchboard.bridge.merge.Seen;
 import dev.switchboard.bridge.merge.Side;
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.Futures;
 import dev.switchboard.store.KeySpace;
-import dev.switchboard.store.StoreException;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges keys. One code path: a watch event and a full comparison both end in {@link
- * #mergeKey(String)}, which reads the key's current value in both stores and its ledger entry,
- * applies {@link Merge#decide} and performs the decision with fenced writes: into etcd one
- * transaction conditional on the key's mod_revision and the leader's term that also records the
- * ledger entry; into ZooKeeper an intent (fenced on the term), the write conditional on the znode
- * version (or create-if-absent), then the ledger entry. A failed condition means someone wrote in
- * between: the key is merged again from fresh reads.
+ * Runs merges. One code path: a watch event and a full comparison both end in a {@link KeyMerge}
+ * of the key from fresh reads. Every watch event also moves the key's {@link KeyState} (what this
+ * process saw each store hold, and the latest state both were seen to agree on). An event that is
+ * the very write the key's base recorded for that store — the echo of the bridge's own write —
+ * needs no merge; an event arriving while its key is being merged is held and judged once that
+ * merge has recorded its outcome (the echo of that merge's write often arrives before the write's
+ * answer).
  */
-final class Engine {
+final class Engine implements KeyMerge.Context {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-
-  /** Outcome of one merge, for tests and logs. */
-  enum Outcome { IN_SYNC, LEDGER_ONLY, WROTE, FENCED, SKIPPED, NOT_LEADER, FAILED }
 
   private final KeySpace etcd;
   private final KeySpace zk;
@@ -48,13 +46,15 @@ final class Engine {
   private final BooleanSupplier leader;
   private final ScheduledExecutorService scheduler;
   private final long timeoutMs;
+  private final KeyMerge merge = new KeyMerge(this);
   final KeyQueue queue = new KeyQueue();
   private final Map<String, long[]> firstSeen = new ConcurrentHashMap<>(); // key -> {nanos, side ordinal}
-  /** etcd transactions whose answer was lost (timeout): the next merge finds out whether they applied. */
-  private final Map<String, byte[]> unconfirmedEtcd = new ConcurrentHashMap<>();
-  /** Keys whose ZooKeeper write (intent recorded, ledger entry not yet) is in progress in this process. */
-  private final java.util.Set<String> zkWriting = ConcurrentHashMap.newKeySet();
-  private static final byte[] DELETE = new byte[0];
+  private final Map<String, KeyState> states = new ConcurrentHashMap<>();
+  /** Keys being merged -> the events that arrived meanwhile, judged once the merge is done. Guards itself. */
+  private final Map<String, List<Held>> held = new HashMap<>();
+
+  /** An event held while its key was being merged. */
+  private record Held(Side source, byte[] value, long revision, long seenNanos) {}
 
   Engine(KeySpace etcd, KeySpace zk, Mappings mappings, Ledger ledger, BridgeMetrics metrics, Side winner,
       BooleanSupplier leader, ScheduledExecutorService scheduler, long timeoutMs) {
@@ -71,33 +71,48 @@ final class Engine {
 
   /**
    * A change seen in {@code source} for the bridged key {@code etcdKey}, now holding {@code value}
-   * (null: deleted). A value equal to the ledger entry (with no write intent pending) needs no
-   * merge: that side is where both sides last agreed — the echo of the bridge's own write looks
-   * exactly like this — and a change on the other side brings its own event. Anything else is
-   * queued for a merge from fresh reads.
+   * (null: deleted) at {@code revision} (etcd mod_revision, ZooKeeper mzxid). Called on standbys
+   * too ({@code merge == false}): they keep the keys' states, so a new leader knows the order in
+   * which it saw the stores change.
    */
-  void changed(String etcdKey, Side source, byte[] value) {
-    if (echo(etcdKey, source, value)) {
-      metrics.echo(source);
+  void changed(String etcdKey, Side source, byte[] value, long revision, boolean merge) {
+    long now = System.nanoTime();
+    updateState(etcdKey, s -> s.observe(source, value, revision));
+    if (!merge) {
       return;
     }
-    firstSeen.putIfAbsent(etcdKey, new long[] {System.nanoTime(), source.ordinal()});
+    synchronized (held) {
+      List<Held> h = held.get(etcdKey);
+      if (h != null) {
+        h.add(new Held(source, value, revision, now));
+        return;
+      }
+    }
+    judge(etcdKey, new Held(source, value, revision, now));
+  }
+
+  private void judge(String etcdKey, Held ev) {
+    if (echo(etcdKey, ev)) {
+      metrics.echo(ev.source());
+      return;
+    }
+    firstSeen.putIfAbsent(etcdKey, new long[] {ev.seenNanos(), ev.source().ordinal()});
     queue.offer(etcdKey);
   }
 
   /**
-   * True when the event needs no merge: the value equals the ledger entry (no intent pending), or
-   * it is the value this bridge is writing to that store right now — the echo of its own write,
-   * arriving before the write's answer. Every outcome of that write ends in a correct ledger
-   * entry or in a fresh merge of the key (fenced retry, error retry), so nothing is lost.
+   * True when the event is the write the ledger recorded for that store (no intent pending). Judged
+   * against the ledger, not a newer agreement seen by the watches: a write that only the watches saw
+   * agree (the same value written again) is merged, so the ledger records its revision — a standby
+   * taking over decides from the ledger.
    */
-  private boolean echo(String etcdKey, Side source, byte[] value) {
-    Ledger.Intent intent = ledger.intent(etcdKey);
-    if (intent == null) {
-      byte[] attempted = source == Side.ETCD ? unconfirmedEtcd.get(etcdKey) : null;
-      return Arrays.equals(value, ledger.get(etcdKey)) || attempted != null && Arrays.equals(value, attempted == DELETE ? null : attempted);
+  private boolean echo(String etcdKey, Held ev) {
+    if (ledger.intent(etcdKey) != null) {
+      return false;
     }
-    return source == Side.ZOOKEEPER && zkWriting.contains(etcdKey) && Arrays.equals(value, intent.value());
+    Agreed base = Agreed.of(ledger.base(etcdKey));
+    Seen s = ev.value() == null ? null : new Seen(ev.value(), ev.revision());
+    return base.classify(s, ev.source()) == Agreed.Change.UNCHANGED && (s == null || base.revision(ev.source()) != Base.UNKNOWN);
   }
 
   void workerLoop() {
@@ -112,6 +127,9 @@ final class Engine {
         return;
       }
       long t0 = System.nanoTime();
+      synchronized (held) {
+        held.put(key, new ArrayList<>());
+      }
       try {
         mergeKey(key);
         metrics.merged(Duration.ofNanos(System.nanoTime() - t0));
@@ -119,199 +137,126 @@ final class Engine {
         LOG.error("merge of {} failed unexpectedly; retrying in 1 s", key, e);
         retryLater(key, 1000);
       } finally {
+        List<Held> events;
+        synchronized (held) {
+          events = held.remove(key);
+        }
+        for (Held ev : events) {
+          judge(key, ev);
+        }
         queue.done(key);
       }
     }
   }
 
-  private void retryLater(String key, long ms) {
-    try {
-      scheduler.schedule(() -> queue.offer(key), ms, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // shutting down
-    }
-  }
-
-  Outcome mergeKey(String etcdKey) {
+  KeyMerge.Outcome mergeKey(String etcdKey) {
     if (!leader.getAsBoolean()) {
       firstSeen.remove(etcdKey);
-      return Outcome.NOT_LEADER;
+      return KeyMerge.Outcome.NOT_LEADER;
     }
     Optional<Mappings.Pair> pair = mappings.fromEtcd(etcdKey);
     if (pair.isEmpty()) {
       firstSeen.remove(etcdKey);
-      return Outcome.SKIPPED;
+      return KeyMerge.Outcome.SKIPPED;
     }
-    String zkKey = pair.get().zkKey();
-    Optional<Entry> e;
-    Optional<Entry> z;
+    KeyMerge.Outcome o = merge.merge(etcdKey, pair.get().zkKey());
+    if (o == KeyMerge.Outcome.IN_SYNC || o == KeyMerge.Outcome.LEDGER_ONLY) {
+      firstSeen.remove(etcdKey);
+    }
+    return o;
+  }
+
+  /** Forgets what the watches showed (the key states), e.g. when the watches restart. */
+  void forgetStates() {
+    states.clear();
+  }
+
+  @Override
+  public void retryLater(String key, long ms) {
     try {
-      CompletableFuture<Optional<Entry>> fe = etcd.get(etcdKey);
-      CompletableFuture<Optional<Entry>> fz = zk.get(zkKey);
-      e = Futures.await(fe, timeoutMs * 2, "read " + etcdKey);
-      z = Futures.await(fz, timeoutMs * 2, "read " + zkKey);
-    } catch (StoreException ex) {
-      if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) {
-        skip(etcdKey, "oversized", ex.getMessage());
-        return Outcome.SKIPPED;
-      }
-      metrics.error("read");
-      LOG.warn("merge {}: {}; retrying in 1 s", etcdKey, ex.getMessage());
-      retryLater(etcdKey, 1000);
-      return Outcome.FAILED;
-    }
-    if (e.isPresent() && e.get().ephemeral() || z.isPresent() && z.get().ephemeral()) {
-      skip(etcdKey, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
-      return Outcome.SKIPPED;
-    }
-    if (z.isPresent() && dev.switchboard.store.Keys.looksSequential(zkKey)) {
-      skip(etcdKey, "sequential", "ZooKeeper node " + zkKey + " is sequential (not desired state)");
-      return Outcome.SKIPPED;
-    }
-    if (e.isPresent() && e.get().value().length == 0) {
-      skip(etcdKey, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
-      return Outcome.SKIPPED;
-    }
-    byte[] ev = e.map(Entry::value).orElse(null);
-    byte[] zv = z.map(Entry::value).orElse(null);
-    try {
-      ledger.refreshIfUncertain(etcdKey);
-    } catch (Exception ex) {
-      metrics.error("ledger");
-      LOG.warn("merge {}: re-reading its ledger entry failed ({}); retrying in 1 s", etcdKey, ex.toString());
-      retryLater(etcdKey, 1000);
-      return Outcome.FAILED;
-    }
-    byte[] stored = ledger.get(etcdKey);
-    Ledger.Intent intent = ledger.intent(etcdKey);
-    byte[] lv = stored;
-    if (intent != null) {
-      // an earlier ZooKeeper write whose ledger entry was never recorded (crash, lost leadership)
-      boolean happened = z.map(Entry::version).orElse(KeySpace.ABSENT) != intent.zkVersionBefore();
-      if (happened) {
-        lv = intent.value();
-        metrics.write(Side.ZOOKEEPER, intent.value() == null); // made, but its confirmation was lost
-      }
-      LOG.info("merge {}: an earlier ZooKeeper write of {} was interrupted; it {}", etcdKey, Decision.show(intent.value()),
-          happened ? "happened" : "did not happen");
-    }
-    byte[] attempted = unconfirmedEtcd.remove(etcdKey);
-    if (attempted != null && Arrays.equals(attempted == DELETE ? null : attempted, ev) && Arrays.equals(ev, zv)) {
-      metrics.write(Side.ETCD, ev == null); // applied although its answer was lost
-    }
-    Decision d = Merge.decide(ev, zv, lv, winner);
-    boolean record = !Arrays.equals(stored, d.ledger()) || intent != null;
-    Ledger.Result r;
-    try {
-      if (d.target() == Side.ETCD) {
-        unconfirmedEtcd.put(etcdKey, d.value() == null ? DELETE : d.value());
-        r = ledger.writeEtcd(etcdKey, d.value(), e.map(Entry::version).orElse(-1L), d.ledger());
-        unconfirmedEtcd.remove(etcdKey);
-        if (r == Ledger.Result.OK) {
-          wrote(d, etcdKey, zkKey, ev, zv, lv);
-        }
-      } else if (d.target() == Side.ZOOKEEPER) {
-        long before = z.map(Entry::version).orElse(KeySpace.ABSENT);
-        zkWriting.add(etcdKey);
-        try {
-          r = ledger.intend(etcdKey, new Ledger.Intent(d.value(), before));
-          if (r == Ledger.Result.OK) {
-            CompletableFuture<Boolean> f = d.value() == null ? zk.deleteIfVersion(zkKey, before) : zk.putIfVersion(zkKey, d.value(), before);
-            if (Futures.await(f, timeoutMs * 2, "write " + zkKey)) {
-              wrote(d, etcdKey, zkKey, ev, zv, lv);
-              r = ledger.commit(etcdKey, d.ledger());
-            } else {
-              r = Ledger.Result.VERSION_CHANGED;
-            }
-          }
-        } finally {
-          zkWriting.remove(etcdKey);
-        }
-      } else {
-        firstSeen.remove(etcdKey);
-        r = record ? ledger.commit(etcdKey, d.ledger()) : Ledger.Result.OK;
-      }
-    } catch (StoreException ex) {
-      metrics.error("write");
-      LOG.warn("merge {}: write failed: {}; retrying in 1 s", etcdKey, ex.getMessage());
-      retryLater(etcdKey, 1000);
-      return Outcome.FAILED;
-    } catch (Exception ex) {
-      metrics.error("ledger");
-      LOG.warn("merge {}: etcd transaction failed: {}; retrying in 1 s", etcdKey, ex.toString());
-      retryLater(etcdKey, 1000);
-      return Outcome.FAILED;
-    }
-    switch (r) {
-      case NOT_LEADER:
-        LOG.warn("merge {}: refused, no longer the leader", etcdKey);
-        return Outcome.NOT_LEADER;
-      case VERSION_CHANGED:
-        metrics.fenceFailed(d.target() == null ? Side.ETCD : d.target());
-        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
-        retryLater(etcdKey, 20);
-        return Outcome.FENCED;
-      default:
-        return d.writesStore() ? Outcome.WROTE : record ? Outcome.LEDGER_ONLY : Outcome.IN_SYNC;
+      scheduler.schedule(() -> queue.offer(key), ms, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("not retrying {}: shutting down", key);
     }
   }
 
-  private void wrote(Decision d, String etcdKey, String zkKey, byte[] ev, byte[] zv, byte[] lv) {
-    metrics.write(d.target(), d.value() == null);
-    if (d.conflict()) {
-      metrics.conflict(winner);
-      LOG.warn("conflict on {}: etcd={} zookeeper={} ledger={}; {} wins (conflictWinner), {} := {}",
-          etcdKey, Decision.show(ev), Decision.show(zv), Decision.show(lv), winner.label(), d.target().label(), Decision.show(d.value()));
-    } else {
-      LOG.info("{} -> {}: {} := {}", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()));
-    }
+  @Override
+  public KeySpace etcd() {
+    return etcd;
+  }
+
+  @Override
+  public KeySpace zk() {
+    return zk;
+  }
+
+  @Override
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public BridgeMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public Side winner() {
+    return winner;
+  }
+
+  @Override
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  @Override
+  public KeyState state(String etcdKey) {
+    return states.getOrDefault(etcdKey, KeyState.EMPTY);
+  }
+
+  @Override
+  public void updateState(String etcdKey, UnaryOperator<KeyState> f) {
+    states.compute(etcdKey, (k, s) -> f.apply(s == null ? KeyState.EMPTY : s));
+  }
+
+  @Override
+  public void wrote(String etcdKey, Side target) {
     long[] seen = firstSeen.remove(etcdKey);
     if (seen != null) {
       metrics.lag(Side.values()[(int) seen[1]], Duration.ofNanos(System.nanoTime() - seen[0]));
     }
   }
 
-  private void skip(String etcdKey, String reason, String detail) {
+  @Override
+  public void skipped(String etcdKey, String reason, String detail) {
     firstSeen.remove(etcdKey);
     metrics.skip("bridge", reason);
     LOG.warn("skipped {}: {}", etcdKey, detail);
   }
 
   /**
-   * Full comparison: lists both stores and the ledger and queues every key where they are not all
-   * equal. Costs one range read in etcd and one pipelined tree read in ZooKeeper, and no write, when
-   * nothing differs.
+   * Full comparison: lists both stores and the ledger and queues every key that is not exactly the
+   * writes its base recorded in both stores. Costs one range read in etcd and one pipelined tree
+   * read in ZooKeeper, and no write, when nothing differs.
    */
   int scan() {
     if (!leader.getAsBoolean()) {
       return 0;
     }
-    Map<String, byte[]> ev = new HashMap<>();
-    Map<String, byte[]> zv = new HashMap<>();
-    for (String p : mappings.etcdPrefixes()) {
-      List<Entry> l = Futures.await(etcd.list(p), timeoutMs * 4, "list etcd " + p);
-      for (Entry en : l) {
-        if (!en.ephemeral()) {
-          mappings.fromEtcd(en.key()).ifPresent(pair -> ev.put(pair.etcdKey(), en.value()));
-        }
-      }
-    }
-    for (String p : mappings.zkPrefixes()) {
-      List<Entry> l = Futures.await(zk.list(p), timeoutMs * 4, "list zookeeper " + p);
-      for (Entry en : l) {
-        if (!en.ephemeral()) {
-          mappings.fromZk(en.key()).ifPresent(pair -> zv.put(pair.etcdKey(), en.value()));
-        }
-      }
-    }
+    Map<String, Seen> ev = list(Side.ETCD);
+    Map<String, Seen> zv = list(Side.ZOOKEEPER);
     TreeSet<String> keys = new TreeSet<>(ev.keySet());
     keys.addAll(zv.keySet());
     keys.addAll(ledger.keys());
     int differing = 0;
     for (String k : keys) {
-      byte[] e = ev.get(k);
-      byte[] z = zv.get(k);
-      if (!Arrays.equals(e, z) || !Arrays.equals(e, ledger.get(k)) || ledger.intent(k) != null) {
+      Agreed base = state(k).base(ledger.base(k));
+      boolean recorded = base.classify(ev.get(k), Side.ETCD) == Agreed.Change.UNCHANGED
+          && base.classify(zv.get(k), Side.ZOOKEEPER) == Agreed.Change.UNCHANGED
+          && (base.value() == null || base.revision(Side.ETCD) != Base.UNKNOWN && base.revision(Side.ZOOKEEPER) != Base.UNKNOWN)
+          && Agreed.of(ledger.base(k)).equals(base);
+      if (!recorded || ledger.intent(k) != null) {
         differing++;
         queue.offer(k);
       }
@@ -319,5 +264,20 @@ final class Engine {
     metrics.scan(differing);
     LOG.info("full comparison: {} key(s) in etcd, {} in zookeeper, {} in the ledger; {} to merge", ev.size(), zv.size(), ledger.size(), differing);
     return differing;
+  }
+
+  private Map<String, Seen> list(Side side) {
+    Map<String, Seen> m = new HashMap<>();
+    KeySpace ks = side == Side.ETCD ? etcd : zk;
+    for (String p : side == Side.ETCD ? mappings.etcdPrefixes() : mappings.zkPrefixes()) {
+      List<Entry> l = Futures.await(ks.list(p), timeoutMs * 4, "list " + side.label() + " " + p);
+      for (Entry en : l) {
+        if (!en.ephemeral()) {
+          (side == Side.ETCD ? mappings.fromEtcd(en.key()) : mappings.fromZk(en.key()))
+              .ifPresent(pair -> m.put(pair.etcdKey(), new Seen(en.value(), en.revision())));
+        }
+      }
+    }
+    return m;
   }
 }

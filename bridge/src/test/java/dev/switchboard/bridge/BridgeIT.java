@@ -252,7 +252,7 @@ class BridgeIT {
       a.start();
       await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
       var ledgerA = new dev.switchboard.bridge.ledger.Ledger(raw, root + "/bridge", leaderKey, a, 5000);
-      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("1"), -1, b("1"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.OK);
+      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("1"), -1, 7L)).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.OK);
       // a loses its lease (as after a long pause) and b is elected
       long lease = raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from(leaderKey, StandardCharsets.UTF_8)).get().getKvs().get(0).getLease();
       raw.getLeaseClient().revoke(lease).get();
@@ -261,8 +261,8 @@ class BridgeIT {
       await().atMost(Duration.ofSeconds(10)).until(b2::isLeader);
       long modRev = raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from(k("x/plugins/p/enabled"), StandardCharsets.UTF_8)).get().getKvs().get(0).getModRevision();
       // whether or not a has noticed yet, its writes are refused by the term comparison
-      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("stale"), modRev, b("stale"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
-      assertThat(ledgerA.commit(k("x/plugins/p/enabled"), b("stale"))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
+      assertThat(ledgerA.writeEtcd(k("x/plugins/p/enabled"), b("stale"), modRev, 7L)).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
+      assertThat(ledgerA.commit(k("x/plugins/p/enabled"), new dev.switchboard.bridge.merge.Base(b("stale"), modRev, 7L))).isEqualTo(dev.switchboard.bridge.ledger.Ledger.Result.NOT_LEADER);
       assertThat(e.get(k("x/plugins/p/enabled")).get().orElseThrow().valueUtf8()).isEqualTo("1");
       await().atMost(Duration.ofSeconds(5)).until(() -> !a.isLeader());
       b2.close();

@@ -24,6 +24,7 @@ public final class Extensions {
   private static final ClassValue<ExtensionPoint<?>> POINTS = new ClassValue<>() {
     @Override
     protected ExtensionPoint<?> computeValue(Class<?> type) {
+      HostPackages.announcePoint(type);
       return new ExtensionPoint<>(type);
     }
   };
@@ -42,7 +43,11 @@ public final class Extensions {
 
   private Extensions() {}
 
-  /** The extension point of {@code type} (created on first use; the same object afterwards). */
+  /**
+   * The extension point of {@code type} (created on first use; the same object afterwards). The
+   * first call also announces {@code type}'s package to the runtime ({@link HostPackages}): plugins
+   * see it through {@code type}'s class loader without any host export setting.
+   */
   @SuppressWarnings("unchecked")
   public static <T> ExtensionPoint<T> point(Class<T> type) {
     Objects.requireNonNull(type, "type == null");

@@ -43,7 +43,7 @@ final class HostActivate implements Callable<Integer> {
   @Option(names = "--plugin", paramLabel = "ID", description = "Plugin id (default: the id in the jar's plugin.json).")
   String pluginId;
 
-  @Option(names = "--exports", split = ",", paramLabel = "PKG", description = "Host packages plugins may see (used when attaching).")
+  @Option(names = "--exports", split = ",", paramLabel = "PKG", description = "Host packages plugins may see (pkg or pkg.*); added to the runtime's exports for plugins loaded from now on.")
   List<String> exports = new ArrayList<>();
 
   @Override
@@ -75,6 +75,10 @@ final class HostActivate implements Callable<Integer> {
       if (conn.injectedIn().isPresent() && javaFeature(conn.info().hostJava()) >= 21) {
         System.out.println("note: Java " + conn.info().hostJava() + " hosts warn about dynamically loaded agents; start them with "
             + "-XX:+EnableDynamicAgentLoading, or with -javaagent:" + options.resolveRuntimeJar() + " to load the runtime at launch");
+      }
+      if (!conn.info().missingExports().isEmpty()) {
+        System.err.println("switchboard host activate: exports not found in any class loader of host " + pid + ": "
+            + String.join(", ", conn.info().missingExports()) + " (plugins cannot load classes of these packages)");
       }
       PluginStatus s = HostSupport.await(conn.activate(new ActivateRequest(id, file.toString(), sha, configJson)), options.timeoutSeconds);
       HostSupport.printStatus(System.out, s);

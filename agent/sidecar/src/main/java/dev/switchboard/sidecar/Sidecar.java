@@ -121,7 +121,7 @@ public final class Sidecar implements AutoCloseable {
       metrics.storeState(ks.storeName(), ks.state() == StoreState.CONNECTED);
       ks.addStateListener(s -> {
         metrics.storeState(ks.storeName(), s == StoreState.CONNECTED);
-        updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), a.attached(), storeStates(), now()));
+        updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), a.attached(), storeStates(), now(), a.missingExports()));
       });
     }
     this.feed = new DesiredFeed(this.stores, config.prefer(), config.root(), config.service(), config.node(), new DesiredFeed.Sink() {
@@ -150,13 +150,19 @@ public final class Sidecar implements AutoCloseable {
             c.close();
           }
         });
-        updateAgent(a -> new AgentStatus(a.agentVersion(), info.runtimeVersion(), info.hostPid(), info.hostJava(), true, storeStates(), now()));
+        if (!info.missingExports().isEmpty()) {
+          LOG.warn("host.exports not found in any class loader of host {}: {} (plugins cannot load classes of these packages)",
+              info.hostPid(), info.missingExports());
+        }
+        updateAgent(a -> new AgentStatus(a.agentVersion(), info.runtimeVersion(), info.hostPid(), info.hostJava(), true, storeStates(), now(),
+            info.missingExports()));
       }
 
       @Override
       public void detached(RuntimeConnection c, Throwable cause) {
         reconciler.detach(c);
-        updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), false, storeStates(), now()));
+        updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), false, storeStates(), now(),
+            a.missingExports()));
       }
     }, Duration.ofMillis(200), Duration.ofSeconds(1));
     StatusHttp started = null;

@@ -27,8 +27,16 @@ final class Batches {
   static final int MAX_KEYS = 64;
   static final int MAX_BYTES = 1 << 20;
 
-  /** One key's transaction: {@code ops} if {@code cmps} hold; completed with its outcome. */
-  record Pending(String key, List<Cmp> cmps, List<Op> ops, int bytes, CompletableFuture<Ledger.Result> done) {}
+  /**
+   * One key's transaction: {@code ops} if {@code cmps} hold; completed with its outcome. {@code
+   * revision} is set, before {@code done} completes, to etcd's revision after the transaction (the
+   * mod_revision of every key it wrote).
+   */
+  record Pending(String key, List<Cmp> cmps, List<Op> ops, int bytes, CompletableFuture<Ledger.Result> done, java.util.concurrent.atomic.AtomicLong revision) {
+    Pending(String key, List<Cmp> cmps, List<Op> ops, int bytes, CompletableFuture<Ledger.Result> done) {
+      this(key, cmps, ops, bytes, done, new java.util.concurrent.atomic.AtomicLong());
+    }
+  }
 
   private final Function<Op[], CompletableFuture<TxnResponse>> send;
   private final Function<TxnResponse, Ledger.Result> refused;
@@ -141,7 +149,9 @@ final class Batches {
       if (each.size() != batch.size()) {
         throw new IllegalStateException("etcd answered " + each.size() + " nested transaction(s) for " + batch.size());
       }
+      long revision = r.getHeader().getRevision();
       for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).revision().set(revision);
         batch.get(i).done().complete(each.get(i).isSucceeded() ? Ledger.Result.OK : Ledger.Result.VERSION_CHANGED);
       }
       if (batch.size() > 1) {

@@ -1,6 +1,7 @@
 package dev.switchboard.bridge.ledger;
 
 import dev.switchboard.bridge.leader.EtcdLeader;
+import dev.switchboard.bridge.merge.Base;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -23,24 +24,56 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The last-synced value of every bridged key (what etcd and ZooKeeper both held the last time the
- * bridge saw them equal), plus write intents. Stored in etcd under {@code <root>/bridge/ledger/<etcd
- * key>} and {@code <root>/bridge/intent/<etcd key>} (never bridged) so it survives restarts and is
- * shared by standby bridges; cached in memory by the leader (loaded when elected). Every write is an
- * etcd transaction fenced on the leader's term, so a deposed leader changes nothing.
+ * The last-synced state of every bridged key (a {@link Base}: the value etcd and ZooKeeper both
+ * held the last time the bridge saw them equal, and the revision of that write in each store), plus
+ * write intents. Stored in etcd under {@code <root>/bridge/base/<etcd key>} and {@code
+ * <root>/bridge/intent/<etcd key>} (never bridged) so it survives restarts and is shared by standby
+ * bridges; cached in memory by the leader (loaded when elected). Every write is an etcd transaction
+ * fenced on the leader's term, so a deposed leader changes nothing.
+ *
+ * <p>Format: an entry is {@code [1][etcd revision: 8 bytes][ZooKeeper mzxid: 8 bytes][value]}, the etcd
+ * revision -1 meaning "this entry's own mod_revision" (an etcd write and its entry are one
+ * transaction, so they share the revision, which is only known once it is committed). Entries of
+ * the earlier value-only ledger ({@code <root>/bridge/ledger/<etcd key>}: the bare value) still load,
+ * with unknown revisions (the merge then compares values, as that version did); the next merge of
+ * the key records it in the new format and deletes the old entry in the same transaction.
  *
  * <p>Crash safety: a write into etcd and its ledger entry are one transaction. A write into
  * ZooKeeper cannot share a transaction with etcd, so an <em>intent</em> (the value about to be
- * written and the znode version it is conditional on) is recorded first; the ledger entry and the
- * intent's removal are one transaction after the ZooKeeper write. A merge that finds an intent
- * decides from ZooKeeper's current version whether that write happened.
+ * written, the znode's mzxid it is conditional on, and etcd's revision of the value) is recorded
+ * first; the ledger entry and the intent's removal are one transaction after the ZooKeeper write. A
+ * merge that finds an intent decides from ZooKeeper's current mzxid whether that write happened.
  */
 public final class Ledger {
-  /** A ZooKeeper write that was about to happen: {@code value} (null: delete) if the znode was at {@code zkVersionBefore}. */
-  public record Intent(byte[] value, long zkVersionBefore) {
+  /**
+   * A ZooKeeper write that was about to happen: {@code value} (null: delete) if the znode was still
+   * at {@code zkBefore} ({@link dev.switchboard.store.KeySpace#ABSENT}: absent). {@code zkBefore}
+   * is the znode's mzxid ({@code byRevision}), or its Stat.version in intents of the earlier format;
+   * {@code etcdRevision} is etcd's mod_revision of the value being copied ({@link Base#UNKNOWN} in
+   * the earlier format).
+   */
+  public record Intent(byte[] value, long zkBefore, boolean byRevision, long etcdRevision) {
+    /** An intent of the earlier format (znode version, no etcd revision). */
+    public Intent(byte[] value, long zkVersionBefore) {
+      this(value, zkVersionBefore, false, Base.UNKNOWN);
+    }
+
+    /** Whether ZooKeeper moved from the state the write was conditional on (absent: ABSENT for both). */
+    public boolean happened(long zkVersionNow, long zkRevisionNow) {
+      return (byRevision ? zkRevisionNow : zkVersionNow) != zkBefore;
+    }
+
     byte[] encode() {
-      ByteBuffer b = ByteBuffer.allocate(9 + (value == null ? 0 : value.length));
-      b.putLong(zkVersionBefore).put((byte) (value == null ? 0 : 1));
+      if (!byRevision) {
+        ByteBuffer b = ByteBuffer.allocate(9 + (value == null ? 0 : value.length));
+        b.putLong(zkBefore).put((byte) (value == null ? 0 : 1));
+        if (value != null) {
+          b.put(value);
+        }
+        return b.array();
+      }
+      ByteBuffer b = ByteBuffer.allocate(17 + (value == null ? 0 : value.length));
+      b.putLong(zkBefore).put((byte) (value == null ? 2 : 3)).putLong(etcdRevision);
       if (value != null) {
         b.put(value);
       }
@@ -49,15 +82,43 @@ public final class Ledger {
 
     static Intent decode(byte[] raw) {
       ByteBuffer b = ByteBuffer.wrap(raw);
-      long v = b.getLong();
-      boolean present = b.get() == 1;
+      long before = b.getLong();
+      byte kind = b.get();
+      if (kind < 0 || kind > 3) {
+        throw new IllegalArgumentException("intent of an unknown format: kind " + kind);
+      }
+      boolean byRevision = kind >= 2;
+      long etcdRevision = byRevision ? b.getLong() : Base.UNKNOWN;
       byte[] value = null;
-      if (present) {
+      if (kind == 1 || kind == 3) {
         value = new byte[b.remaining()];
         b.get(value);
       }
-      return new Intent(value, v);
+      return new Intent(value, before, byRevision, etcdRevision);
     }
+  }
+
+  /** etcd revision in a stored entry meaning "the entry's own mod_revision". */
+  private static final long SAME_REVISION = -1;
+  private static final byte FORMAT = 1;
+
+  static byte[] encode(Base b, boolean etcdRevisionIsOwn) {
+    ByteBuffer buf = ByteBuffer.allocate(17 + b.value().length);
+    buf.put(FORMAT).putLong(etcdRevisionIsOwn ? SAME_REVISION : b.etcdRevision()).putLong(b.zkRevision()).put(b.value());
+    return buf.array();
+  }
+
+  static Base decode(byte[] raw, long ownModRevision) {
+    if (raw.length < 18 || raw[0] != FORMAT) {
+      throw new IllegalArgumentException("ledger entry of an unknown format (" + raw.length + " bytes, first " + (raw.length == 0 ? "-" : raw[0]) + ")");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(raw);
+    buf.get();
+    long e = buf.getLong();
+    long z = buf.getLong();
+    byte[] value = new byte[buf.remaining()];
+    buf.get(value);
+    return new Base(value, e == SAME_REVISION ? ownModRevision : e, z);
   }
 
   /** Result of a fenced etcd transaction. */
@@ -65,10 +126,13 @@ public final class Ledger {
 
   private final Client client;
   private final String ledgerPrefix;
+  private final String legacyPrefix;
   private final String intentPrefix;
   private final ByteSequence leaderKey;
   private final EtcdLeader leader;
-  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  private final Map<String, Base> cache = new ConcurrentHashMap<>();
+  /** Keys whose entry is still stored in the value-only format (deleted when the key is next recorded). */
+  private final Set<String> legacy = ConcurrentHashMap.newKeySet();
   private final Map<String, Intent> intents = new ConcurrentHashMap<>();
   /** Keys whose last transaction got no answer: the cache may not match etcd for them. */
   private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
@@ -81,7 +145,8 @@ public final class Ledger {
 
   public Ledger(Client client, String bridgePrefix, String leaderKey, EtcdLeader leader, long timeoutMs) {
     this.client = client;
-    this.ledgerPrefix = bridgePrefix + "/ledger";
+    this.ledgerPrefix = bridgePrefix + "/base";
+    this.legacyPrefix = bridgePrefix + "/ledger";
     this.intentPrefix = bridgePrefix + "/intent";
     this.leaderKey = bs(leaderKey);
     this.leader = leader;
@@ -97,8 +162,20 @@ public final class Ledger {
     uncertain.clear();
     cache.clear();
     intents.clear();
+    legacy.clear();
+    for (KeyValue kv : range(legacyPrefix)) {
+      String key = kv.getKey().toString(StandardCharsets.UTF_8).substring(legacyPrefix.length());
+      legacy.add(key);
+      cache.put(key, new Base(kv.getValue().getBytes(), Base.UNKNOWN, Base.UNKNOWN));
+    }
     for (KeyValue kv : range(ledgerPrefix)) {
-      cache.put(kv.getKey().toString(StandardCharsets.UTF_8).substring(ledgerPrefix.length()), kv.getValue().getBytes());
+      String key = kv.getKey().toString(StandardCharsets.UTF_8).substring(ledgerPrefix.length());
+      try {
+        cache.put(key, decode(kv.getValue().getBytes(), kv.getModRevision()));
+      } catch (IllegalArgumentException e) {
+        cache.remove(key);
+        org.slf4j.LoggerFactory.getLogger(Ledger.class).error("ledger entry {}{} ignored: {}", ledgerPrefix, key, e.getMessage());
+      }
     }
     for (KeyValue kv : range(intentPrefix)) {
       intents.put(kv.getKey().toString(StandardCharsets.UTF_8).substring(intentPrefix.length()), Intent.decode(kv.getValue().getBytes()));
@@ -119,8 +196,14 @@ public final class Ledger {
     return batches.keys();
   }
 
-  public byte[] get(String etcdKey) {
+  /** The key's entry, null when both stores were without it at the last merge. */
+  public Base base(String etcdKey) {
     return cache.get(etcdKey);
+  }
+
+  /** Whether the key's entry is still in the value-only format. */
+  public boolean legacy(String etcdKey) {
+    return legacy.contains(etcdKey);
   }
 
   public Intent intent(String etcdKey) {
@@ -138,22 +221,26 @@ public final class Ledger {
     return cache.size();
   }
 
-  private List<Op> record(String etcdKey, byte[] ledgerValue) {
+  private List<Op> record(String etcdKey, Base entry, boolean etcdRevisionIsOwn) {
     List<Op> ops = new ArrayList<>();
-    ops.add(ledgerValue == null
+    ops.add(entry == null
         ? Op.delete(bs(ledgerPrefix + etcdKey), DeleteOption.DEFAULT)
-        : Op.put(bs(ledgerPrefix + etcdKey), ByteSequence.from(ledgerValue), PutOption.DEFAULT));
+        : Op.put(bs(ledgerPrefix + etcdKey), ByteSequence.from(encode(entry, etcdRevisionIsOwn)), PutOption.DEFAULT));
     ops.add(Op.delete(bs(intentPrefix + etcdKey), DeleteOption.DEFAULT));
+    if (legacy.contains(etcdKey)) {
+      ops.add(Op.delete(bs(legacyPrefix + etcdKey), DeleteOption.DEFAULT));
+    }
     return ops;
   }
 
-  private void recorded(String etcdKey, byte[] ledgerValue) {
-    if (ledgerValue == null) {
+  private void recorded(String etcdKey, Base entry) {
+    if (entry == null) {
       cache.remove(etcdKey);
     } else {
-      cache.put(etcdKey, ledgerValue.clone());
+      cache.put(etcdKey, entry);
     }
     intents.remove(etcdKey);
+    legacy.remove(etcdKey);
   }
 
   /** Re-reads the ledger entry and intent of a key whose last transaction got no answer. */
@@ -162,11 +249,19 @@ public final class Ledger {
       return;
     }
     var l = client.getKVClient().get(bs(ledgerPrefix + etcdKey)).get(timeoutMs, TimeUnit.MILLISECONDS).getKvs();
+    var old = client.getKVClient().get(bs(legacyPrefix + etcdKey)).get(timeoutMs, TimeUnit.MILLISECONDS).getKvs();
     var i = client.getKVClient().get(bs(intentPrefix + etcdKey)).get(timeoutMs, TimeUnit.MILLISECONDS).getKvs();
-    if (l.isEmpty()) {
-      cache.remove(etcdKey);
+    if (old.isEmpty()) {
+      legacy.remove(etcdKey);
     } else {
-      cache.put(etcdKey, l.get(0).getValue().getBytes());
+      legacy.add(etcdKey);
+    }
+    if (!l.isEmpty()) {
+      cache.put(etcdKey, decode(l.get(0).getValue().getBytes(), l.get(0).getModRevision()));
+    } else if (!old.isEmpty()) {
+      cache.put(etcdKey, new Base(old.get(0).getValue().getBytes(), Base.UNKNOWN, Base.UNKNOWN));
+    } else {
+      cache.remove(etcdKey);
     }
     if (i.isEmpty()) {
       intents.remove(etcdKey);
@@ -184,8 +279,13 @@ public final class Ledger {
    * A lone transaction is sent at once, so at low rates nothing waits.
    */
   private Result run(String etcdKey, List<Cmp> cmps, List<Op> ops, int bytes) throws Exception {
+    return run(etcdKey, cmps, ops, bytes, null);
+  }
+
+  private Result run(String etcdKey, List<Cmp> cmps, List<Op> ops, int bytes, java.util.concurrent.atomic.AtomicLong revision) throws Exception {
     CompletableFuture<Result> done = new CompletableFuture<>();
-    batches.submit(new Batches.Pending(etcdKey, cmps, ops, bytes, done));
+    java.util.concurrent.atomic.AtomicLong rev = revision == null ? new java.util.concurrent.atomic.AtomicLong() : revision;
+    batches.submit(new Batches.Pending(etcdKey, cmps, ops, bytes, done, rev));
     try {
       return done.get(timeoutMs * 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -210,31 +310,34 @@ public final class Ledger {
     return stillLeader ? Result.VERSION_CHANGED : Result.NOT_LEADER;
   }
 
-  /** Sets ({@code value != null}) or removes the ledger entry and clears the intent; fenced on leadership. */
-  public Result commit(String etcdKey, byte[] ledgerValue) throws Exception {
-    Result r = run(etcdKey, List.of(), record(etcdKey, ledgerValue), size(ledgerValue));
+  /** Sets ({@code entry != null}) or removes the ledger entry and clears the intent; fenced on leadership. */
+  public Result commit(String etcdKey, Base entry) throws Exception {
+    Result r = run(etcdKey, List.of(), record(etcdKey, entry, false), entry == null ? 0 : entry.value().length + 17);
     if (r == Result.OK) {
-      recorded(etcdKey, ledgerValue);
+      recorded(etcdKey, entry);
     }
     return r;
   }
 
   /**
    * Writes {@code value} (null: delete) to the etcd key if its mod_revision is still {@code
-   * expectedModRevision} ({@code -1}: absent) and records the ledger entry — one transaction,
-   * fenced on leadership.
+   * expectedModRevision} ({@code -1}: absent) and records the ledger entry — {@code value} at the
+   * revision this transaction produces, ZooKeeper at {@code zkRevision} — in the same transaction,
+   * fenced on leadership. Deleting ({@code value == null}) removes the entry.
    */
-  public Result writeEtcd(String etcdKey, byte[] value, long expectedModRevision, byte[] ledgerValue) throws Exception {
+  public Result writeEtcd(String etcdKey, byte[] value, long expectedModRevision, long zkRevision) throws Exception {
     ByteSequence k = bs(etcdKey);
     Cmp version = expectedModRevision < 0
         ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
         : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+    Base entry = value == null ? null : new Base(value, SAME_REVISION, zkRevision);
     List<Op> ops = new ArrayList<>();
     ops.add(value == null ? Op.delete(k, DeleteOption.DEFAULT) : Op.put(k, ByteSequence.from(value), PutOption.DEFAULT));
-    ops.addAll(record(etcdKey, ledgerValue));
-    Result r = run(etcdKey, List.of(version), ops, size(value) + size(ledgerValue));
+    ops.addAll(record(etcdKey, entry, true));
+    java.util.concurrent.atomic.AtomicLong revision = new java.util.concurrent.atomic.AtomicLong();
+    Result r = run(etcdKey, List.of(version), ops, 2 * size(value) + 17, revision);
     if (r == Result.OK) {
-      recorded(etcdKey, ledgerValue);
+      recorded(etcdKey, entry == null ? null : new Base(value, revision.get(), zkRevision));
     }
     return r;
   }

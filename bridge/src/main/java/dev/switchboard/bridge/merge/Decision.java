@@ -12,8 +12,13 @@ import java.util.Arrays;
  *     ({@code null}: no ledger entry)
  * @param ledgerChanged whether the ledger must be written
  * @param conflict both stores changed since the ledger; {@code target} is the loser
+ * @param why the table's row, for logs
  */
-public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict) {
+public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict, String why) {
+  public Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict) {
+    this(target, value, ledger, ledgerChanged, conflict, "");
+  }
+
   public boolean writesStore() {
     return target != null;
   }
@@ -43,6 +48,7 @@ public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerC
         + (target == null ? "no store write" : "write " + target.label() + " := " + show(value))
         + ", ledger " + (ledgerChanged ? ":= " + show(ledger) : "unchanged")
         + (conflict ? ", CONFLICT" : "")
+        + (why.isEmpty() ? "" : " (" + why + ")")
         + "}";
   }
 }

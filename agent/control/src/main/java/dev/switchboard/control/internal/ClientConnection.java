@@ -65,6 +65,11 @@ final class ClientConnection implements RuntimeConnection {
    * @throws ControlException UNAUTHORIZED when refused, TIMEOUT, PROTOCOL, CLOSED when the socket is dead
    */
   static ClientConnection open(Path socket, String token, long hostPid, Duration timeout) {
+    return open(socket, token, hostPid, timeout, List.of());
+  }
+
+  /** As {@link #open(Path, String, long, Duration)}, asking the runtime for {@code exports} in the hello. */
+  static ClientConnection open(Path socket, String token, long hostPid, Duration timeout, List<String> exports) {
     SocketChannel ch;
     try {
       ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -87,6 +92,7 @@ final class ClientConnection implements RuntimeConnection {
       hello.put("type", Protocol.HELLO);
       hello.put("protocol", (long) Protocol.VERSION);
       hello.put("token", token);
+      if (!exports.isEmpty()) hello.put("exports", List.copyOf(exports));
       try {
         Frames.write(ch, hello);
       } catch (IOException writeFailed) {

@@ -100,7 +100,7 @@ public final class Clients implements RuntimeClient {
       if (Files.exists(socket) && Files.exists(tokenFile)) {
         try {
           String token = ControlFiles.readToken(tokenFile);
-          ClientConnection c = ClientConnection.open(socket, token, hostPid, remaining(deadline));
+          ClientConnection c = ClientConnection.open(socket, token, hostPid, remaining(deadline), exports);
           c.injected(Duration.ofNanos(System.nanoTime() - t0));
           LOG.log(System.Logger.Level.DEBUG, "switchboard: runtime injected into " + hostPid + " and ready in " + c.injectedIn().orElseThrow().toMillis() + " ms");
           return c;
@@ -130,7 +130,7 @@ public final class Clients implements RuntimeClient {
     }
     if (token == null) return null;
     try {
-      return ClientConnection.open(socket, token, hostPid, timeout);
+      return ClientConnection.open(socket, token, hostPid, timeout, exports);
     } catch (ControlException e) {
       if (e.code() == ControlException.Code.CLOSED) {
         LOG.log(System.Logger.Level.DEBUG, "switchboard: stale control socket " + socket + " (" + e.getMessage() + "), injecting again");

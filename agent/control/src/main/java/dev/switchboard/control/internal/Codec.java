@@ -79,6 +79,8 @@ public final class Codec {
     m.put("apiVersion", i.apiVersion());
     m.put("hostPid", i.hostPid());
     m.put("hostJava", i.hostJava());
+    if (!i.exports().isEmpty()) m.put("exports", java.util.List.copyOf(i.exports()));
+    if (!i.missingExports().isEmpty()) m.put("missingExports", java.util.List.copyOf(i.missingExports()));
     return m;
   }
 
@@ -88,8 +90,13 @@ public final class Codec {
         (int) Fields.integer(m, "protocol", 1, Integer.MAX_VALUE),
         Fields.string(m, "apiVersion"),
         Fields.integer(m, "hostPid", 1, Long.MAX_VALUE),
-        Fields.string(m, "hostJava"));
+        Fields.string(m, "hostJava"),
+        Fields.optStrings(m, "exports", MAX_EXPORTS),
+        Fields.optStrings(m, "missingExports", MAX_EXPORTS));
   }
+
+  /** Most export entries in a hello or welcome. */
+  public static final int MAX_EXPORTS = 256;
 
   public static Map<String, Object> activate(long id, ActivateRequest r) {
     Map<String, Object> m = new LinkedHashMap<>();

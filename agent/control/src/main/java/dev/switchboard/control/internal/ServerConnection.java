@@ -104,8 +104,15 @@ final class ServerConnection {
         refuse(refusal);
         return;
       }
+      dev.switchboard.control.RuntimeInfo welcome;
+      try {
+        welcome = server.handler().hello(Fields.optStrings(hello, "exports", Codec.MAX_EXPORTS));
+      } catch (IllegalArgumentException e) {
+        refuse("hello: " + e.getMessage());
+        return;
+      }
       authenticated = true;
-      send(Codec.info(server.handler().info()));
+      send(Codec.info(welcome));
       LOG.log(Level.INFO, "switchboard control: controller " + number + " (" + peer + ") connected");
       while (!closed.get()) {
         Map<String, Object> m = Frames.read(ch);

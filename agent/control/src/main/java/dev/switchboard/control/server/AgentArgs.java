@@ -19,8 +19,8 @@ public final class AgentArgs {
 
   public static String encode(Path controlDir, List<String> exports) {
     for (String e : exports) {
-      if (!e.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
-        throw new IllegalArgumentException("export is not a Java package name: " + e);
+      if (!e.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*(\\.\\*)?")) {
+        throw new IllegalArgumentException("export is not a Java package name (pkg or pkg.*): '" + e + "'");
       }
     }
     return "controlDir=" + URLEncoder.encode(controlDir.toAbsolutePath().normalize().toString(), StandardCharsets.UTF_8)

@@ -11,6 +11,17 @@ import java.util.concurrent.CompletableFuture;
 public interface ControlHandler {
   RuntimeInfo info();
 
+  /**
+   * A controller connected and asks for {@code exports} (host packages plugins may see, {@code pkg}
+   * or {@code pkg.*}; possibly empty): the runtime adds them and answers its info with the exports
+   * now in force and the packages it cannot find.
+   *
+   * @throws IllegalArgumentException naming an entry that is not a package name (the connection is refused)
+   */
+  default RuntimeInfo hello(List<String> exports) {
+    return info();
+  }
+
   CompletableFuture<PluginStatus> activate(ActivateRequest request);
 
   CompletableFuture<PluginStatus> deactivate(String pluginId);

@@ -43,9 +43,19 @@ class ControlServerTest {
   static final class FakeHandler implements ControlHandler {
     final AtomicInteger calls = new AtomicInteger();
 
+    final List<List<String>> hellos = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public RuntimeInfo info() {
       return new RuntimeInfo("0.1.0-test", Protocol.VERSION, "1.0", ProcessHandle.current().pid(), "17");
+    }
+
+    @Override
+    public RuntimeInfo hello(List<String> exports) {
+      for (String e : exports) if (e.contains("!")) throw new IllegalArgumentException("exports entry is not a package name: '" + e + "'");
+      hellos.add(exports);
+      List<String> missing = exports.stream().filter(e -> e.startsWith("missing.")).toList();
+      return new RuntimeInfo("0.1.0-test", Protocol.VERSION, "1.0", ProcessHandle.current().pid(), "17", exports, missing);
     }
 
     @Override
@@ -130,6 +140,29 @@ class ControlServerTest {
       waitFor(() -> seenA.size() == 1 && seenB.size() == 1);
       assertThat(seenA.get(0).state()).isEqualTo(PluginState.STARTING);
     }
+  }
+
+  @Test
+  void theHelloCarriesTheClientsExportsAndTheWelcomeNamesThoseNotFound() {
+    RuntimeClient client = RuntimeClient.builder().controlDir(dir).runtimeJar(dir.resolve("unused.jar"))
+        .exports(List.of("com.example.spi", "org.eclipse.jetty.*", "missing.pkg")).timeout(Duration.ofSeconds(10)).build();
+    try (RuntimeConnection c = client.connect(pid)) {
+      assertThat(handler.hellos).containsExactly(List.of("com.example.spi", "org.eclipse.jetty.*", "missing.pkg"));
+      assertThat(c.info().exports()).containsExactly("com.example.spi", "org.eclipse.jetty.*", "missing.pkg");
+      assertThat(c.info().missingExports()).containsExactly("missing.pkg");
+    }
+    try (RuntimeConnection c = connect()) {
+      assertThat(handler.hellos).last().isEqualTo(List.of());
+      assertThat(c.info().missingExports()).isEmpty();
+    }
+  }
+
+  @Test
+  void aHelloWithABadExportIsRefusedNamingIt() {
+    RuntimeClient client = RuntimeClient.builder().controlDir(dir).runtimeJar(dir.resolve("unused.jar"))
+        .exports(List.of("bad!pkg")).timeout(Duration.ofSeconds(10)).build();
+    assertThatThrownBy(() -> client.connect(pid)).isInstanceOf(ControlException.class).hasMessageContaining("'bad!pkg'");
+    assertThat(server.controllers()).isZero();
   }
 
   @Test

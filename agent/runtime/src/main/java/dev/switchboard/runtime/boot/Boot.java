@@ -11,6 +11,8 @@ import java.util.function.Consumer;
  * only this package (JDK only). The real runtime, its libraries and the control channel are nested
  * jars, extracted to a private directory and loaded by an {@link IsolatedLoader} that shows them
  * only the JDK and the plugin API: host classes can never see them, and they never see the host.
+ * The plugin API is the host's own copy wherever the host's loaders define it ({@link ApiBinding});
+ * the nested copy is appended to the system class path only when the host has none.
  *
  * <p>Attaching again finds the running runtime (the static {@link #reattach} hook and the system
  * property {@value #STARTED_PROPERTY}) and only asks it to make sure its control socket is
@@ -60,17 +62,13 @@ public final class Boot {
       long tExtracted = System.nanoTime();
       args.putIfAbsent("runtimeVersion", jars.version());
       args.put("startedVia", how);
-      boolean appendApi = !IsolatedLoader.apiVisibleToHost();
-      if (appendApi) {
-        inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
-        log("the host has no plugin API: appended " + jars.pluginApi() + " to its class path");
-      }
-      IsolatedLoader loader = IsolatedLoader.create(jars.runtimeImpl());
+      ApiBinding api = new ApiBinding(inst, jars.pluginApi());
+      IsolatedLoader loader = IsolatedLoader.create(jars.runtimeImpl(), api);
       Thread.currentThread().setContextClassLoader(loader);
       Class<?> entry = Class.forName(ENTRY_CLASS, true, loader);
       long tLoaded = System.nanoTime();
       Method m = entry.getMethod("start", Map.class, Instrumentation.class, Runnable.class);
-      Runnable onDetached = () -> detached(loader, jars, appendApi);
+      Runnable onDetached = () -> detached(loader, jars, api.appended());
       @SuppressWarnings("unchecked")
       Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst, onDetached);
       reattach = hook;

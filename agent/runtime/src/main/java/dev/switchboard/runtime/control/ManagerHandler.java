@@ -6,6 +6,8 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeInfo;
 import dev.switchboard.control.server.ControlHandler;
 import dev.switchboard.control.server.ControlServer;
+import dev.switchboard.control.server.OffThreadLog;
+import dev.switchboard.runtime.plugin.HostExports;
 import dev.switchboard.runtime.plugin.PluginManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -23,8 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaced versions), the unload check's explicit collections, metaspace, loaded classes.
  */
 final class ManagerHandler implements ControlHandler {
+  private static final System.Logger LOG = System.getLogger("dev.switchboard.runtime");
   private final java.util.function.Supplier<PluginManager> manager;
-  private final RuntimeInfo info;
+  private final java.util.function.Function<List<String>, HostExports> exports;
+  private final String version;
+  private volatile RuntimeInfo info; // built on first use: it names the plugin API version
+  private List<String> missingReported = List.of(); // guarded by this
   private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
   private final Map<String, PluginState> last = new ConcurrentHashMap<>();
 
@@ -53,10 +59,33 @@ final class ManagerHandler implements ControlHandler {
     if (d != null) d.detached();
   }
 
-  ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
+  ManagerHandler(java.util.function.Supplier<PluginManager> manager, java.util.function.Function<List<String>, HostExports> exports,
+      String version) {
     this.manager = manager;
-    this.info = new RuntimeInfo(version, ControlServer.PROTOCOL_VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
-        ProcessHandle.current().pid(), System.getProperty("java.version"));
+    this.exports = exports;
+    this.version = version;
+  }
+
+  /** Logs the packages no host loader defines when that set changed since the last report. */
+  void reportMissing(HostExports now) {
+    synchronized (this) {
+      if (now.missing().equals(missingReported)) return;
+      missingReported = now.missing();
+    }
+    if (!now.missing().isEmpty()) {
+      OffThreadLog.log(LOG, System.Logger.Level.WARNING, "switchboard runtime: host exports not found in any class loader of the host: "
+          + now.missing() + " (plugins cannot load classes of these packages; exports in force " + now.patterns() + ")");
+    } else {
+      OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime: host exports in force " + now.patterns());
+    }
+  }
+
+  @Override
+  public RuntimeInfo hello(List<String> asked) {
+    RuntimeInfo base = info();
+    HostExports now = exports.apply(asked);
+    return new RuntimeInfo(base.runtimeVersion(), base.protocolVersion(), base.apiVersion(), base.hostPid(), base.hostJava(),
+        now.patterns(), now.missing());
   }
 
   void record(PluginStatus s) {
@@ -68,7 +97,13 @@ final class ManagerHandler implements ControlHandler {
 
   @Override
   public RuntimeInfo info() {
-    return info;
+    RuntimeInfo i = info;
+    if (i == null) {
+      i = new RuntimeInfo(version, ControlServer.PROTOCOL_VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
+          ProcessHandle.current().pid(), System.getProperty("java.version"));
+      info = i;
+    }
+    return i;
   }
 
   @Override

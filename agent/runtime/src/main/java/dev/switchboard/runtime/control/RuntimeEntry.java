@@ -3,6 +3,8 @@ package dev.switchboard.runtime.control;
 import dev.switchboard.control.server.AgentArgs;
 import dev.switchboard.control.server.ControlServer;
 import dev.switchboard.control.server.OffThreadLog;
+import dev.switchboard.runtime.plugin.ExportResolver;
+import dev.switchboard.runtime.plugin.HostExports;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import java.io.IOException;
@@ -25,31 +27,36 @@ import dev.switchboard.control.PluginStatus;
  * runtime is attached again (re-publish the socket and token if they were removed, or listen in
  * another control directory too; nothing is reloaded).
  *
- * <p>Host exports: the {@code exports} agent argument plus the host's own declaration in the
- * system property {@value #HOST_EXPORTS_PROPERTY} (comma-separated). With {@code -javaagent} the plugin
- * manager is built at the first control request, so the host can still declare its exports in {@code
- * main} (premain runs before it); attached to a running host it is built right after the attach, in
- * the background. The exports are fixed from then on.
+ * <p>Host exports ({@link ExportResolver}): the {@code exports} agent argument of every attach, the
+ * exports each controller asks for in its hello, the system property {@value #HOST_EXPORTS_PROPERTY}
+ * (comma-separated, read again for every plugin loaded) and the host's announcements in the plugin
+ * API. They accumulate and apply to plugins loaded afterwards; each is resolved against the class
+ * loader that defines the package, and packages no loader defines are reported by name (welcome
+ * frame, host log). With {@code -javaagent} the plugin manager is built at the first control
+ * request; attached to a running host it is built right after the attach, in the background.
  */
 public final class RuntimeEntry {
   public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
   private static final System.Logger LOG = System.getLogger("dev.switchboard.runtime");
 
   private final String argExports;
+  private final Instrumentation inst;
   private final ManagerHandler handler;
   private final String token = ControlServer.newToken();
   private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
   private PluginManager manager; // guarded by this; built on first use
-  private List<String> exports; // guarded by this
+  private ExportResolver resolver; // guarded by this; built on first use (binds the plugin API)
+  private String propertySeen; // guarded by this
 
   private final Runnable onDetached; // from the bootstrap: forget this runtime, close its loader, delete its files
   private volatile Thread shutdownHook;
   private volatile boolean detaching;
 
-  private RuntimeEntry(String argExports, String version, Runnable onDetached) {
+  private RuntimeEntry(String argExports, String version, Instrumentation inst, Runnable onDetached) {
     this.argExports = argExports;
+    this.inst = inst;
     this.onDetached = onDetached;
-    this.handler = new ManagerHandler(this::manager, version);
+    this.handler = new ManagerHandler(this::manager, this::exportsAsked, version);
     this.handler.detacher(new ManagerHandler.Detacher() {
       @Override
       public CompletableFuture<List<PluginStatus>> detach() {
@@ -63,12 +70,54 @@ public final class RuntimeEntry {
     });
   }
 
-  /** The plugin manager, built on first use with the host exports known by then. */
+  /**
+   * The export resolver, built on first use: its first use of the plugin API binds the runtime to
+   * the host's copy (so not during {@code premain}, before the host's {@code main} ran).
+   */
+  synchronized ExportResolver resolver() {
+    if (resolver == null) {
+      ExportResolver r = new ExportResolver(inst::getAllLoadedClasses, dev.switchboard.api.Plugin.class.getClassLoader(),
+          ClassLoader.getSystemClassLoader());
+      r.ask(exports(argExports, null));
+      resolver = r;
+    }
+    return resolver;
+  }
+
+  /** The exports for a plugin loaded now: asked ones plus the system property as it is now. */
+  HostExports exports() {
+    ExportResolver r;
+    String property = System.getProperty(HOST_EXPORTS_PROPERTY);
+    synchronized (this) {
+      r = resolver();
+      if (property != null && !property.equals(propertySeen)) {
+        propertySeen = property;
+        for (String p : exports(property, null)) {
+          try {
+            r.ask(List.of(p));
+          } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "switchboard runtime: system property " + HOST_EXPORTS_PROPERTY + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    HostExports now = r.current();
+    handler.reportMissing(now);
+    return now;
+  }
+
+  /** A controller's hello: adds its exports (refusing a bad entry by name), then the exports now. */
+  private HostExports exportsAsked(List<String> asked) {
+    if (!asked.isEmpty()) resolver().ask(asked);
+    return exports();
+  }
+
+  /** The plugin manager, built on first use. */
   synchronized PluginManager manager() {
     if (detaching) throw new IllegalStateException("the runtime is detaching from this host");
     if (manager == null) {
-      exports = exports(argExports, System.getProperty(HOST_EXPORTS_PROPERTY));
-      PluginManagerConfig.Builder b = PluginManagerConfig.builder().hostExports(exports);
+      HostExports exports = exports();
+      PluginManagerConfig.Builder b = PluginManagerConfig.builder().hostExportsSource(this::exports);
       for (String problem : UnloadSettings.apply(b, System::getProperty)) {
         LOG.log(System.Logger.Level.WARNING, "switchboard runtime: " + problem);
       }
@@ -96,9 +145,9 @@ public final class RuntimeEntry {
   public static Consumer<Map<String, String>> start(Map<String, String> args, Instrumentation inst, Runnable onDetached)
       throws IOException {
     Path dir = controlDir(args);
-    exports(args.get("exports"), null).forEach(RuntimeEntry::checkPackage);
+    exports(args.get("exports"), null).forEach(ExportResolver::checkPattern);
     String version = args.getOrDefault("runtimeVersion", "unknown");
-    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, onDetached);
+    RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, inst, onDetached);
     entry.publish(dir);
     if ("agentmain".equals(args.get("startedVia"))) entry.buildManagerInBackground();
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
@@ -147,6 +196,8 @@ public final class RuntimeEntry {
 
   private void onStatus(dev.switchboard.control.PluginStatus s) {
     handler.record(s);
+    dev.switchboard.api.PluginStates.publish(new dev.switchboard.api.PluginStates.State(s.pluginId(), s.state().name(), s.version(),
+        s.error(), s.since())); // what the host may show (e.g. its actuator endpoint)
     List<ControlServer> copy;
     synchronized (this) {
       copy = List.copyOf(servers);
@@ -172,20 +223,11 @@ public final class RuntimeEntry {
     }
   }
 
-  private static void checkPackage(String p) {
-    if (!p.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*(\\.\\*)?")) {
-      throw new IllegalArgumentException("exports entry is not a package name: '" + p + "'");
-    }
-  }
-
   private void reattach(Map<String, String> args) {
     List<String> asked = exports(args.get("exports"), null);
-    List<String> fixed;
-    synchronized (this) {
-      fixed = exports;
-    }
-    if (fixed != null && !fixed.containsAll(asked)) {
-      LOG.log(System.Logger.Level.WARNING, "switchboard: host exports are fixed since the plugin manager was built " + fixed + "; ignoring " + asked);
+    if (!asked.isEmpty()) {
+      resolver().ask(asked);
+      exports(); // reports packages still missing in the host log
     }
     try {
       publish(controlDir(args));

@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <p>Delegation: JDK packages (every package of a boot-layer module defined to the boot or platform
  * loader) → the platform loader; {@code dev.switchboard.api} and its sub-packages → the loader
- * that holds the plugin API; the host's exported packages → the host loader; everything else →
+ * that holds the plugin API; the host's exported packages → the host loaders that define them
+ * ({@link HostExports}, fixed when the loader is created); everything else →
  * the plugin jar only (child-first and isolated: host classes that are not exported are
  * invisible, and a plugin may bundle its own version of any library the host also has).
  *
@@ -40,9 +41,7 @@ final class PluginClassLoader extends ClassLoader implements Closeable {
 
   private final String pluginId;
   private final ClassLoader apiLoader; // null = bootstrap
-  private final ClassLoader hostLoader;
-  private final Set<String> exactExports = new HashSet<>();
-  private final List<String> prefixExports = new ArrayList<>();
+  private final HostExports exports;
   private final Holder holder;
   private final ProtectionDomain domain;
 
@@ -56,18 +55,11 @@ final class PluginClassLoader extends ClassLoader implements Closeable {
   }
 
   PluginClassLoader(String pluginId, String version, Path jarPath, JarImage jar, ClassLoader apiLoader,
-      ClassLoader hostLoader, List<String> hostExports) {
+      HostExports exports) {
     super("plugin:" + pluginId + "@" + version, ClassLoader.getPlatformClassLoader());
     this.pluginId = pluginId;
     this.apiLoader = apiLoader;
-    this.hostLoader = hostLoader;
-    for (String e : hostExports) {
-      if (e.endsWith(".*")) {
-        prefixExports.add(e.substring(0, e.length() - 2));
-      } else {
-        exactExports.add(e);
-      }
-    }
+    this.exports = exports;
     this.holder = new Holder(jar.entries());
     URL location;
     try {
@@ -96,15 +88,7 @@ final class PluginClassLoader extends ClassLoader implements Closeable {
   }
 
   boolean isExported(String pkg) {
-    if (exactExports.contains(pkg)) {
-      return true;
-    }
-    for (String p : prefixExports) {
-      if (pkg.equals(p) || pkg.startsWith(p + ".")) {
-        return true;
-      }
-    }
-    return false;
+    return exports.isExported(pkg);
   }
 
   @Override
@@ -118,7 +102,7 @@ final class PluginClassLoader extends ClassLoader implements Closeable {
         } else if (pkg.equals("dev.switchboard.api") || pkg.startsWith("dev.switchboard.api.")) {
           c = Class.forName(name, false, apiLoader);
         } else if (isExported(pkg)) {
-          c = Class.forName(name, false, hostLoader);
+          c = exports.load(name, pkg);
         } else {
           c = findClass(name);
         }

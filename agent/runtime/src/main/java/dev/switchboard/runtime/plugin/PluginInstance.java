@@ -75,7 +75,7 @@ final class PluginInstance {
     PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), parsed.stopFirst(), settings, parsed.schema(),
         valid.canonical());
     PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
-        settings.hostLoader(), settings.hostExports());
+        settings.currentExports());
     try {
       inst.constructor = entryConstructor(loader, d.entry());
     } catch (RuntimeException e) {

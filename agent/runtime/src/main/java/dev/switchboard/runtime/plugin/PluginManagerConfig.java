@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  *     or {@code com.example.spi.*} for the package and its sub-packages), loaded by {@code
  *     hostLoader}; besides these, plugins see only the JDK and the plugin API
  * @param hostLoader the loader host exports come from (default: the system class loader)
+ * @param hostExportsSource when set, asked for the current host exports each time a plugin
+ *     loader is created (exports that change while the runtime runs, resolved against the loaders
+ *     that define each package); {@code hostExports} and {@code hostLoader} are then unused
  * @param apiLoader the loader of the plugin API (default: the loader of {@link Plugin}; null means
  *     the bootstrap loader)
  * @param apiVersion plugin API version offered (default {@link ApiVersion#CURRENT})
@@ -41,6 +44,7 @@ import java.util.regex.Pattern;
 public record PluginManagerConfig(
     List<String> hostExports,
     ClassLoader hostLoader,
+    java.util.function.Supplier<HostExports> hostExportsSource,
     ClassLoader apiLoader,
     ApiVersion apiVersion,
     int hostJavaFeature,
@@ -109,6 +113,11 @@ public record PluginManagerConfig(
     }
   }
 
+  /** The host exports for a plugin loader created now. */
+  public HostExports currentExports() {
+    return hostExportsSource == null ? HostExports.of(hostExports, hostLoader) : hostExportsSource.get();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -117,6 +126,7 @@ public record PluginManagerConfig(
     Builder b = new Builder();
     b.hostExports = hostExports;
     b.hostLoader = hostLoader;
+    b.hostExportsSource = hostExportsSource;
     b.apiLoader = apiLoader;
     b.apiVersion = apiVersion;
     b.hostJavaFeature = hostJavaFeature;
@@ -139,6 +149,7 @@ public record PluginManagerConfig(
   public static final class Builder {
     private List<String> hostExports = List.of();
     private ClassLoader hostLoader = ClassLoader.getSystemClassLoader();
+    private java.util.function.Supplier<HostExports> hostExportsSource;
     private ClassLoader apiLoader = Plugin.class.getClassLoader();
     private ApiVersion apiVersion = ApiVersion.CURRENT;
     private int hostJavaFeature = Runtime.version().feature();
@@ -159,6 +170,7 @@ public record PluginManagerConfig(
 
     public Builder hostExports(List<String> v) { this.hostExports = v; return this; }
     public Builder hostLoader(ClassLoader v) { this.hostLoader = v; return this; }
+    public Builder hostExportsSource(java.util.function.Supplier<HostExports> v) { this.hostExportsSource = v; return this; }
     public Builder apiLoader(ClassLoader v) { this.apiLoader = v; return this; }
     public Builder apiVersion(ApiVersion v) { this.apiVersion = v; return this; }
     public Builder hostJavaFeature(int v) { this.hostJavaFeature = v; return this; }
@@ -190,7 +202,7 @@ public record PluginManagerConfig(
     }
 
     public PluginManagerConfig build() {
-      return new PluginManagerConfig(hostExports, hostLoader, apiLoader, apiVersion, hostJavaFeature, maxJarBytes,
+      return new PluginManagerConfig(hostExports, hostLoader, hostExportsSource, apiLoader, apiVersion, hostJavaFeature, maxJarBytes,
           maxEntries, maxTotalBytes, maxEntryRatio, startTimeout, stopTimeout, drainTimeout, threadTimeout,
           collectTimeout, collectWait, unloadGcDelay, unloadGcInterval);
     }

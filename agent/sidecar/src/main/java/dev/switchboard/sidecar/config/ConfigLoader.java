@@ -81,7 +81,8 @@ public final class ConfigLoader {
       new Key("artifacts.requireSignature", Type.BOOLEAN));
   static final List<Key> KEYS = keys();
   private static final Set<String> LOCATOR = Set.of("host.pid", "host.pidFile", "host.match");
-  private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
+  /** A package, or a package with its sub-packages ({@code pkg.*}), as the runtime accepts them. */
+  private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(\\.\\*)?");
 
   private ConfigLoader() {}
 
@@ -298,7 +299,7 @@ public final class ConfigLoader {
       }
     }
     List<String> exports = (List<String>) m.getOrDefault("host.exports", List.of());
-    for (String e : exports) if (!PACKAGE.matcher(e).matches()) problems.add("host.exports: not a Java package name: '" + e + "'");
+    for (String e : exports) if (!PACKAGE.matcher(e).matches()) problems.add("host.exports: not a Java package name (pkg or pkg.*): '" + e + "'");
 
     String listen = (String) m.getOrDefault("http.listen", "127.0.0.1:9464");
     String httpHost = null;

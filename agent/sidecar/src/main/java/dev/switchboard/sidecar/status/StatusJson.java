@@ -36,6 +36,10 @@ public final class StatusJson {
     ObjectNode stores = o.putObject("stores");
     new TreeMap<>(a.stores()).forEach(stores::put);
     o.put("since", a.since());
+    if (!a.missingExports().isEmpty()) {
+      com.fasterxml.jackson.databind.node.ArrayNode m = o.putArray("missingExports");
+      a.missingExports().forEach(m::add);
+    }
     return o;
   }
 

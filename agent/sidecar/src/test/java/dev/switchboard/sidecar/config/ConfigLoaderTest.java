@@ -53,6 +53,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hostExportsAcceptAPackageWithItsSubPackagesAsTheRuntimeDoes() throws Exception {
+    AgentConfig c = ConfigLoader.load(Map.of(), List.of("--config", file(FULL.replace("[com.example.spi]", "[com.example.spi, org.eclipse.jetty.*]")).toString()));
+    assertThat(c.hostExports()).containsExactly("com.example.spi", "org.eclipse.jetty.*");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), List.of("--config", file(FULL.replace("[com.example.spi]", "[com.*.spi]")).toString())))
+        .hasMessageContaining("'com.*.spi'");
+  }
+
+  @Test
   void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path f = file(FULL);
     Map<String, String> env = Map.of(

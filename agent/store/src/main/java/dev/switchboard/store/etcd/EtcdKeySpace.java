@@ -100,7 +100,10 @@ public final class EtcdKeySpace implements KeySpace {
         && (sre.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED || sre.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED)) {
       return new StoreException(StoreException.Code.REJECTED, what + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
     }
-    if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")) {
+    // gRPC reports a stream cut by an etcd leader change or a member going away as "UNKNOWN: channel
+    // closed"; etcd itself as "leader changed": both are a store that is briefly unavailable
+    if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")
+        || msg.contains("channel closed") || msg.contains("leader changed")) {
       return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
     }
     return new StoreException(StoreException.Code.INTERNAL, what + ": " + t, t);

@@ -73,6 +73,24 @@ class ZooKeeperKeySpaceIT {
   }
 
   @Test
+  void aFencedWriteReportsTheRevisionItProducedAndIsMadeOnce() throws Exception {
+    String dir = prefix() + "/d";
+    String k = dir + "/k";
+    try (KeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {
+      raw.create().creatingParentsIfNeeded().forPath(dir + "/other", b("keeps the parent")); // the fast path: parent exists
+      java.util.OptionalLong created = ks.writeIfVersion(k, b("1"), KeySpace.ABSENT).get();
+      org.apache.zookeeper.data.Stat s1 = raw.checkExists().forPath(k);
+      assertThat(created).as("a create that happened reports its mzxid, not a failed condition").hasValue(s1.getMzxid());
+      assertThat(s1.getVersion()).as("made once").isZero();
+      java.util.OptionalLong updated = ks.writeIfVersion(k, b("2"), s1.getVersion()).get();
+      org.apache.zookeeper.data.Stat s2 = raw.checkExists().forPath(k);
+      assertThat(updated).hasValue(s2.getMzxid());
+      assertThat(s2.getVersion()).as("made once").isEqualTo(1);
+      assertThat(ks.writeIfVersion(k, b("3"), s1.getVersion()).get()).as("stale version").isEmpty();
+    }
+  }
+
+  @Test
   void fencedWritesUseZnodeVersionsAndCreateFailsWhenTheKeyExists() throws Exception {
     String k = prefix() + "/deep/k";
     try (KeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {

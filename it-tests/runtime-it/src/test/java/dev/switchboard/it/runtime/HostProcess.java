@@ -22,19 +22,46 @@ final class HostProcess implements AutoCloseable {
   final int port;
   final String name;
 
+  private static final java.util.regex.Pattern LISTENING = java.util.regex.Pattern.compile("^LISTENING (\\d+)");
+
   private HostProcess(String name, List<String> command, boolean expectPort) throws IOException {
+    this(name, command, expectPort ? LISTENING : null, null, 60);
+  }
+
+  /** With {@code portLine}: waits for a line it finds in, the port is its group 1. */
+  private HostProcess(String name, List<String> command, java.util.regex.Pattern portLine, Path workDir, int startSeconds)
+      throws IOException {
     this.name = name;
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (workDir != null) pb.directory(workDir.toFile());
     this.process = pb.start();
     Thread t = new Thread(this::pump, "host-output-" + process.pid());
     t.setDaemon(true);
     t.start();
     int p = -1;
-    if (expectPort) {
-      String line = await(l -> l.startsWith("LISTENING "), 30);
-      p = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+    if (portLine != null) {
+      String line;
+      try {
+        line = await(l -> portLine.matcher(l).find(), startSeconds);
+      } catch (AssertionError e) {
+        process.destroyForcibly(); // nobody else holds it yet
+        throw e;
+      }
+      java.util.regex.Matcher m = portLine.matcher(line);
+      if (!m.find()) throw new AssertionError("no port in " + line);
+      p = Integer.parseInt(m.group(1));
     }
     this.port = p;
+  }
+
+  /**
+   * A standalone Jetty ({@code java -jar <home>/start.jar} in {@code base}) on an ephemeral port; the
+   * port is read from Jetty's "Started ServerConnector@…{0.0.0.0:PORT}" line.
+   */
+  static HostProcess jetty(String javaBin, Path home, Path base) throws IOException {
+    List<String> cmd = List.of(javaBin, "-Xmx256m", "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
+        "jetty.base=" + base, "jetty.http.port=0");
+    return new HostProcess("jetty", cmd, java.util.regex.Pattern.compile("Started ServerConnector@\\S*\\{.*:(\\d+)\\}"), base, 180);
   }
 
   /** The sample host on an ephemeral port, with the given java binary and extra JVM options. */
@@ -48,6 +75,21 @@ final class HostProcess implements AutoCloseable {
     cmd.add("--port");
     cmd.add("0");
     return new HostProcess("sample-host", cmd, true);
+  }
+
+  /**
+   * {@code java -jar dist/spring-boot-host.jar}: a Spring Boot executable jar (plugin API and starter in
+   * {@code BOOT-INF/lib}) on an ephemeral port.
+   */
+  static HostProcess springBootHost(String java, String... jvmOptions) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx256m");
+    cmd.addAll(List.of(jvmOptions));
+    cmd.add("-jar");
+    cmd.add(Dist.file("spring-boot-host.jar").toString());
+    cmd.add("--server.port=0");
+    return new HostProcess("spring-boot-host", cmd, LISTENING, null, 180); // a Spring Boot start takes 5-40 s on a loaded 2-core machine
   }
 
   /** Any main class from this module's test classes (a host without the plugin API). */

@@ -1,0 +1,222 @@
+package dev.switchboard.bridge;
+
+import dev.switchboard.bridge.ledger.Ledger;
+import dev.switchboard.bridge.merge.Agreed;
+import dev.switchboard.bridge.merge.Base;
+import dev.switchboard.bridge.merge.Decision;
+import dev.switchboard.bridge.merge.KeyState;
+import dev.switchboard.bridge.merge.Merge;
+import dev.switchboard.bridge.merge.Seen;
+import dev.switchboard.bridge.merge.Side;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Futures;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.Keys;
+import dev.switchboard.store.StoreException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One merge of one key, in three steps: {@link #read} both stores, the ledger and the key's state
+ * into a {@link Reads}; {@link Merge#decide} (pure); {@link #apply} the decision with fenced writes
+ * and record the agreed state with the revisions the writes produced — into etcd one transaction
+ * conditional on the key's mod_revision and the leader's term that also records the ledger entry;
+ * into ZooKeeper an intent (fenced on the term), the write conditional on the znode version (or
+ * create-if-absent), then the ledger entry.
+ */
+final class KeyMerge {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyMerge.class);
+
+  /** Outcome of one merge, for tests and logs. */
+  enum Outcome { IN_SYNC, LEDGER_ONLY, WROTE, FENCED, SKIPPED, NOT_LEADER, FAILED }
+
+  /** What a merge read: both stores (null: absent; {@code *Version} the fencing token), the base it decides against. */
+  record Reads(Seen e, long eVersion, Seen z, long zVersion, Base stored, Ledger.Intent intent, Agreed base, KeyState state) {}
+
+  /** Where the engine's shared pieces are reached from a merge. */
+  interface Context {
+    KeySpace etcd();
+
+    KeySpace zk();
+
+    Ledger ledger();
+
+    BridgeMetrics metrics();
+
+    Side winner();
+
+    long timeoutMs();
+
+    KeyState state(String etcdKey);
+
+    void updateState(String etcdKey, UnaryOperator<KeyState> f);
+
+    void retryLater(String etcdKey, long ms);
+
+    void skipped(String etcdKey, String reason, String detail);
+
+    void wrote(String etcdKey, Side target);
+  }
+
+  private final Context c;
+
+  KeyMerge(Context c) {
+    this.c = c;
+  }
+
+  /** Merges {@code etcdKey} (bridged as {@code zkKey}) from fresh reads. */
+  Outcome merge(String etcdKey, String zkKey) {
+    Reads r;
+    try {
+      r = read(etcdKey, zkKey);
+    } catch (StoreException ex) {
+      if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) {
+        c.skipped(etcdKey, "oversized", ex.getMessage());
+        return Outcome.SKIPPED;
+      }
+      return failed(etcdKey, "read", ex.getMessage());
+    } catch (Exception ex) {
+      return failed(etcdKey, "ledger", "re-reading its ledger entry failed (" + ex + ")");
+    }
+    if (r == null) {
+      return Outcome.SKIPPED;
+    }
+    Decision d = Merge.decide(r.e(), r.z(), r.base(), c.winner(), r.state());
+    try {
+      return apply(etcdKey, zkKey, r, d);
+    } catch (StoreException ex) {
+      return failed(etcdKey, "write", "write failed: " + ex.getMessage());
+    } catch (Exception ex) {
+      return failed(etcdKey, "ledger", "etcd transaction failed: " + ex);
+    }
+  }
+
+  private Outcome failed(String etcdKey, String reason, String what) {
+    c.metrics().error(reason);
+    LOG.warn("merge {}: {}; retrying in 1 s", etcdKey, what);
+    c.retryLater(etcdKey, 1000);
+    return Outcome.FAILED;
+  }
+
+  private static Seen seen(Optional<Entry> en) {
+    return en.map(x -> new Seen(x.value(), x.revision())).orElse(null);
+  }
+
+  /** Step 1: both stores, the ledger entry (and an interrupted write's intent) and the key's state; null if the key is skipped. */
+  Reads read(String etcdKey, String zkKey) throws Exception {
+    CompletableFuture<Optional<Entry>> fe = c.etcd().get(etcdKey);
+    CompletableFuture<Optional<Entry>> fz = c.zk().get(zkKey);
+    Optional<Entry> e = Futures.await(fe, c.timeoutMs() * 2, "read " + etcdKey);
+    Optional<Entry> z = Futures.await(fz, c.timeoutMs() * 2, "read " + zkKey);
+    if (e.isPresent() && e.get().ephemeral() || z.isPresent() && z.get().ephemeral()) {
+      c.skipped(etcdKey, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
+      return null;
+    }
+    if (z.isPresent() && Keys.looksSequential(zkKey)) {
+      c.skipped(etcdKey, "sequential", "ZooKeeper node " + zkKey + " is sequential (not desired state)");
+      return null;
+    }
+    if (e.isPresent() && e.get().value().length == 0) {
+      c.skipped(etcdKey, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
+      return null;
+    }
+    c.ledger().refreshIfUncertain(etcdKey);
+    Seen es = seen(e);
+    Seen zs = seen(z);
+    Base stored = c.ledger().base(etcdKey);
+    Ledger.Intent intent = c.ledger().intent(etcdKey);
+    KeyState state = c.state(etcdKey);
+    Agreed base = state.base(stored);
+    if (intent != null) {
+      // an earlier ZooKeeper write whose ledger entry was never recorded (crash, lost leadership)
+      boolean happened = intent.happened(z.map(Entry::version).orElse(KeySpace.ABSENT), z.map(Entry::revision).orElse(KeySpace.ABSENT));
+      if (happened) {
+        // ZooKeeper's current revision is that write's when it still holds its value (else it changed since)
+        base = intent.value() == null ? Agreed.NOTHING
+            : new Agreed(intent.value(), intent.etcdRevision(), zs != null && Arrays.equals(zs.value(), intent.value()) ? zs.revision() : Base.UNKNOWN);
+        c.metrics().write(Side.ZOOKEEPER, intent.value() == null); // made, but its confirmation was lost
+      }
+      LOG.info("merge {}: an earlier ZooKeeper write of {} was interrupted; it {}", etcdKey, Decision.show(intent.value()), happened ? "happened" : "did not happen");
+    }
+    return new Reads(es, e.map(Entry::version).orElse(-1L), zs, z.map(Entry::version).orElse(KeySpace.ABSENT), stored, intent, base, state);
+  }
+
+  /** Step 3: the decision's write (fenced) and the agreed state recorded in the ledger and the key's state. */
+  Outcome apply(String etcdKey, String zkKey, Reads r, Decision d) throws Exception {
+    Ledger ledger = c.ledger();
+    Ledger.Result res;
+    if (d.target() == Side.ETCD) {
+      res = ledger.writeEtcd(etcdKey, d.value(), r.eVersion(), r.z() == null ? Base.UNKNOWN : r.z().revision());
+      if (res == Ledger.Result.OK) {
+        recordState(etcdKey, ledger.base(etcdKey), r);
+        wrote(etcdKey, zkKey, r, d);
+      }
+    } else if (d.target() == Side.ZOOKEEPER) {
+      long etcdRevision = r.e() == null ? Base.UNKNOWN : r.e().revision();
+      res = ledger.intend(etcdKey, new Ledger.Intent(d.value(), r.z() == null ? KeySpace.ABSENT : r.z().revision(), true, etcdRevision));
+      if (res == Ledger.Result.OK) {
+        OptionalLong made = Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
+        if (made.isPresent()) {
+          wrote(etcdKey, zkKey, r, d);
+          Base entry = d.value() == null ? null : new Base(d.value(), etcdRevision, made.getAsLong());
+          res = ledger.commit(etcdKey, entry);
+          if (res == Ledger.Result.OK) {
+            recordState(etcdKey, entry, r);
+          }
+        } else {
+          res = Ledger.Result.VERSION_CHANGED;
+        }
+      }
+    } else {
+      Agreed now = Agreed.of(r.e(), r.z());
+      boolean record = !Base.same(r.stored(), now.toBase()) || r.intent() != null;
+      res = record ? ledger.commit(etcdKey, now.toBase()) : Ledger.Result.OK;
+      if (res == Ledger.Result.OK) {
+        c.updateState(etcdKey, s -> s.recorded(now, rev(r.e()), rev(r.z())));
+      }
+      if (!record) {
+        return Outcome.IN_SYNC;
+      }
+    }
+    switch (res) {
+      case NOT_LEADER:
+        LOG.warn("merge {}: refused, no longer the leader", etcdKey);
+        return Outcome.NOT_LEADER;
+      case VERSION_CHANGED:
+        c.metrics().fenceFailed(d.target() == null ? Side.ETCD : d.target());
+        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
+        c.retryLater(etcdKey, 20);
+        return Outcome.FENCED;
+      default:
+        return d.writesStore() ? Outcome.WROTE : Outcome.LEDGER_ONLY;
+    }
+  }
+
+  private void recordState(String etcdKey, Base entry, Reads r) {
+    Agreed a = Agreed.of(entry);
+    c.updateState(etcdKey, s -> s.recorded(a, rev(r.e()), rev(r.z())));
+  }
+
+  private static long rev(Seen s) {
+    return s == null ? Base.UNKNOWN : s.revision();
+  }
+
+  private void wrote(String etcdKey, String zkKey, Reads r, Decision d) {
+    c.metrics().write(d.target(), d.value() == null);
+    byte[] ev = r.e() == null ? null : r.e().value();
+    byte[] zv = r.z() == null ? null : r.z().value();
+    if (d.conflict()) {
+      c.metrics().conflict(c.winner());
+      LOG.warn("conflict on {}: etcd={} zookeeper={} base={} ({}); {} wins (conflictWinner), {} := {}",
+          etcdKey, Decision.show(ev), Decision.show(zv), r.base(), d.why(), c.winner().label(), d.target().label(), Decision.show(d.value()));
+    } else {
+      LOG.info("{} -> {}: {} := {} ({})", d.target().other().label(), d.target().label(), d.target() == Side.ETCD ? etcdKey : zkKey, Decision.show(d.value()), d.why());
+    }
+    c.wrote(etcdKey, d.target());
+  }
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.bridge.merge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/**
+ * One key between two model stores and a model bridge, for driving the merge with histories: each
+ * store has its own revision counter and a queue of watch events the test delivers when it
+ * chooses; a merge reads both stores, decides with {@link Merge#decide} and applies the decision as
+ * the engine does (the write's revision recorded in the ledger and the key's state). {@code
+ * valueOnly} runs the earlier rule (values only, no key state) for comparison.
+ */
+final class Sim {
+  final Side winner;
+  final boolean valueOnly;
+  private long etcdRev = 100;
+  private long zkRev = 5000;
+  Seen e;
+  Seen z;
+  Base ledger;
+  KeyState state = KeyState.EMPTY;
+  /** What a standby bridge (watching, never merging) knows; it takes over on {@link #failover}. */
+  KeyState standby = KeyState.EMPTY;
+  final Deque<KeyState.Obs> etcdEvents = new ArrayDeque<>();
+  final Deque<KeyState.Obs> zkEvents = new ArrayDeque<>();
+  int conflicts;
+  int storeWrites;
+  Decision last;
+  static boolean TRACE = Boolean.getBoolean("history.trace");
+
+  Sim(Side winner, boolean valueOnly) {
+    this.winner = winner;
+    this.valueOnly = valueOnly;
+  }
+
+  static byte[] v(String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String s(Seen x) {
+    return x == null ? null : new String(x.value(), StandardCharsets.UTF_8);
+  }
+
+  /** A client writes {@code value} (null: delete) into {@code side}. */
+  Sim write(Side side, String value) {
+    byte[] b = v(value);
+    Seen now = b == null ? null : new Seen(b, side == Side.ETCD ? ++etcdRev : ++zkRev);
+    if (b == null && (side == Side.ETCD ? e : z) == null) {
+      return this; // deleting an absent key changes nothing
+    }
+    set(side, now);
+    return this;
+  }
+
+  private void set(Side side, Seen now) {
+    KeyState.Obs ev = new KeyState.Obs(now == null ? null : now.value(), now == null ? Base.UNKNOWN : now.revision());
+    if (side == Side.ETCD) {
+      e = now;
+      etcdEvents.add(ev);
+    } else {
+      z = now;
+      zkEvents.add(ev);
+    }
+  }
+
+  /** The watch of {@code side} delivers its oldest pending event. */
+  Sim deliver(Side side) {
+    KeyState.Obs o = (side == Side.ETCD ? etcdEvents : zkEvents).poll();
+    if (o != null) {
+      state = state.observe(side, o.value(), o.revision());
+      standby = standby.observe(side, o.value(), o.revision());
+    }
+    return this;
+  }
+
+  Sim deliverAll() {
+    while (!etcdEvents.isEmpty() || !zkEvents.isEmpty()) {
+      deliver(Side.ETCD);
+      deliver(Side.ZOOKEEPER);
+    }
+    return this;
+  }
+
+  /** A new bridge process takes over: only the ledger is left (pending events are its own watches' start). */
+  Sim newProcess() {
+    state = KeyState.EMPTY;
+    etcdEvents.clear();
+    zkEvents.clear();
+    return this;
+  }
+
+  /** The leader dies; the standby, which saw the same events but made no merge, leads; a fresh standby starts. */
+  Sim failover() {
+    state = standby;
+    standby = KeyState.EMPTY;
+    return this;
+  }
+
+  /** One merge of the key from fresh reads. */
+  Sim merge() {
+    long er = e == null ? 0 : e.revision();
+    long zr = z == null ? 0 : z.revision();
+    Decision d;
+    if (valueOnly) {
+      d = Merge.decide(e == null ? null : e.value(), z == null ? null : z.value(), ledger == null ? null : ledger.value(), winner);
+    } else {
+      d = Merge.decide(e, z, state.base(ledger), winner, state);
+    }
+    last = d;
+    if (TRACE) {
+      System.out.println("merge E=" + s(e) + "@" + (e == null ? "-" : e.revision()) + " Z=" + s(z) + "@" + (z == null ? "-" : z.revision()) + " base=" + (valueOnly ? ledger : state.base(ledger)) + " state=" + state + " -> " + d);
+    }
+    if (d.conflict()) {
+      conflicts++;
+    }
+    if (d.target() != null) {
+      storeWrites++;
+      Side t = d.target();
+      set(t, d.value() == null ? null : new Seen(d.value(), t == Side.ETCD ? ++etcdRev : ++zkRev));
+    }
+    Agreed a = Agreed.of(e, z);
+    if (d.writesStore() || !Base.same(ledger, a.toBase())) { // as the engine: the ledger records every agreement a merge reads
+      ledger = a.toBase();
+      state = state.recorded(a, er, zr);
+    }
+    return this;
+  }
+
+  /** Delivers and merges until nothing is left to do. */
+  Sim settle() {
+    for (int i = 0; i < 20; i++) {
+      deliverAll();
+      merge();
+      deliverAll();
+      if (!last.writesStore() && Arrays.equals(e == null ? null : e.value(), z == null ? null : z.value())) {
+        return this;
+      }
+    }
+    throw new AssertionError("did not settle: etcd " + s(e) + ", zookeeper " + s(z));
+  }
+
+  String etcd() {
+    return s(e);
+  }
+
+  String zk() {
+    return s(z);
+  }
+}
