@@ -45,7 +45,8 @@ public final class Boot {
   private static synchronized void start(String rawArgs, Instrumentation inst, String how) {
     Map<String, String> args = BootArgs.parse(rawArgs);
     if (reattach != null) {
-      log("already running (version " + System.getProperty(STARTED_PROPERTY) + "); " + how + " re-publishes the control channel only");
+      reattach.accept(Map.of("bootLog", "already running (version " + System.getProperty(STARTED_PROPERTY) + "); " + how
+          + " re-publishes the control channel only"));
       reattach.accept(args);
       return;
     }
@@ -63,7 +64,7 @@ public final class Boot {
       boolean appendApi = !IsolatedLoader.apiVisibleToHost();
       if (appendApi) {
         inst.appendToSystemClassLoaderSearch(new java.util.jar.JarFile(jars.pluginApi().toFile()));
-        log("the host has no plugin API: appended " + jars.pluginApi() + " to its class path");
+        args.put("bootNote", "the host has no plugin API: appended " + jars.pluginApi() + " to its class path");
       }
       IsolatedLoader loader = IsolatedLoader.create(jars.runtimeImpl());
       Thread.currentThread().setContextClassLoader(loader);
@@ -76,8 +77,9 @@ public final class Boot {
       reattach = hook;
       System.setProperty(STARTED_PROPERTY, jars.version());
       long tEnd = System.nanoTime();
-      log("runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0) + " ms (nested jars "
-          + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel " + millis(tEnd - tLoaded) + " ms)");
+      hook.accept(Map.of("bootLog", "runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0)
+          + " ms (nested jars " + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel "
+          + millis(tEnd - tLoaded) + " ms)"));
     } catch (java.lang.reflect.InvocationTargetException e) {
       Throwable c = e.getCause();
       throw new IllegalStateException("switchboard runtime failed to start: " + c, c);
@@ -102,13 +104,13 @@ public final class Boot {
       log("detach: closing the runtime's loader failed: " + e);
     }
     jars.deleteAfterDetach(apiAppended);
-    log("runtime detached; its loader is closed and can be collected");
   }
 
   private static long millis(long nanos) {
     return nanos / 1_000_000;
   }
 
+  /** Only where no runtime runs to log through the host's framework (a failed start, a failed cleanup). */
   static void log(String message) {
     System.err.println("[switchboard] " + message);
   }

@@ -29,7 +29,7 @@ final class UnloadWatcher implements AutoCloseable {
   static final String LEAKED = "leaked";
   static final String PENDING = "pending";
 
-  private static final System.Logger LOG = System.getLogger("switchboard.runtime.unload");
+  private static final System.Logger LOG = dev.switchboard.control.internal.Logs.get("switchboard.runtime.unload");
   /** Longest sleep of the watcher thread while something is pending (deadlines are checked then). */
   private static final long MAX_SLEEP_MS = 1_000;
   /** Least time between two explicit collections for loaders that stay pending (when the interval is shorter). */
