@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark harness (issue 7). Not part of the default build or test run.
+# Benchmark harness. Not part of the default build or test run.
 #   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 20 attaches, 1000 cycles
 #   FLIPS=50 CYCLES=200 ./scripts/bench.sh   # shorter
 #   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
+#   MVN_OFFLINE=-o ./scripts/bench.sh    # build offline (the default is online: a fresh clone needs PF4J and JMH)
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ LOAD_SECONDS=${LOAD_SECONDS:-10}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}
 ONLY=${ONLY:-}
 step() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
-MVN_OFFLINE=${MVN_OFFLINE:--o}
+MVN_OFFLINE=${MVN_OFFLINE:-}   # empty (online) unless set, e.g. to -o
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q $MVN_OFFLINE -Pbench -pl it-tests/bench -am package -DskipTests

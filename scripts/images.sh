@@ -153,7 +153,7 @@ build_zookeeper() {
   rm -rf "$rootfs"
 }
 
-# --- switchboard-local/jre:25: a host JVM on JDK 25 next to a JDK 17 sidecar (issue 6, scenario 6) ---
+# --- switchboard-local/jre:25: a host JVM on JDK 25 next to a JDK 17 sidecar (end-to-end scenario 6) ---
 # jlink of Temurin 24+ works without jmods (JEP 493: linking from the run-time image). A JDK 21+ host needs
 # -XX:+EnableDynamicAgentLoading for a quiet attach (docs/operations.md); the image does not bake it in, so
 # the warning stays visible unless the container's java command (or JDK_JAVA_OPTIONS) passes the flag.

@@ -7,14 +7,13 @@ import dev.switchboard.bridge.ledger.Ledger;
 import dev.switchboard.bridge.mapping.Mappings;
 import dev.switchboard.bridge.merge.Side;
 import dev.switchboard.store.Change;
-import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.StoreClients;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
-import dev.switchboard.store.ZooKeeperOptions;
-import dev.switchboard.store.internal.Threads;
 import io.etcd.jetcd.Client;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,11 +61,10 @@ public final class Bridge implements AutoCloseable {
   private Bridge(BridgeConfig config) {
     this.config = config;
     this.mappings = new Mappings(config.root(), config.mappings(), config.bridgePrefix());
-    this.etcd = KeySpaces.etcd(EtcdOptions.builder().endpoints(config.etcdEndpoints()).maxValueBytes(config.maxValueBytes()).build());
-    this.zk =
-        KeySpaces.zookeeper(
-            ZooKeeperOptions.builder(config.zkConnect()).maxValueBytes(config.maxValueBytes()).sessionTimeout(config.zkSessionTimeout()).build());
-    this.raw = Client.builder().endpoints(config.etcdEndpoints().toArray(String[]::new)).build();
+    this.etcd = KeySpaces.etcd(config.etcdOptions());
+    this.zk = KeySpaces.zookeeper(config.zookeeperOptions());
+    // the ledger and the leader election: same factory, so the same TLS, credentials, timeouts and keep-alive
+    this.raw = StoreClients.etcd(config.etcdOptions());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-scan"));
     this.leaderThread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-bridge-leader"));
     this.workers = Executors.newFixedThreadPool(config.workers(), Threads.daemon("switchboard-bridge-merge"));
@@ -167,12 +165,18 @@ public final class Bridge implements AutoCloseable {
     m.put("leaderId", leader.leaderId());
     m.put("lastSync", lastSync == null ? null : lastSync.toString());
     m.put("pending", engine.queue.size());
-    m.put("stores", Map.of("etcd", etcd.state().toString(), "zookeeper", zk.state().toString()));
+    m.put("stores", Map.of("etcd", storeState(etcd), "zookeeper", storeState(zk)));
     m.put("writes", metrics.writes());
     m.put("conflicts", metrics.conflicts());
     m.put("skipped", metrics.skips());
     m.put("conflictWinner", config.conflictWinner().label());
     return m;
+  }
+
+  /** The state, and while not connected why (wrong CA, expired certificate, wrong password, ...); never a secret. */
+  private static String storeState(KeySpace ks) {
+    StoreState s = ks.state();
+    return s == StoreState.CONNECTED ? s.toString() : ks.problem().map(p -> s + ": " + p).orElse(s.toString());
   }
 
   public boolean healthy() {

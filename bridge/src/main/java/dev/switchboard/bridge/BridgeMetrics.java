@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** The bridge's Prometheus metrics (names in docs/bridge.md). */
+/** The bridge's Prometheus metrics (names in docs/reference.md §4). */
 public final class BridgeMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -85,6 +85,11 @@ public final class BridgeMetrics {
   /** Duration of one merge (reads, decision, writes). */
   void merged(Duration d) {
     Timer.builder("switchboard_bridge_merge_seconds").publishPercentiles(0.5, 0.99).register(registry).record(d);
+  }
+
+  /** Anti-entropy passes completed (a test waits on it instead of sleeping through a pass). */
+  long scans() {
+    return (long) counter("switchboard_bridge_scans").count();
   }
 
   long writes() {

@@ -128,8 +128,10 @@ class BridgeIT {
     e.delete(k("a/plugins/p/enabled")).get();
     z.delete(k("b/plugins/p/enabled")).get();
     awaitEqual(Map.of());
-    // six changes, six bridge writes: nothing echoed back (an echo would be a seventh write)
-    Thread.sleep(2500); // let one anti-entropy pass run
+    // six changes, six bridge writes: nothing echoed back (an echo would be a seventh write), not even by a
+    // full anti-entropy pass: the second pass counted from here started after the deletes were merged
+    long scans = bridge.metrics().scans();
+    await().atMost(Duration.ofSeconds(30)).until(() -> bridge.metrics().scans() >= scans + 2);
     assertThat(bridge.metrics().writes()).isEqualTo(6);
     assertThat(bridge.metrics().conflicts()).isZero();
     assertThat(e.get(root + "/status/x").get()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.switchboard.api;
 
+import dev.switchboard.api.runtime.ExtensionOwners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +35,10 @@ public final class Extensions {
    * returned. Rare operations; calls never take it. Lock order: this, then a point, then an owner.
    */
   private static final Object MEMBERSHIP = new Object();
+
+  static {
+    ExtensionOwners.install(new OwnerAccess());
+  }
 
   private Extensions() {}
 
@@ -93,7 +98,8 @@ public final class Extensions {
   /**
    * The registrations of one loaded plugin (one per plugin instance; an upgrade has two). Before
    * {@link #publish(Owner)} registrations are staged (invisible to the host); afterwards they go
-   * live at once. Used by the runtime and by {@link dev.switchboard.api.testing.PluginHarness}.
+   * live at once. An opaque handle here: the runtime and {@link dev.switchboard.api.testing.PluginHarness}
+   * drive it through {@link ExtensionOwners}, which plugins do not use.
    */
   public static final class Owner {
     private final String label;
@@ -105,7 +111,7 @@ public final class Extensions {
     private boolean published; // guarded by this
     private boolean closed; // guarded by this
 
-    public Owner(String label) {
+    Owner(String label) {
       this.label = Objects.requireNonNull(label, "label == null");
     }
 
@@ -122,7 +128,7 @@ public final class Extensions {
     }
 
     /** Registers {@code extension}: staged before {@link #publish}, live after. */
-    public <T> Registration register(Class<T> type, T extension) {
+    <T> Registration register(Class<T> type, T extension) {
       Objects.requireNonNull(type, "type == null");
       Objects.requireNonNull(extension, "extension == null");
       if (!type.isInstance(extension)) {
@@ -166,7 +172,7 @@ public final class Extensions {
      * previous} (may be null), with one snapshot swap per extension point: no call sees neither.
      * Afterwards {@code previous} is closed; drain it with {@link #awaitDrained}.
      */
-    public void publish(Owner previous) {
+    void publish(Owner previous) {
       synchronized (MEMBERSHIP) {
         publishLocked(previous);
       }
@@ -220,7 +226,7 @@ public final class Extensions {
     }
 
     /** Removes every registration (new calls stop reaching them) and refuses new ones. Idempotent. */
-    public void unregisterAll() {
+    void unregisterAll() {
       synchronized (MEMBERSHIP) {
         for (Map.Entry<Class<?>, List<Slot<?>>> e : closeAndGroup().entrySet()) {
           point(e.getKey()).swap(e.getValue(), List.of());
@@ -233,7 +239,7 @@ public final class Extensions {
      * holds one of them (a re-entrant call of the same point counts once) plus counted calls of
      * virtual threads.
      */
-    public long inFlight() {
+    long inFlight() {
       ExtensionPoint<?>[] points;
       long[] ranges;
       synchronized (this) {
@@ -259,7 +265,7 @@ public final class Extensions {
      *
      * @return true when drained, false on timeout
      */
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+    boolean awaitDrained(Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       long sleepMicros = 50;
       while (inFlight() != 0) {
@@ -273,17 +279,55 @@ public final class Extensions {
     }
 
     /** The current registrations (staged or live). */
-    public synchronized List<Registration> registrations() {
+    synchronized List<Registration> registrations() {
       return List.copyOf(slots);
     }
 
-    public synchronized boolean isPublished() {
+    synchronized boolean isPublished() {
       return published;
     }
 
     @Override
     public String toString() {
       return "Owner[" + label + "]";
+    }
+  }
+
+  /** The owner operations, handed to {@link ExtensionOwners} (the runtime's package) once. */
+  private static final class OwnerAccess implements ExtensionOwners.Access {
+    @Override
+    public Owner create(String label) {
+      return new Owner(label);
+    }
+
+    @Override
+    public <T> Registration register(Owner owner, Class<T> type, T extension) {
+      return owner.register(type, extension);
+    }
+
+    @Override
+    public void publish(Owner owner, Owner previous) {
+      owner.publish(previous);
+    }
+
+    @Override
+    public void unregisterAll(Owner owner) {
+      owner.unregisterAll();
+    }
+
+    @Override
+    public long inFlight(Owner owner) {
+      return owner.inFlight();
+    }
+
+    @Override
+    public boolean awaitDrained(Owner owner, Duration timeout) throws InterruptedException {
+      return owner.awaitDrained(timeout);
+    }
+
+    @Override
+    public List<Registration> registrations(Owner owner) {
+      return owner.registrations();
     }
   }
 }

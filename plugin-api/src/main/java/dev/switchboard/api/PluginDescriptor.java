@@ -3,7 +3,7 @@ package dev.switchboard.api;
 import java.util.regex.Pattern;
 
 /**
- * The model of {@code plugin.json} at the root of a plugin jar (CONTRACT §2). Parsing JSON is the
+ * The model of {@code plugin.json} at the root of a plugin jar (docs/reference.md §2). Parsing JSON is the
  * runtime's job; this class holds and validates the values.
  *
  * @param id plugin id, matching {@link #ID_RULE}

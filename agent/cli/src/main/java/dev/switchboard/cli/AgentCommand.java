@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code switchboard agent --config agent.yaml}: the sidecar (CONTRACT §3, §6). Every
+ * {@code switchboard agent --config agent.yaml}: the sidecar (docs/reference.md §3, §6). Every
  * configuration key is also a flag ({@code --service}, {@code --etcd-endpoints}, {@code
  * --host-pid}, ...) and an environment variable ({@code SWITCHBOARD_SERVICE}, ...); flags beat
  * the environment, which beats the file.

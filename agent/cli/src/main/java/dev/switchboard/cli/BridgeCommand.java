@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard bridge --config bridge.yaml}: keeps etcd and ZooKeeper in sync both ways
- * (CONTRACT §3, §6, docs/bridge.md). Every simple key is also a flag and an environment variable
+ * (docs/reference.md §3, §6, docs/bridge.md). Every simple key is also a flag and an environment variable
  * {@code SWITCHBOARD_BRIDGE_...}; flags beat the environment, which beats the file.
  */
 @Command(
@@ -42,6 +42,9 @@ final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--max-value-bytes", paramLabel = "N", description = "default 524288") String maxValueBytes;
   @Option(names = "--workers", paramLabel = "N", description = "default 16") String workers;
 
+  /** The store security flags (--etcd-tls-ca, --etcd-user, --etcd-password-file, --zookeeper-sasl-user, ...). */
+  @picocli.CommandLine.Unmatched java.util.List<String> more = new java.util.ArrayList<>();
+
   BridgeCommand() {}
 
   @Override
@@ -58,6 +61,17 @@ final class BridgeCommand implements Callable<Integer> {
     put(flags, "--leader-ttl", leaderTtl);
     put(flags, "--max-value-bytes", maxValueBytes);
     put(flags, "--workers", workers);
+    for (int i = 0; i < more.size(); i++) {
+      String a = more.get(i);
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        flags.put(a.substring(0, eq), a.substring(eq + 1));
+      } else if (a.startsWith("--") && i + 1 < more.size()) {
+        flags.put(a, more.get(++i));
+      } else {
+        flags.put(a, "");
+      }
+    }
     Path file = config;
     if (file == null && System.getenv("SWITCHBOARD_BRIDGE_CONFIG") != null) {
       file = Path.of(System.getenv("SWITCHBOARD_BRIDGE_CONFIG"));

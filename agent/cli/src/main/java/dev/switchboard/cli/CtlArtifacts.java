@@ -3,10 +3,11 @@ package dev.switchboard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.control.Sha256;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.artifact.ArtifactSignatures;
 import dev.switchboard.sidecar.artifact.Ed25519Keys;
-import dev.switchboard.sidecar.artifact.Sha256;
+import dev.switchboard.sidecar.desired.ArtifactRef;
 import dev.switchboard.sidecar.desired.Values;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,13 +99,46 @@ final class CtlArtifacts {
     } catch (IllegalArgumentException e) {
       throw new CtlStore.Failed("invalid artifact " + jarOrUrl + ": " + e.getMessage());
     } finally {
-      if (download != null) {
-        try {
-          Files.deleteIfExists(download);
-        } catch (IOException e) {
-          System.err.println("switchboard ctl: cannot delete " + download + ": " + e.getMessage());
-        }
+      deleteDownload(download);
+    }
+  }
+
+  /**
+   * The {@code configSchema} of the jar an artifact value names (null when its plugin.json has none): a local
+   * jar is read in place, an http(s) one downloaded once; either must have the value's sha256.
+   */
+  static JsonNode configSchema(ArtifactRef ref) {
+    Path download = null;
+    try {
+      Path local;
+      if (ref.url().regionMatches(true, 0, "file:", 0, 5)) {
+        local = Path.of(URI.create(ref.url()));
+      } else {
+        download = Files.createTempFile("switchboard-ctl-", ".jar");
+        fetch(URI.create(ref.url()), download);
+        local = download;
       }
+      if (!Files.isRegularFile(local)) throw new CtlStore.Failed("no such jar: " + local + " (artifact " + ref.url() + ")");
+      String actual = Sha256.of(local);
+      if (!actual.equalsIgnoreCase(ref.sha256())) {
+        throw new CtlStore.Failed("the jar at " + ref.url() + " has sha256 " + actual + ", not the artifact's " + ref.sha256());
+      }
+      JsonNode descriptor = descriptor(local);
+      return descriptor == null ? null : descriptor.get("configSchema");
+    } catch (IOException e) {
+      throw new CtlStore.Failed("cannot read the artifact " + ref.url() + ": " + e.getMessage());
+    } finally {
+      deleteDownload(download);
+    }
+  }
+
+  /** Removes a temporary download (null: nothing was downloaded); a failure is said, not thrown. */
+  private static void deleteDownload(Path download) {
+    if (download == null) return;
+    try {
+      Files.deleteIfExists(download);
+    } catch (IOException e) {
+      System.err.println("switchboard ctl: cannot delete " + download + ": " + e.getMessage());
     }
   }
 

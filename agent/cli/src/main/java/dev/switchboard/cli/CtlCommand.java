@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Operator verbs against etcd or ZooKeeper (CONTRACT §3). Exit 0 success, 1 failed, 2 usage. */
+/** Operator verbs against etcd or ZooKeeper (docs/reference.md §3). Exit 0 success, 1 failed, 2 usage. */
 @Command(
     name = "ctl",
     mixinStandardHelpOptions = true,
@@ -135,9 +135,13 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-config", mixinStandardHelpOptions = true, description = "Set a plugin's JSON config (validated).")
+  @Command(name = "set-config", mixinStandardHelpOptions = true,
+      description = "Set a plugin's JSON config, checked against the configSchema of the plugin's artifact (and canary) first.")
   static final class SetConfig extends PluginVerb {
     @Parameters(index = "2", paramLabel = "<json or @file>") String json;
+
+    @Option(names = "--no-schema-check", description = "write without checking the config against the artifact's configSchema")
+    boolean noSchemaCheck;
 
     @Override
     public Integer call() {
@@ -157,6 +161,13 @@ final class CtlCommand implements Runnable {
         throw store.usage("config rejected: " + e.getMessage());
       }
       return store.run(ks -> {
+        if (!noSchemaCheck) {
+          List<String> checked = CtlConfigSchema.check(ks, key(DesiredKeys.ARTIFACT), key(DesiredKeys.CANARY), canonical);
+          if (checked.isEmpty()) {
+            System.err.println("switchboard ctl: note: " + key(DesiredKeys.ARTIFACT) + " is not set; the config is not"
+                + " checked against a configSchema (nodes check it when an artifact is set)");
+          }
+        }
         CtlStore.put(ks, k, canonical);
         return Main.EXIT_OK;
       });

@@ -5,6 +5,7 @@ import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.store.StoreSecurity;
 import dev.switchboard.store.ZooKeeperOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -25,6 +26,45 @@ final class CtlStore {
 
   @Option(names = "--root", paramLabel = "PATH", description = "key root (env SWITCHBOARD_ROOT; default /switchboard)")
   String root;
+
+  @Option(names = "--cacert", paramLabel = "FILE", description = "etcd: CA bundle (PEM) for https:// endpoints (env SWITCHBOARD_ETCD_TLS_CA)")
+  String cacert;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "etcd: client certificate (PEM) (env SWITCHBOARD_ETCD_TLS_CERT)")
+  String cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "etcd: client key (PEM, PKCS#8 or PKCS#1) (env SWITCHBOARD_ETCD_TLS_KEY)")
+  String key;
+
+  @Option(names = "--user", paramLabel = "NAME", description = "etcd user (env SWITCHBOARD_ETCD_USER)")
+  String user;
+
+  @Option(names = "--password-file", paramLabel = "FILE", description = "etcd user's password: the file's first line (env SWITCHBOARD_ETCD_PASSWORD_FILE, or the password in SWITCHBOARD_ETCD_PASSWORD)")
+  String passwordFile;
+
+  @Option(names = "--zk-cacert", paramLabel = "FILE", description = "ZooKeeper: CA bundle (PEM) for the secure client port (env SWITCHBOARD_ZOOKEEPER_TLS_CA)")
+  String zkCacert;
+
+  @Option(names = "--zk-cert", paramLabel = "FILE", description = "ZooKeeper: client certificate (PEM) (env SWITCHBOARD_ZOOKEEPER_TLS_CERT)")
+  String zkCert;
+
+  @Option(names = "--zk-key", paramLabel = "FILE", description = "ZooKeeper: client key (PEM) (env SWITCHBOARD_ZOOKEEPER_TLS_KEY)")
+  String zkKey;
+
+  @Option(names = "--zk-user", paramLabel = "NAME", description = "ZooKeeper SASL (DIGEST-MD5) user (env SWITCHBOARD_ZOOKEEPER_SASL_USER)")
+  String zkUser;
+
+  @Option(names = "--zk-password-file", paramLabel = "FILE", description = "its password (env SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD_FILE, or SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD)")
+  String zkPasswordFile;
+
+  @Option(names = "--zk-digest-user", paramLabel = "NAME", description = "ZooKeeper digest-scheme user (env SWITCHBOARD_ZOOKEEPER_DIGEST_USER)")
+  String zkDigestUser;
+
+  @Option(names = "--zk-digest-password-file", paramLabel = "FILE", description = "its password (env SWITCHBOARD_ZOOKEEPER_DIGEST_PASSWORD_FILE, or SWITCHBOARD_ZOOKEEPER_DIGEST_PASSWORD)")
+  String zkDigestPasswordFile;
+
+  @Option(names = "--zk-acl", paramLabel = "SCHEME:ID:PERMS[,...]", description = "ACL of the nodes ctl creates (env SWITCHBOARD_ZOOKEEPER_ACL)")
+  String zkAcl;
 
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
   CommandLine.Model.CommandSpec spec;
@@ -57,15 +97,50 @@ final class CtlStore {
     if (zookeeper != null && etcd == null) e = null;
     if (e == null && z == null) throw usage("give --etcd URL[,URL] or --zookeeper HOST:PORT[,...] (or SWITCHBOARD_ETCD_ENDPOINTS / SWITCHBOARD_ZOOKEEPER_CONNECT)");
     if (e != null && z != null) throw usage("give one store: --etcd or --zookeeper, not both (the bridge syncs them)");
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    StoreSecurity security = StoreSecurity.parse(securityValues(), System::getenv, "SWITCHBOARD_", problems);
+    if (!problems.isEmpty()) throw usage(String.join("; ", problems));
+    EtcdOptions eo;
+    ZooKeeperOptions zo;
     try {
       // one-shot commands: a generous deadline (a fresh client's first request includes connecting)
       java.time.Duration deadline = java.time.Duration.ofSeconds(15);
-      return e != null
-          ? KeySpaces.etcd(EtcdOptions.builder(e).operationTimeout(deadline).build())
-          : KeySpaces.zookeeper(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline).build());
+      eo = e == null ? null : security.apply(EtcdOptions.builder(e).operationTimeout(deadline)).build();
+      zo = z == null ? null : security.apply(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline)).build();
     } catch (IllegalArgumentException ex) {
       throw usage((e != null ? "--etcd: " : "--zookeeper: ") + ex.getMessage());
     }
+    try {
+      return eo != null ? KeySpaces.etcd(eo) : KeySpaces.zookeeper(zo);
+    } catch (StoreException ex) {
+      // an unreadable key or password file: the operation cannot run (exit 1), nothing else to clean up
+      throw new Failed("cannot open " + (eo != null ? "etcd" : "ZooKeeper") + ": " + ex.getMessage());
+    }
+  }
+
+  /** Flags beat the environment (SWITCHBOARD_ + upper-case key path, as for the agent). */
+  private java.util.Map<String, Object> securityValues() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    pick(m, "etcd.tls.ca", cacert, "SWITCHBOARD_ETCD_TLS_CA");
+    pick(m, "etcd.tls.cert", cert, "SWITCHBOARD_ETCD_TLS_CERT");
+    pick(m, "etcd.tls.key", key, "SWITCHBOARD_ETCD_TLS_KEY");
+    pick(m, "etcd.user", user, "SWITCHBOARD_ETCD_USER");
+    pick(m, "etcd.passwordFile", passwordFile, "SWITCHBOARD_ETCD_PASSWORD_FILE");
+    pick(m, "etcd.authority", null, "SWITCHBOARD_ETCD_AUTHORITY");
+    pick(m, "zookeeper.tls.ca", zkCacert, "SWITCHBOARD_ZOOKEEPER_TLS_CA");
+    pick(m, "zookeeper.tls.cert", zkCert, "SWITCHBOARD_ZOOKEEPER_TLS_CERT");
+    pick(m, "zookeeper.tls.key", zkKey, "SWITCHBOARD_ZOOKEEPER_TLS_KEY");
+    pick(m, "zookeeper.sasl.user", zkUser, "SWITCHBOARD_ZOOKEEPER_SASL_USER");
+    pick(m, "zookeeper.sasl.passwordFile", zkPasswordFile, "SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD_FILE");
+    pick(m, "zookeeper.digest.user", zkDigestUser, "SWITCHBOARD_ZOOKEEPER_DIGEST_USER");
+    pick(m, "zookeeper.digest.passwordFile", zkDigestPasswordFile, "SWITCHBOARD_ZOOKEEPER_DIGEST_PASSWORD_FILE");
+    pick(m, "zookeeper.acl", zkAcl, "SWITCHBOARD_ZOOKEEPER_ACL");
+    return m;
+  }
+
+  private static void pick(java.util.Map<String, Object> m, String path, String flag, String envName) {
+    String v = flag != null ? flag : env(envName);
+    if (v != null) m.put(path, v);
   }
 
   CommandLine.ParameterException usage(String message) {
@@ -132,11 +207,19 @@ final class CtlStore {
 
   /** Runs {@code body} with an open store; maps failures to exit 1. */
   int run(java.util.function.ToIntFunction<KeySpace> body) {
-    KeySpace ks = open();
+    KeySpace ks;
+    try {
+      ks = open();
+    } catch (Failed f) {
+      System.err.println("switchboard ctl: " + f.getMessage());
+      return Main.EXIT_FAILED;
+    }
     try {
       return body.applyAsInt(ks);
     } catch (Failed f) {
-      System.err.println("switchboard ctl: " + f.getMessage());
+      // why the store did not answer (wrong CA, expired certificate, wrong password, ...), when known
+      String why = ks.problem().filter(p -> !f.getMessage().contains(p)).map(p -> "\n  cause: " + p).orElse("");
+      System.err.println("switchboard ctl: " + f.getMessage() + why);
       return Main.EXIT_FAILED;
     } finally {
       ks.close();

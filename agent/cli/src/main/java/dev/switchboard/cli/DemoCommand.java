@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code switchboard demo}: a local stack on embedded defaults with a visible flip (CONTRACT §3).
+ * {@code switchboard demo}: a local stack on embedded defaults with a visible flip (docs/reference.md §3).
  * See {@link Demo}.
  */
 @Command(

@@ -1,20 +1,18 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.control.ActivateRequest;
+import dev.switchboard.control.ControlCodec;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeConnection;
-import dev.switchboard.control.internal.ControlFiles;
-import dev.switchboard.control.internal.Json;
+import dev.switchboard.control.Sha256;
+import dev.switchboard.store.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -111,8 +109,8 @@ final class HostActivate implements Callable<Integer> {
       }
     }
     try {
-      Json.parseObject(text);
-    } catch (Json.JsonException e) {
+      ControlCodec.parseObject(text);
+    } catch (IllegalArgumentException e) {
       throw usage("--config is not a JSON object: " + e.getMessage());
     }
     return text;
@@ -133,9 +131,9 @@ final class HostActivate implements Callable<Integer> {
       try (InputStream in = z.getInputStream(e)) {
         byte[] b = in.readNBytes((int) MAX_DESCRIPTOR_BYTES + 1);
         if (b.length > MAX_DESCRIPTOR_BYTES) throw new IOException("plugin.json larger than " + MAX_DESCRIPTOR_BYTES + " bytes");
-        Object id = Json.parseObject(new String(b, StandardCharsets.UTF_8)).get("id");
-        if (!(id instanceof String) || !((String) id).matches("[a-z0-9][a-z0-9._-]{0,62}")) {
-          throw new IOException("plugin.json 'id' is not a valid name ([a-z0-9][a-z0-9._-]{0,62}): " + id);
+        Object id = ControlCodec.parseObject(new String(b, StandardCharsets.UTF_8)).get("id");
+        if (!(id instanceof String) || !Keys.isValidName((String) id)) {
+          throw new IOException("plugin.json 'id' is not a valid name (" + Keys.NAME.pattern() + "): " + id);
         }
         return (String) id;
       }
@@ -144,13 +142,10 @@ final class HostActivate implements Callable<Integer> {
 
   static String sha256(Path file) throws IOException {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-      return ControlFiles.hex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from this JDK", e);
+      return Sha256.of(file);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
+
 }

@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Direct control of JVMs on this machine through the attach-based control channel (CONTRACT §5):
+ * Direct control of JVMs on this machine through the attach-based control channel (docs/reference.md §5):
  * {@code host list}, {@code host status}, {@code host activate}, {@code host deactivate}. Exit
- * codes as CONTRACT §3: 0 success, 1 the operation failed, 2 usage error.
+ * codes as docs/reference.md §3: 0 success, 1 the operation failed, 2 usage error.
  */
 @Command(
     name = "host",

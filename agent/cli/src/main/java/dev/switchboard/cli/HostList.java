@@ -1,8 +1,8 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.control.ControlException;
+import dev.switchboard.control.Jvms;
 import dev.switchboard.control.RuntimeConnection;
-import dev.switchboard.control.internal.Attacher;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -15,15 +15,15 @@ final class HostList implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Attacher.Jvm> jvms;
+    List<Jvms.Jvm> jvms;
     try {
-      jvms = Attacher.list();
+      jvms = Jvms.list();
     } catch (ControlException e) {
       return HostSupport.failed("list", e);
     }
     long self = ProcessHandle.current().pid();
     System.out.printf("%-8s %-40s %s%n", "PID", "MAIN", "RUNTIME");
-    for (Attacher.Jvm j : jvms) {
+    for (Jvms.Jvm j : jvms) {
       if (j.pid() == self) continue;
       System.out.printf("%-8d %-40s %s%n", j.pid(), abbreviate(j.displayName()), runtime(j.pid()));
     }

@@ -1,9 +1,8 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.control.ControlCodec;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
-import dev.switchboard.control.internal.Codec;
-import dev.switchboard.control.internal.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +71,8 @@ final class HostSupport {
   static String json(List<PluginStatus> statuses, Map<String, Object> extra) {
     Map<String, Object> m = new java.util.LinkedHashMap<>(extra);
     List<Object> l = new ArrayList<>();
-    for (PluginStatus s : statuses) l.add(Codec.status(s));
+    for (PluginStatus s : statuses) l.add(ControlCodec.toMap(s));
     m.put("plugins", l);
-    return Json.write(m);
+    return ControlCodec.toJson(m);
   }
 }

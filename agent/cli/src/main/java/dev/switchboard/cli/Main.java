@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * The {@code switchboard} command. Every daemon and operator verb lives behind this one entry
  * point ({@code bin/switchboard} runs {@code dist/switchboard.jar}).
  *
- * <p>Exit codes (CONTRACT §3): 0 success, 1 the operation failed, 2 usage error.
+ * <p>Exit codes (docs/reference.md §3): 0 success, 1 the operation failed, 2 usage error.
  */
 @Command(
     name = "switchboard",
@@ -50,7 +50,7 @@ public final class Main implements Callable<Integer> {
     return cl;
   }
 
-  /** The operator verbs of CONTRACT §3 live under {@code ctl}: list them in the top-level usage too. */
+  /** The operator verbs of docs/reference.md §3 live under {@code ctl}: list them in the top-level usage too. */
   private static void addCtlVerbsSection(CommandLine cl) {
     CommandLine ctl = cl.getSubcommands().get("ctl");
     if (ctl == null) {

@@ -58,7 +58,7 @@ class CtlCommandTest {
     }
     JsonNode a = CtlArtifacts.artifact("p", jar.toString(), null, null);
     assertThat(a.path("url").asText()).isEqualTo(jar.toUri().toString());
-    assertThat(a.path("sha256").asText()).isEqualTo(dev.switchboard.sidecar.artifact.Sha256.of(jar));
+    assertThat(a.path("sha256").asText()).isEqualTo(dev.switchboard.control.Sha256.of(jar));
     assertThat(a.path("version").asText()).isEqualTo("3.1.4");
     assertThat(CtlArtifacts.artifact("p", jar.toString(), "9", null).path("version").asText()).isEqualTo("9");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CtlArtifacts.artifact("other", jar.toString(), null, null))
@@ -100,7 +100,7 @@ class CtlCommandTest {
     assertThat(run("ctl", "keygen", tmp.resolve("keys/release").toString())).as("never overwrites a key").isEqualTo(1);
 
     JsonNode a = CtlArtifacts.artifact("p", jar.toString(), null, null, CtlArtifacts.signingKey(key));
-    String sha = dev.switchboard.sidecar.artifact.Sha256.of(jar);
+    String sha = dev.switchboard.control.Sha256.of(jar);
     var ref = dev.switchboard.sidecar.desired.Values.parseArtifact(a.toString());
     assertThat(ref.signature()).isEqualTo(a.path("signature").asText()).hasSize(88);
     var trust = dev.switchboard.sidecar.artifact.ArtifactTrust.of(

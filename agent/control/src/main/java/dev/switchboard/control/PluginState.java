@@ -1,7 +1,7 @@
 package dev.switchboard.control;
 
 /**
- * The activation state of one plugin in one host (CONTRACT §1).
+ * The activation state of one plugin in one host (docs/reference.md §1).
  *
  * <pre>
  * INACTIVE → FETCHING → LOADING → STARTING → ACTIVE → STOPPING → INACTIVE

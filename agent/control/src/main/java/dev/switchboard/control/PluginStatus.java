@@ -12,8 +12,7 @@ import java.util.Objects;
  * @param sha256 sha256 of that jar, or null
  * @param since ISO-8601 UTC time the state was entered
  * @param error reason when FAILED (or a warning such as leaked threads), else null
- * @param unload outcome of the last unload of this plugin: {@code "collected"}, {@code "leaked"},
- *     {@code "pending"}, or null when nothing was unloaded yet
+ * @param unload outcome of the last unload of this plugin, or null when nothing was unloaded yet
  * @param leakedThreads names of threads the plugin left running after stop (interrupted and
  *     reported)
  * @param refusal on the FAILED answer to an activate request: whether retrying can help and whether the
@@ -26,7 +25,7 @@ public record PluginStatus(
     String sha256,
     String since,
     String error,
-    String unload,
+    UnloadOutcome unload,
     List<String> leakedThreads,
     Refusal refusal) {
   public PluginStatus {
@@ -37,7 +36,7 @@ public record PluginStatus(
 
   /** A status that is not the answer to a refused activation. */
   public PluginStatus(String pluginId, PluginState state, String version, String sha256, String since, String error,
-      String unload, List<String> leakedThreads) {
+      UnloadOutcome unload, List<String> leakedThreads) {
     this(pluginId, state, version, sha256, since, error, unload, leakedThreads, null);
   }
 

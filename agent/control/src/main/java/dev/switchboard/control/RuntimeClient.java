@@ -49,7 +49,7 @@ public interface RuntimeClient {
 
     Builder() {}
 
-    /** Directory shared with the host for sockets and tokens (CONTRACT §6 {@code controlDir}). */
+    /** Directory shared with the host for sockets and tokens (docs/reference.md §6 {@code controlDir}). */
     public Builder controlDir(Path dir) {
       this.controlDir = java.util.Objects.requireNonNull(dir, "controlDir == null");
       return this;
@@ -61,7 +61,7 @@ public interface RuntimeClient {
       return this;
     }
 
-    /** Host packages plugins may see besides the plugin API (CONTRACT §6 {@code host.exports}). */
+    /** Host packages plugins may see besides the plugin API (docs/reference.md §6 {@code host.exports}). */
     public Builder exports(java.util.List<String> packages) {
       this.exports = java.util.List.copyOf(packages);
       return this;

@@ -16,11 +16,9 @@ import dev.switchboard.sidecar.status.AgentStatus;
 import dev.switchboard.sidecar.status.SidecarMetrics;
 import dev.switchboard.sidecar.status.StatusJson;
 import dev.switchboard.sidecar.status.StatusPublisher;
-import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.StoreState;
-import dev.switchboard.store.ZooKeeperOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,8 +59,8 @@ public final class Sidecar implements AutoCloseable {
   /** Starts the agent from its configuration: opens the stores and the runtime client. */
   public static Sidecar start(AgentConfig config) {
     List<KeySpace> stores = new ArrayList<>();
-    if (config.etcdEndpoints() != null) stores.add(KeySpaces.etcd(EtcdOptions.builder().endpoints(config.etcdEndpoints()).build()));
-    if (config.zookeeperConnect() != null) stores.add(KeySpaces.zookeeper(ZooKeeperOptions.builder(config.zookeeperConnect()).build()));
+    if (config.etcdEndpoints() != null) stores.add(KeySpaces.etcd(config.etcdOptions()));
+    if (config.zookeeperConnect() != null) stores.add(KeySpaces.zookeeper(config.zookeeperOptions()));
     RuntimeClient client = RuntimeClient.builder()
         .controlDir(config.controlDir())
         .runtimeJar(config.runtimeJar())
@@ -167,7 +165,7 @@ public final class Sidecar implements AutoCloseable {
         @Override
         public CompletableFuture<String> statusJson() {
           return reconciler.reports().thenCombine(feed.rejected(),
-              (list, rejected) -> StatusJson.document(config.service(), config.node(), agent.get(), list, rejected));
+              (list, rejected) -> StatusJson.document(config.service(), config.node(), withFreshStores(agent.get()), list, rejected));
         }
 
         @Override
@@ -192,6 +190,11 @@ public final class Sidecar implements AutoCloseable {
       cache.close();
       throw e;
     }
+  }
+
+  /** The stores' states as of now: a problem (wrong CA, wrong password, ...) can appear without a state change. */
+  private AgentStatus withFreshStores(AgentStatus a) {
+    return new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), a.attached(), storeStates(), a.since());
   }
 
   private static HostLocator locator(AgentConfig c) {
@@ -225,7 +228,11 @@ public final class Sidecar implements AutoCloseable {
 
   private Map<String, String> storeStates() {
     Map<String, String> m = new TreeMap<>();
-    for (KeySpace ks : stores) m.put(ks.storeName(), ks.state().name().toLowerCase(Locale.ROOT));
+    for (KeySpace ks : stores) {
+      String state = ks.state().name().toLowerCase(Locale.ROOT);
+      // not connected: say why (wrong CA, expired certificate, wrong password, ...); never a secret
+      m.put(ks.storeName(), ks.state() == StoreState.CONNECTED ? state : ks.problem().map(p -> state + ": " + p).orElse(state));
+    }
     return m;
   }
 
@@ -243,7 +250,7 @@ public final class Sidecar implements AutoCloseable {
     closed.await();
   }
 
-  /** Stops the agent; plugins keep running in the host (CONTRACT §5), status keys vanish. */
+  /** Stops the agent; plugins keep running in the host (docs/reference.md §5), status keys vanish. */
   @Override
   public void close() {
     if (lifecycle.getAndSet(Lifecycle.CLOSED) == Lifecycle.CLOSED) return;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.sidecar.artifact.Sha256;
+import dev.switchboard.control.Sha256;
 import dev.switchboard.sidecar.config.AgentConfig;
 import dev.switchboard.sidecar.testing.FakeConnection;
 import dev.switchboard.sidecar.testing.FakeKeySpace;

@@ -14,9 +14,21 @@ import java.util.Objects;
  * @param operationTimeout deadline of one read/write
  * @param leaseTtl TTL of the lease behind {@link KeySpace#putLive} keys (a dead client's keys vanish after it)
  * @param retryDelay first delay before a failed watch is re-established (doubles up to 5 s)
+ * @param tls PEM files for {@code https://} endpoints; null: the JVM's trust store, no client certificate
+ * @param user etcd user (authentication enabled on the server); null: none
+ * @param password where {@code user}'s password comes from (required with {@code user})
+ * @param authority TLS server name / HTTP/2 authority to use instead of the endpoint's host; null: the host
  */
 public record EtcdOptions(
-    List<String> endpoints, int maxValueBytes, Duration operationTimeout, Duration leaseTtl, Duration retryDelay) {
+    List<String> endpoints,
+    int maxValueBytes,
+    Duration operationTimeout,
+    Duration leaseTtl,
+    Duration retryDelay,
+    TlsFiles tls,
+    String user,
+    Secret password,
+    String authority) {
   public static final int DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
 
   public EtcdOptions {
@@ -44,6 +56,34 @@ public record EtcdOptions(
       throw new IllegalArgumentException("leaseTtl < 2s: " + leaseTtl);
     }
     requirePositive("retryDelay", retryDelay);
+    if ((user == null) != (password == null)) {
+      throw new IllegalArgumentException("user and password go together: user=" + user + ", password " + (password == null ? "missing" : "given"));
+    }
+    if (user != null && (user.isBlank() || user.contains(":"))) {
+      throw new IllegalArgumentException("user must be non-blank without ':': '" + user + "'");
+    }
+    if (authority != null && authority.isBlank()) {
+      throw new IllegalArgumentException("authority is blank");
+    }
+    boolean anyHttps = endpoints.stream().anyMatch(e -> e.startsWith("https://"));
+    boolean anyHttp = endpoints.stream().anyMatch(e -> e.startsWith("http://"));
+    if (anyHttps && anyHttp) {
+      throw new IllegalArgumentException("endpoints mix http:// and https://: " + endpoints);
+    }
+    if (tls != null && anyHttp) {
+      throw new IllegalArgumentException("tls is set but the endpoints are http://: " + endpoints + " (use https://)");
+    }
+  }
+
+  /** Whether the endpoints are {@code https://}. */
+  public boolean secure() {
+    return endpoints.get(0).startsWith("https://");
+  }
+
+  /** No password value here: {@link Secret#toString()} names its source only. */
+  @Override
+  public String toString() {
+    return "EtcdOptions[endpoints=" + endpoints + ", tls=" + tls + ", user=" + user + ", password=" + password + ", authority=" + authority + "]";
   }
 
   static void requirePositive(String name, Duration d) {
@@ -68,8 +108,29 @@ public record EtcdOptions(
     private Duration operationTimeout = Duration.ofSeconds(5);
     private Duration leaseTtl = Duration.ofSeconds(10);
     private Duration retryDelay = Duration.ofMillis(250);
+    private TlsFiles tls;
+    private String user;
+    private Secret password;
+    private String authority;
 
     private Builder() {}
+
+    public Builder tls(TlsFiles v) {
+      tls = v;
+      return this;
+    }
+
+    /** {@code user} with its password source; both null: no authentication. */
+    public Builder auth(String user, Secret password) {
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    public Builder authority(String v) {
+      authority = v;
+      return this;
+    }
 
     public Builder endpoints(List<String> list) {
       endpoints.clear();
@@ -108,7 +169,7 @@ public record EtcdOptions(
     }
 
     public EtcdOptions build() {
-      return new EtcdOptions(endpoints, maxValueBytes, operationTimeout, leaseTtl, retryDelay);
+      return new EtcdOptions(endpoints, maxValueBytes, operationTimeout, leaseTtl, retryDelay, tls, user, password, authority);
     }
   }
 }

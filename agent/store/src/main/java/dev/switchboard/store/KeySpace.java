@@ -26,6 +26,14 @@ public interface KeySpace extends AutoCloseable {
 
   void addStateListener(Consumer<StoreState> listener);
 
+  /**
+   * Why the store is not connected, as one line naming the cause and the setting to check (wrong
+   * CA, expired certificate, wrong password, ...); empty while connected or when unknown.
+   */
+  default Optional<String> problem() {
+    return Optional.empty();
+  }
+
   CompletableFuture<Optional<Entry>> get(String key);
 
   /**

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Names and key paths, one rule for every component (CONTRACT §1).
+ * Names and key paths, one rule for every component (docs/reference.md §1).
  *
  * <p>A <em>name</em> (service, node, plugin) matches {@code [a-z0-9][a-z0-9._-]{0,62}}. A
  * <em>path</em> is absolute ({@code /a/b}), has no empty segment, no trailing {@code /}, no
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * that exist identically in etcd and ZooKeeper.
  */
 public final class Keys {
-  /** The name rule of CONTRACT §1. */
+  /** The name rule of docs/reference.md §1. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
   private Keys() {}

@@ -1,8 +1,21 @@
 package dev.switchboard.bridge.config;
 
-/** A configuration problem; the message names the key and why. Start-up stops. */
+import java.util.List;
+
+/** The bridge configuration is unusable; the message names every offending key and value. Start-up stops. */
 public final class ConfigException extends RuntimeException {
+  private final List<String> problems;
+
   public ConfigException(String message) {
-    super(message);
+    this(List.of(message));
+  }
+
+  public ConfigException(List<String> problems) {
+    super(problems.size() == 1 ? problems.get(0) : "invalid bridge configuration:\n  - " + String.join("\n  - ", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  public List<String> problems() {
+    return problems;
   }
 }

@@ -33,7 +33,14 @@ public final class ConfigLoader {
   /** A simple setting: its YAML path, environment variable and flag. */
   public record Setting(String path, String env, String flag, boolean list) {}
 
-  public static final List<Setting> SETTINGS =
+  private static List<Setting> settings() {
+    List<Setting> l = new ArrayList<>(BASE_SETTINGS);
+    dev.switchboard.store.StoreSecurity.STRING_KEYS.forEach(k -> l.add(s(k, false)));
+    dev.switchboard.store.StoreSecurity.LIST_KEYS.forEach(k -> l.add(s(k, true)));
+    return List.copyOf(l);
+  }
+
+  private static final List<Setting> BASE_SETTINGS =
       List.of(
           s("root", false),
           s("id", false),
@@ -47,13 +54,23 @@ public final class ConfigLoader {
           s("maxValueBytes", false),
           s("workers", false));
 
+  public static final List<Setting> SETTINGS = settings();
+
   private static final Map<String, Set<String>> KNOWN =
       Map.of(
           "", Set.of("root", "id", "etcd", "zookeeper", "http", "conflictWinner", "antiEntropyInterval", "leaderTtl", "maxValueBytes", "workers", "mappings"),
-          "etcd", Set.of("endpoints"),
-          "zookeeper", Set.of("connect", "sessionTimeout"),
+          "etcd", Set.of("endpoints", "tls", "user", "passwordFile", "authority"),
+          "etcd.tls", Set.of("ca", "cert", "key"),
+          "zookeeper", Set.of("connect", "sessionTimeout", "tls", "sasl", "digest", "acl"),
+          "zookeeper.tls", Set.of("ca", "cert", "key"),
+          "zookeeper.sasl", Set.of("user", "passwordFile"),
+          "zookeeper.digest", Set.of("user", "passwordFile"),
           "http", Set.of("listen"),
           "mappings[]", Set.of("etcd", "zookeeper"));
+
+  /** Passwords come from these variables only (never YAML or flags). */
+  private static final Set<String> PASSWORD_ENV =
+      Set.of("SWITCHBOARD_BRIDGE_ETCD_PASSWORD", "SWITCHBOARD_BRIDGE_ZOOKEEPER_SASL_PASSWORD", "SWITCHBOARD_BRIDGE_ZOOKEEPER_DIGEST_PASSWORD");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -89,22 +106,29 @@ public final class ConfigLoader {
     } else {
       tree = JsonNodeFactory.instance.objectNode();
     }
-    checkKnown(tree, "", file == null ? "config" : file.toString());
+    List<String> problems = new ArrayList<>();
+    checkKnown(tree, "", file == null ? "config" : file.toString(), problems);
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith("SWITCHBOARD_BRIDGE_") || name.equals("SWITCHBOARD_BRIDGE_CONFIG")) {
+      if (!name.startsWith("SWITCHBOARD_BRIDGE_") || name.equals("SWITCHBOARD_BRIDGE_CONFIG") || PASSWORD_ENV.contains(name)) {
         continue;
       }
-      Setting st = SETTINGS.stream().filter(x -> x.env.equals(name)).findFirst()
-          .orElseThrow(() -> new ConfigException("unknown environment variable " + name + " (known: " + envNames() + ")"));
-      set(tree, st, e.getValue());
+      Setting st = SETTINGS.stream().filter(x -> x.env.equals(name)).findFirst().orElse(null);
+      if (st == null) {
+        problems.add("unknown environment variable " + name + " (known: " + envNames() + ")");
+      } else {
+        set(tree, st, e.getValue());
+      }
     }
     for (Map.Entry<String, String> e : flags.entrySet()) {
-      Setting st = SETTINGS.stream().filter(x -> x.flag.equals(e.getKey())).findFirst()
-          .orElseThrow(() -> new ConfigException("unknown flag " + e.getKey()));
-      set(tree, st, e.getValue());
+      Setting st = SETTINGS.stream().filter(x -> x.flag.equals(e.getKey())).findFirst().orElse(null);
+      if (st == null) {
+        problems.add("unknown flag " + e.getKey());
+      } else {
+        set(tree, st, e.getValue());
+      }
     }
-    return build(tree);
+    return build(tree, env, problems);
   }
 
   private static String envNames() {
@@ -113,31 +137,35 @@ public final class ConfigLoader {
     return String.join(", ", l);
   }
 
-  private static void checkKnown(JsonNode n, String at, String where) {
+  private static void checkKnown(JsonNode n, String at, String where, List<String> problems) {
     Set<String> allowed = KNOWN.get(at);
     Iterator<String> it = n.fieldNames();
     while (it.hasNext()) {
       String f = it.next();
       String path = at.isEmpty() ? f : at + "." + f;
       if (!allowed.contains(f)) {
-        throw new ConfigException(where + ": unknown key \"" + path.replace("[]", "[i]") + "\" (allowed here: " + new java.util.TreeSet<>(allowed) + ")");
+        problems.add(where + ": unknown key \"" + path.replace("[]", "[i]") + "\" (allowed here: " + new java.util.TreeSet<>(allowed) + ")");
+        continue;
       }
       JsonNode c = n.get(f);
       if (KNOWN.containsKey(path)) {
         if (!c.isObject()) {
-          throw new ConfigException(where + ": \"" + path + "\" must be a mapping");
+          problems.add(where + ": \"" + path + "\" must be a mapping");
+          continue;
         }
-        checkKnown(c, path, where);
+        checkKnown(c, path, where, problems);
       }
       if (path.equals("mappings")) {
         if (!c.isArray()) {
-          throw new ConfigException(where + ": \"mappings\" must be a list");
+          problems.add(where + ": \"mappings\" must be a list");
+          continue;
         }
         for (JsonNode m : c) {
           if (!m.isObject()) {
-            throw new ConfigException(where + ": each of \"mappings\" must be a mapping with etcd and zookeeper");
+            problems.add(where + ": each of \"mappings\" must be a mapping with etcd and zookeeper");
+            continue;
           }
-          checkKnown(m, "mappings[]", where);
+          checkKnown(m, "mappings[]", where, problems);
         }
       }
     }
@@ -210,12 +238,53 @@ public final class ConfigLoader {
     }
   }
 
-  private static BridgeConfig build(JsonNode t) {
-    String root = text(t, "root", "/switchboard");
-    if (!Keys.isValidPath(root)) {
-      throw new ConfigException("\"root\" is not a valid path: " + Keys.pathProblem(root).orElse(root));
+  /** Runs one check; its ConfigException becomes a problem in the list (every problem is reported at once). */
+  private static <T> T check(List<String> problems, java.util.function.Supplier<T> body, T fallback) {
+    try {
+      return body.get();
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      return fallback;
     }
-    String id = text(t, "id", defaultId());
+  }
+
+  private static BridgeConfig build(JsonNode t, Map<String, String> env, List<String> problems) {
+    BridgeConfig c = check(problems, () -> buildOrThrowFirst(t, problems), null);
+    Map<String, Object> flat = new LinkedHashMap<>();
+    for (String k : dev.switchboard.store.StoreSecurity.STRING_KEYS) {
+      String v = check(problems, () -> text(t, k, null), null);
+      if (v != null) {
+        flat.put(k, v);
+      }
+    }
+    for (String k : dev.switchboard.store.StoreSecurity.LIST_KEYS) {
+      JsonNode n = t;
+      for (String part : k.split("\\.")) {
+        n = n == null ? null : n.get(part);
+      }
+      if (n != null && n.isArray()) {
+        List<String> l = new ArrayList<>();
+        n.forEach(x -> l.add(x.asText()));
+        flat.put(k, l);
+      } else if (n != null && !n.isNull()) {
+        flat.put(k, n.asText());
+      }
+    }
+    dev.switchboard.store.StoreSecurity security = dev.switchboard.store.StoreSecurity.parse(flat, env::get, "SWITCHBOARD_BRIDGE_", problems);
+    if (!problems.isEmpty() || c == null) {
+      throw new ConfigException(problems.isEmpty() ? List.of("invalid configuration") : problems);
+    }
+    return c.withSecurity(security);
+  }
+
+  private static BridgeConfig buildOrThrowFirst(JsonNode t, List<String> problems) {
+    String root0 = check(problems, () -> text(t, "root", "/switchboard"), "/switchboard");
+    // same rule as the agent: one trailing '/' is dropped ("/switchboard/" is "/switchboard")
+    String root = root0.length() > 1 && root0.endsWith("/") ? root0.substring(0, root0.length() - 1) : root0;
+    if (!Keys.isValidPath(root)) {
+      problems.add("\"root\" is not a valid path: " + Keys.pathProblem(root).orElse(root));
+    }
+    String id = check(problems, () -> text(t, "id", defaultId()), "bridge");
     List<String> endpoints = new ArrayList<>();
     JsonNode eps = t.path("etcd").path("endpoints");
     if (eps.isArray()) {
@@ -226,56 +295,65 @@ public final class ConfigLoader {
       }
     }
     if (endpoints.isEmpty()) {
-      throw new ConfigException("\"etcd.endpoints\" is required (a bridge needs both stores)");
+      problems.add("\"etcd.endpoints\" is required (a bridge needs both stores)");
+    } else {
+      try {
+        EtcdOptions.builder().endpoints(endpoints).build();
+      } catch (IllegalArgumentException e) {
+        problems.add("\"etcd.endpoints\": " + e.getMessage());
+      }
     }
-    try {
-      EtcdOptions.builder().endpoints(endpoints).build();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("\"etcd.endpoints\": " + e.getMessage());
-    }
-    String zk = text(t, "zookeeper.connect", null);
+    String zk = check(problems, () -> text(t, "zookeeper.connect", null), null);
     if (zk == null) {
-      throw new ConfigException("\"zookeeper.connect\" is required (a bridge needs both stores)");
+      problems.add("\"zookeeper.connect\" is required (a bridge needs both stores)");
     }
-    Duration session = duration("zookeeper.sessionTimeout", text(t, "zookeeper.sessionTimeout", "10s"));
-    try {
-      ZooKeeperOptions.builder(zk).sessionTimeout(session).build();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("\"zookeeper.connect\": " + e.getMessage());
+    Duration session = check(problems, () -> duration("zookeeper.sessionTimeout", text(t, "zookeeper.sessionTimeout", "10s")), Duration.ofSeconds(10));
+    if (zk != null) {
+      try {
+        ZooKeeperOptions.builder(zk).sessionTimeout(session).build();
+      } catch (IllegalArgumentException e) {
+        problems.add("\"zookeeper.connect\": " + e.getMessage());
+      }
     }
-    String listen = text(t, "http.listen", "127.0.0.1:9465");
+    String listen = check(problems, () -> text(t, "http.listen", "127.0.0.1:9465"), "127.0.0.1:9465");
     int colon = listen.lastIndexOf(':');
+    int port = 0;
     if (colon <= 0) {
-      throw new ConfigException("\"http.listen\" is not host:port: \"" + listen + "\"");
+      problems.add("\"http.listen\" is not host:port: \"" + listen + "\"");
+    } else {
+      port = check(problems, () -> integer("http.listen", listen.substring(colon + 1), 0, 65535), 0);
     }
-    int port = integer("http.listen", listen.substring(colon + 1), 0, 65535);
-    Side winner;
+    Side winner = Side.ETCD;
     try {
-      winner = Side.parse(text(t, "conflictWinner", "etcd"));
+      winner = Side.parse(check(problems, () -> text(t, "conflictWinner", "etcd"), "etcd"));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("\"conflictWinner\": " + e.getMessage());
+      problems.add("\"conflictWinner\": " + e.getMessage());
     }
-    Duration ae = duration("antiEntropyInterval", text(t, "antiEntropyInterval", "30s"));
-    Duration ttl = duration("leaderTtl", text(t, "leaderTtl", "10s"));
+    Duration ae = check(problems, () -> duration("antiEntropyInterval", text(t, "antiEntropyInterval", "30s")), Duration.ofSeconds(30));
+    Duration ttl = check(problems, () -> duration("leaderTtl", text(t, "leaderTtl", "10s")), Duration.ofSeconds(10));
     if (ttl.toSeconds() < 2) {
-      throw new ConfigException("\"leaderTtl\" must be at least 2s: " + ttl);
+      problems.add("\"leaderTtl\" must be at least 2s: " + ttl);
     }
-    int max = integer("maxValueBytes", text(t, "maxValueBytes", String.valueOf(EtcdOptions.DEFAULT_MAX_VALUE_BYTES)), 1, ZooKeeperOptions.ZOOKEEPER_LIMIT_BYTES);
-    int workers = integer("workers", text(t, "workers", "16"), 1, 64);
+    int max = check(problems, () -> integer("maxValueBytes", text(t, "maxValueBytes", String.valueOf(EtcdOptions.DEFAULT_MAX_VALUE_BYTES)), 1, ZooKeeperOptions.ZOOKEEPER_LIMIT_BYTES), EtcdOptions.DEFAULT_MAX_VALUE_BYTES);
+    int workers = check(problems, () -> integer("workers", text(t, "workers", "16"), 1, 64), 16);
     List<Mapping> mappings = new ArrayList<>();
     int i = 0;
     for (JsonNode m : t.path("mappings")) {
       String e = m.path("etcd").asText(null);
       String z = m.path("zookeeper").asText(null);
       if (e == null || z == null) {
-        throw new ConfigException("\"mappings[" + i + "]\" needs both etcd and zookeeper");
-      }
-      try {
-        mappings.add(Mapping.of(e, z));
-      } catch (IllegalArgumentException ex) {
-        throw new ConfigException("\"mappings[" + i + "]\": " + ex.getMessage());
+        problems.add("\"mappings[" + i + "]\" needs both etcd and zookeeper");
+      } else {
+        try {
+          mappings.add(Mapping.of(e, z));
+        } catch (IllegalArgumentException ex) {
+          problems.add("\"mappings[" + i + "]\": " + ex.getMessage());
+        }
       }
       i++;
+    }
+    if (!problems.isEmpty()) {
+      return null;
     }
     BridgeConfig c = new BridgeConfig(root, id, endpoints, zk, session, listen.substring(0, colon), port, winner, ae, ttl, max, workers, mappings);
     try {

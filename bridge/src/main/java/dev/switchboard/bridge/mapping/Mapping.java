@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * One bidirectional key mapping between etcd and ZooKeeper, e.g. etcd {@code /plugins/{name}/enabled}
  * ↔ ZooKeeper {@code /plugins/{name}}. A {@code {var}} matches one segment that is a valid name
- * (CONTRACT §1); a final {@code {**}} matches one or more segments (a whole subtree). Both templates
+ * (docs/reference.md §1); a final {@code {**}} matches one or more segments (a whole subtree). Both templates
  * must use the same variables. Values are copied unchanged.
  */
 public final class Mapping {

@@ -76,4 +76,66 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "mappings:\n  - etcd: /a/{x}\n    zookeeper: /b/{y}\n"), Map.of(), Map.of())).hasMessageContaining("mappings[0]");
     assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "maxValueBytes: 99999999\n"), Map.of(), Map.of())).hasMessageContaining("maxValueBytes");
   }
+
+  @Test
+  void aRootWithATrailingSlashIsAcceptedAsTheAgentAcceptsIt() throws Exception {
+    BridgeConfig c = ConfigLoader.load(yaml("""
+        root: /switchboard/
+        etcd: {endpoints: [http://127.0.0.1:2379]}
+        zookeeper: {connect: 127.0.0.1:2181}
+        """), Map.of(), Map.of());
+    assertThat(c.root()).isEqualTo("/switchboard");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceWithItsKeyAndValue() throws Exception {
+    Path file = yaml("""
+        etcd: {endpoints: [ftp://x], colour: red}
+        zookeeper: {connect: 127.0.0.1:2181}
+        workers: many
+        leaderTtl: 1s
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("SWITCHBOARD_BRIDGE_NOPE", "1"), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(5))
+        .hasMessageContaining("etcd.colour")
+        .hasMessageContaining("ftp://x")
+        .hasMessageContaining("\"workers\" is not a number: \"many\"")
+        .hasMessageContaining("leaderTtl")
+        .hasMessageContaining("SWITCHBOARD_BRIDGE_NOPE");
+  }
+
+  @Test
+  void storeSecurityKeysLoadAndAPasswordIsNeverAValue() throws Exception {
+    Path pw = dir.resolve("pw");
+    Files.writeString(pw, "secret\n");
+    BridgeConfig c = ConfigLoader.load(yaml("""
+        etcd:
+          endpoints: [https://127.0.0.1:2379]
+          tls: {ca: /etc/ca.pem, cert: /etc/c.pem, key: /etc/k.pem}
+          user: bridge
+          passwordFile: %s
+        zookeeper:
+          connect: 127.0.0.1:2281
+          sasl: {user: bridge}
+          acl: ["sasl:bridge:cdrwa", "world:anyone:r"]
+        """.formatted(pw)), Map.of("SWITCHBOARD_BRIDGE_ZOOKEEPER_SASL_PASSWORD", "zk-secret"), Map.of());
+    assertThat(c.etcdOptions().tls().ca()).isEqualTo(Path.of("/etc/ca.pem"));
+    assertThat(c.etcdOptions().user()).isEqualTo("bridge");
+    assertThat(new String(c.etcdOptions().password().read())).isEqualTo("secret");
+    assertThat(new String(c.zookeeperOptions().saslPassword().read())).isEqualTo("zk-secret");
+    assertThat(c.zookeeperOptions().acl()).containsExactly("sasl:bridge:cdrwa", "world:anyone:r");
+    assertThat(c.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void aUserWithoutAPasswordSourceIsAProblem() throws Exception {
+    Path file = yaml("""
+        etcd: {endpoints: [https://127.0.0.1:2379], user: bridge}
+        zookeeper: {connect: 127.0.0.1:2181, acl: ["nope"]}
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("etcd.user 'bridge' needs a password")
+        .hasMessageContaining("SWITCHBOARD_BRIDGE_ETCD_PASSWORD")
+        .hasMessageContaining("zookeeper.acl");
+  }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 7 item 2: first-time activation of a plugin jar fetched over HTTP (small, 1 MB, 20 MB),
+ * BENCHMARKS.md item 2: first-time activation of a plugin jar fetched over HTTP (small, 1 MB, 20 MB),
  * through a real sidecar and a real sample host on etcd: time from the {@code enabled=true} write
  * returning to the first host response carrying the plugin's header. Every sample uses a jar with
  * new bytes (new sha256), so each one is fetched, hashed, written to the cache, read and loaded by

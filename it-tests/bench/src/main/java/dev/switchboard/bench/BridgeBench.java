@@ -19,7 +19,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
- * Issue 7 item 3: bridge lag per direction at 10 and at 1,000 writes/s. A real bridge process
+ * BENCHMARKS.md item 3: bridge lag per direction at 10 and at 1,000 writes/s. A real bridge process
  * ({@code switchboard.jar bridge}) between a local etcd and a local ZooKeeper. For each rate, open-loop
  * writes (see {@link OpenLoop}) go to etcd only (etcd → ZooKeeper), to ZooKeeper only (ZooKeeper →
  * etcd), and to both at once (disjoint keys, each direction at the full rate); the lag of a write is

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
+import dev.switchboard.api.runtime.ExtensionOwners;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Issue 7 item 4: a direct interface call versus {@link ExtensionPoint#forEach(BiConsumer, Object)}
+ * BENCHMARKS.md item 4: a direct interface call versus {@link ExtensionPoint#forEach(BiConsumer, Object)}
  * with 0, 1 and 5 registered extensions, and while another thread swaps the registrations (a new
  * {@link Extensions.Owner} replaces the previous one every millisecond, like an upgrade).
  * Registrations go through the same runtime-side API the plugin runtime and {@code PluginHarness}
@@ -81,16 +82,16 @@ public class DispatchBench {
       counters[i] = new java.util.concurrent.atomic.LongAdder();
     }
     owner = newOwner(0);
-    owner.publish(null);
+    ExtensionOwners.publish(owner, null);
     if (POINT.size() != extensions) {
       throw new IllegalStateException("extension point has " + POINT.size() + " extensions, expected " + extensions);
     }
   }
 
   private Extensions.Owner newOwner(long generation) {
-    Extensions.Owner o = new Extensions.Owner("bench-plugin@" + generation);
+    Extensions.Owner o = ExtensionOwners.create("bench-plugin@" + generation);
     for (int i = 0; i < extensions; i++) {
-      o.register(Handler.class, new AddOne(i + 1));
+      ExtensionOwners.register(o, Handler.class, new AddOne(i + 1));
     }
     return o;
   }
@@ -103,9 +104,9 @@ public class DispatchBench {
       long gen = 0;
       while (swapping) {
         Extensions.Owner next = newOwner(++gen);
-        next.publish(current);
+        ExtensionOwners.publish(next, current);
         try {
-          if (!current.awaitDrained(Duration.ofSeconds(5))) {
+          if (!ExtensionOwners.awaitDrained(current, Duration.ofSeconds(5))) {
             throw new IllegalStateException("owner did not drain within 5 s: " + current);
           }
           current = next;
@@ -129,7 +130,7 @@ public class DispatchBench {
       swapper.join(10_000);
       System.out.println("\n[swaps during this trial: " + swaps.get() + "]");
     }
-    owner.unregisterAll();
+    ExtensionOwners.unregisterAll(owner);
   }
 
   /** Marker state: its presence starts the swapper for the benchmark that declares it. */

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Issue 7 item 4, design study: the in-flight schemes an extension point could use to make drains
+ * BENCHMARKS.md item 4, design study: the in-flight schemes an extension point could use to make drains
  * possible, each around the same direct calls of {@code n} implementations, so their cost is
  * compared with the plain direct call in the same run (no extension point involved):
  *

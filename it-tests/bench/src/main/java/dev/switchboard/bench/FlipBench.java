@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 7 item 1: flip→live and flip→not-live with a cached jar, etcd and ZooKeeper, against a real
+ * BENCHMARKS.md item 1: flip→live and flip→not-live with a cached jar, etcd and ZooKeeper, against a real
  * sample host and a real sidecar process, with the raw watch latency of the same servers as baseline.
  * Usage: {@code FlipBench [flips] [out.json]}.
  */

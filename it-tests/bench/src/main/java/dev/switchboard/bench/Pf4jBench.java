@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 import org.pf4j.JarPluginManager;
 
 /**
- * Issue 7 item 5: load + start + one extension call + stop + unload of the same small plugin, ours
+ * BENCHMARKS.md item 5: load + start + one extension call + stop + unload of the same small plugin, ours
  * ({@code PluginManager} of the runtime, the sample {@code response-header} jar) vs PF4J
  * ({@code JarPluginManager}, the same plugin written for PF4J), in this one JVM, alternating blocks.
  * Two definitions, both measured: "unload returned" (ours: {@code deactivate} completed, with

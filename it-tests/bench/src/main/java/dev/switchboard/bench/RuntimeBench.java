@@ -7,6 +7,7 @@ import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.control.UnloadOutcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Issue 7 items 6 and 7: attach + runtime ready (first time, fresh host JVM) and re-adopt (a new
+ * BENCHMARKS.md items 6 and 7: attach + runtime ready (first time, fresh host JVM) and re-adopt (a new
  * client finds the running runtime), then activate/deactivate cycles of the same plugin in one host
  * with metaspace, heap and loaded classes before/after and the unload outcome of every cycle.
  * Usage: {@code RuntimeBench [attachSamples] [cycles] [out.json]}.
@@ -83,9 +84,9 @@ public final class RuntimeBench {
     ActivateRequest req = new ActivateRequest("response-header", jar.toString(), BenchDist.sha256(jar), "{}");
     Map<String, Object> r = new LinkedHashMap<>();
     try (RuntimeConnection c = client(ctl).connect(host.pid())) {
-      List<String> outcomes = new CopyOnWriteArrayList<>();
+      List<UnloadOutcome> outcomes = new CopyOnWriteArrayList<>();
       c.onEvent(s -> {
-        if (s.state() == PluginState.INACTIVE && s.unload() != null && !s.unload().equals("pending")) outcomes.add(s.unload());
+        if (s.state() == PluginState.INACTIVE && s.unload() != null && s.unload() != UnloadOutcome.PENDING) outcomes.add(s.unload());
       });
       for (int i = 0; i < 5; i++) cycle(c, req); // warm-up (loads the runtime's own classes); stated in the results
       outcomes.clear();
@@ -122,7 +123,7 @@ public final class RuntimeBench {
       Map<String, Object> after = c.stats().get(30, TimeUnit.SECONDS);
       // the passive check reports an outcome event only for a plugin's latest unload: count from the runtime's stats
       long collected = passive ? unloads(after, "collected") - unloads(before, "collected")
-          : outcomes.stream().filter("collected"::equals).count();
+          : outcomes.stream().filter(UnloadOutcome.COLLECTED::equals).count();
       long mb = ((Number) before.get("metaspaceUsedBytes")).longValue();
       long ma = ((Number) after.get("metaspaceUsedBytes")).longValue();
       r.put("cycles", cycles);

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 7 item 8: RSS and CPU of an idle real sidecar with 20 plugins active (20 distinct generated
+ * BENCHMARKS.md item 8: RSS and CPU of an idle real sidecar with 20 plugins active (20 distinct generated
  * jars, each activated through etcd with its own response header), for one or more sets of sidecar
  * JVM flags; each set gets a fresh host + sidecar. After the idle measurement one plugin is flipped
  * off and on again, to show the sidecar still works with those flags.

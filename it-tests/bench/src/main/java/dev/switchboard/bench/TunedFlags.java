@@ -2,7 +2,7 @@ package dev.switchboard.bench;
 
 /**
  * The sidecar JVM flags that bring a sidecar with 20 active plugins under the 96 MB RSS goal of
- * issue 7 item 8 (measured step by step with {@link SidecarMemoryBench}; notes in BENCHMARKS.md).
+ * BENCHMARKS.md item 8 (measured step by step with {@link SidecarMemoryBench}; notes in BENCHMARKS.md).
  * The same flags are on the ENTRYPOINT of deploy/docker/Dockerfile.sidecar.
  */
 final class TunedFlags {

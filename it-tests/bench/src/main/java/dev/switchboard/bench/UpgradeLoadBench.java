@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Issue 7 item 9: upgrade under load. An open-loop load ({@link OpenLoopLoad}, default 1,000 req/s)
+ * BENCHMARKS.md item 9: upgrade under load. An open-loop load ({@link OpenLoopLoad}, default 1,000 req/s)
  * against a real sample host while a real sidecar upgrades {@code response-header} 1.0.0 ↔ 2.0.0
  * again and again (the {@code artifact} key rewritten in etcd, each swap awaited until the host
  * shows the new version, then 200 ms pause). Same load without swaps in the same run, the two

@@ -19,7 +19,10 @@ public final class BridgeMetricNames {
       m.conflict(s);
       m.fenceFailed(s);
       m.lag(s, Duration.ofMillis(3));
+      m.echo(s);
     }
+    m.merged(Duration.ofMillis(2));
+    m.ledger(o -> 1, o -> 2);
     m.skip("zookeeper", "ephemeral");
     m.error("io");
     m.scan(1);

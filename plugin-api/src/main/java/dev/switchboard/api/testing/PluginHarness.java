@@ -6,8 +6,9 @@ import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginContext;
 import dev.switchboard.api.Reconfigurable;
 import dev.switchboard.api.Registration;
-import dev.switchboard.api.internal.CleanupReport;
-import dev.switchboard.api.internal.ManagedContext;
+import dev.switchboard.api.runtime.CleanupReport;
+import dev.switchboard.api.runtime.ExtensionOwners;
+import dev.switchboard.api.runtime.ManagedContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class PluginHarness implements AutoCloseable {
   public static PluginHarness start(Plugin plugin, String id, String version, Map<String, ?> config)
       throws Exception {
     Objects.requireNonNull(plugin, "plugin == null");
-    Extensions.Owner owner = new Extensions.Owner(id + "@" + version + " (harness)");
+    Extensions.Owner owner = ExtensionOwners.create(id + "@" + version + " (harness)");
     ManagedContext ctx = new ManagedContext(id, version, PluginConfig.of(config), owner,
         plugin.getClass().getClassLoader(), Duration.ofSeconds(5));
     try {
@@ -60,7 +61,7 @@ public final class PluginHarness implements AutoCloseable {
       ctx.close(Duration.ofSeconds(1), null);
       throw e;
     }
-    owner.publish(null);
+    ExtensionOwners.publish(owner, null);
     return new PluginHarness(plugin, ctx, Duration.ofSeconds(2));
   }
 
@@ -71,7 +72,7 @@ public final class PluginHarness implements AutoCloseable {
   /** The extensions this plugin registered for {@code type}. */
   public <T> List<T> extensions(Class<T> type) {
     List<T> out = new ArrayList<>();
-    for (Registration r : context.owner().registrations()) {
+    for (Registration r : ExtensionOwners.registrations(context.owner())) {
       if (r.type() == type) {
         out.add(type.cast(r.extension()));
       }
@@ -118,8 +119,8 @@ public final class PluginHarness implements AutoCloseable {
     if (stopped != null) {
       return stopped;
     }
-    context.owner().unregisterAll();
-    context.owner().awaitDrained(Duration.ofSeconds(5));
+    ExtensionOwners.unregisterAll(context.owner());
+    ExtensionOwners.awaitDrained(context.owner(), Duration.ofSeconds(5));
     Throwable failure = null;
     try {
       plugin.stop();

@@ -2,7 +2,7 @@ package dev.switchboard.cli.demo;
 
 import java.nio.file.Path;
 
-/** The generated agent.yaml and bridge.yaml (CONTRACT §6) for the demo stack. */
+/** The generated agent.yaml and bridge.yaml (docs/reference.md §6) for the demo stack. */
 final class DemoFiles {
   private DemoFiles() {}
 

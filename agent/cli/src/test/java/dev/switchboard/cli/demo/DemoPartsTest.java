@@ -61,6 +61,35 @@ class DemoPartsTest {
   }
 
   @Test
+  void aPortLeftInTimeWaitByAnEarlierRunCountsAsFree() throws Exception {
+    int port;
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReuseAddress(true);
+      server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      port = server.getLocalPort();
+      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+          Socket accepted = server.accept()) {
+        accepted.close(); // the server side closes first: its port goes to TIME_WAIT
+        assertThat(client.getInputStream().read()).as("the client sees the server's close").isEqualTo(-1);
+      }
+    }
+    assertThat(timeWait(port)).as("port %s is in TIME_WAIT", port).isTrue();
+    assertThat(Preflight.free(port)).as("a port only in TIME_WAIT is free for a server").isTrue();
+  }
+
+  /** Whether /proc/net/tcp or tcp6 lists a socket in TIME_WAIT (state 06) on 127.0.0.1:port. */
+  static boolean timeWait(int port) throws Exception {
+    String local = String.format("0100007F:%04X", port);
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      boolean found = Files.readAllLines(Path.of(table)).stream()
+          .map(l -> l.trim().split("\\s+"))
+          .anyMatch(f -> f.length > 3 && f[1].endsWith(local) && f[3].equals("06"));
+      if (found) return true;
+    }
+    return false;
+  }
+
+  @Test
   void aMissingEtcdBinaryIsNamedWithHowToInstallIt() {
     assertThatThrownBy(() -> Preflight.etcd(tmp.resolve("no-etcd").toString()))
         .isInstanceOf(DemoException.class)

@@ -6,6 +6,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.switchboard.control.ControlException;
+import dev.switchboard.control.Jvms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,6 @@ import java.util.Properties;
  */
 public final class Attacher {
   private Attacher() {}
-
-  /** A JVM seen on this machine. */
-  public record Jvm(long pid, String displayName) {}
 
   /** True when this Java runtime has the {@code jdk.attach} module. */
   public static boolean available() {
@@ -35,7 +33,7 @@ public final class Attacher {
   }
 
   /** The JVMs the Attach API sees (same user, attach enabled or not). */
-  public static List<Jvm> list() {
+  public static List<Jvms.Jvm> list() {
     if (!available()) throw unavailable(null);
     try {
       return Impl.list();
@@ -81,8 +79,8 @@ public final class Attacher {
       }
     }
 
-    static List<Jvm> list() {
-      List<Jvm> out = new ArrayList<>();
+    static List<Jvms.Jvm> list() {
+      List<Jvms.Jvm> out = new ArrayList<>();
       for (VirtualMachineDescriptor d : VirtualMachine.list()) {
         long pid;
         try {
@@ -90,7 +88,7 @@ public final class Attacher {
         } catch (NumberFormatException e) {
           continue;
         }
-        out.add(new Jvm(pid, d.displayName()));
+        out.add(new Jvms.Jvm(pid, d.displayName()));
       }
       return out;
     }

@@ -56,7 +56,7 @@ final class ClientConnection implements RuntimeConnection {
     this.ch = ch;
     this.info = info;
     this.timeout = timeout;
-    this.delivery = Executors.newSingleThreadExecutor(ControlServer.daemon("switchboard-control-client-events-" + hostPid));
+    this.delivery = Executors.newSingleThreadExecutor(ServerCore.daemon("switchboard-control-client-events-" + hostPid));
   }
 
   /**
@@ -74,13 +74,13 @@ final class ClientConnection implements RuntimeConnection {
     }
     String impostor = checkServerUser(ch, hostPid);
     if (impostor != null) {
-      ControlServer.closeQuietly(ch);
+      ServerCore.closeQuietly(ch);
       throw new ControlException(ControlException.Code.UNAUTHORIZED, socket + " " + impostor + "; the token was not sent");
     }
     AtomicBoolean done = new AtomicBoolean();
     long handshakeMillis = Math.min(timeout.toMillis(), Protocol.HANDSHAKE_TIMEOUT_MILLIS * 2);
     CompletableFuture.delayedExecutor(handshakeMillis, TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
-      if (done.compareAndSet(false, true)) ControlServer.closeQuietly(ch);
+      if (done.compareAndSet(false, true)) ServerCore.closeQuietly(ch);
     });
     try {
       Map<String, Object> hello = new LinkedHashMap<>();
@@ -104,15 +104,15 @@ final class ClientConnection implements RuntimeConnection {
       if (info.protocolVersion() != Protocol.VERSION) throw Fields.bad("runtime speaks protocol " + info.protocolVersion() + ", we speak " + Protocol.VERSION);
       if (!done.compareAndSet(false, true)) throw new IOException("closed by the timer");
       ClientConnection c = new ClientConnection(ch, info, timeout, hostPid);
-      ControlServer.daemon("switchboard-control-client-" + hostPid).newThread(c::readLoop).start();
+      ServerCore.daemon("switchboard-control-client-" + hostPid).newThread(c::readLoop).start();
       return c;
     } catch (IOException e) {
-      ControlServer.closeQuietly(ch);
+      ServerCore.closeQuietly(ch);
       if (done.get()) throw new ControlException(ControlException.Code.TIMEOUT, "no handshake answer from " + socket + " within " + handshakeMillis + " ms", e);
       throw new ControlException(ControlException.Code.CLOSED, "handshake with " + socket + " failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       done.set(true);
-      ControlServer.closeQuietly(ch);
+      ServerCore.closeQuietly(ch);
       throw e;
     }
   }
@@ -345,7 +345,7 @@ final class ClientConnection implements RuntimeConnection {
   private void shutdown(Throwable cause) {
     if (!closed.compareAndSet(false, true)) return;
     closeCause = cause;
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
     ControlException ce = closedException();
     for (Long id : new ArrayList<>(pending.keySet())) {
       Pending p = pending.remove(id);

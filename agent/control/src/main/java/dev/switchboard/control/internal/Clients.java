@@ -3,6 +3,7 @@ package dev.switchboard.control.internal;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.control.server.AgentArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

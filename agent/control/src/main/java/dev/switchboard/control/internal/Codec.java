@@ -5,6 +5,8 @@ import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeInfo;
+import dev.switchboard.control.Sha256;
+import dev.switchboard.control.UnloadOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +25,7 @@ public final class Codec {
     m.put("sha256", s.sha256());
     m.put("since", s.since());
     m.put("error", s.error());
-    m.put("unload", s.unload());
+    m.put("unload", s.unload() == null ? null : s.unload().wire());
     m.put("leakedThreads", s.leakedThreads());
     if (s.refusal() != null) { // additive: older clients ignore the field
       Map<String, Object> r = new LinkedHashMap<>();
@@ -44,9 +46,12 @@ public final class Codec {
     } catch (IllegalArgumentException e) {
       throw Fields.bad("field 'state' is not a plugin state: " + stateName);
     }
-    String unload = Fields.optString(m, "unload");
-    if (unload != null && !(unload.equals("collected") || unload.equals("leaked") || unload.equals("pending"))) {
-      throw Fields.bad("field 'unload' is not collected/leaked/pending: " + unload);
+    String unloadText = Fields.optString(m, "unload");
+    UnloadOutcome unload;
+    try {
+      unload = unloadText == null ? null : UnloadOutcome.fromWire(unloadText);
+    } catch (IllegalArgumentException e) {
+      throw Fields.bad("field 'unload' is " + e.getMessage());
     }
     return new PluginStatus(
         id,
@@ -122,12 +127,7 @@ public final class Codec {
   }
 
   public static boolean isSha256(String s) {
-    if (s == null || s.length() != 64) return false;
-    for (int i = 0; i < 64; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
-    }
-    return true;
+    return Sha256.isHex(s);
   }
 
   static String abbreviate(String s) {

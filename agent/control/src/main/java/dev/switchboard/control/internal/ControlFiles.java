@@ -14,8 +14,6 @@ import java.security.SecureRandom;
 public final class ControlFiles {
   private ControlFiles() {}
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   /** A fresh token: 32 random bytes as 64 lowercase hex chars. */
   public static String newToken() {
     return hex(randomBytes(Protocol.TOKEN_HEX_LENGTH / 2));
@@ -32,7 +30,7 @@ public final class ControlFiles {
       byte[] b = in.readNBytes(n);
       if (b.length == n) return b;
     } catch (IOException | SecurityException e) {
-      dev.switchboard.control.internal.Logs.get("dev.switchboard.control").log(System.Logger.Level.DEBUG, "/dev/urandom not readable (" + e + "); using SecureRandom");
+      dev.switchboard.control.server.Logs.get("dev.switchboard.control").log(System.Logger.Level.DEBUG, "/dev/urandom not readable (" + e + "); using SecureRandom");
     }
     byte[] b = new byte[n];
     Fallback.RANDOM.nextBytes(b);
@@ -44,13 +42,9 @@ public final class ControlFiles {
   }
 
   public static String hex(byte[] b) {
-    char[] c = new char[b.length * 2];
-    for (int i = 0; i < b.length; i++) {
-      c[2 * i] = HEX[(b[i] >> 4) & 0xf];
-      c[2 * i + 1] = HEX[b[i] & 0xf];
-    }
-    return new String(c);
+    return dev.switchboard.control.Sha256.hex(b);
   }
+
 
   /** Creates the directory (mode 0700) if missing; refuses a path that exists and is not a directory. */
   public static void ensureDirectory(Path dir) throws IOException {
@@ -59,7 +53,7 @@ public final class ControlFiles {
         java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.getPosixFilePermissions(dir);
         if (p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
             || p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)) {
-          dev.switchboard.control.internal.Logs.get("dev.switchboard.control").log(System.Logger.Level.WARNING,
+          dev.switchboard.control.server.Logs.get("dev.switchboard.control").log(System.Logger.Level.WARNING,
               "switchboard control dir " + dir + " is writable by other users (" + PosixFilePermissions.toString(p)
                   + "); use a directory only the host's user (and the sidecar) can write, e.g. mode 0700");
         }

@@ -3,7 +3,7 @@ package dev.switchboard.control.internal;
 import java.nio.file.Path;
 
 /**
- * Constants and file layout of the control channel (CONTRACT §5).
+ * Constants and file layout of the control channel (docs/reference.md §5).
  *
  * <p>Messages (JSON objects, field {@code type}):
  *
@@ -68,11 +68,7 @@ public final class Protocol {
 
   /** True for exactly 64 lowercase hex chars. */
   public static boolean isToken(String s) {
-    if (s == null || s.length() != TOKEN_HEX_LENGTH) return false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
-    }
-    return true;
+    return dev.switchboard.control.Sha256.isHex(s);
   }
+
 }

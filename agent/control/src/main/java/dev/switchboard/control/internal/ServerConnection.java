@@ -3,6 +3,7 @@ package dev.switchboard.control.internal;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.server.ControlHandler;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,11 +27,11 @@ import jdk.net.UnixDomainPrincipal;
 
 /** One connection to the control server: handshake, then requests; a reader and a writer thread. */
 final class ServerConnection {
-  private static final System.Logger LOG = ControlServer.LOG;
+  private static final System.Logger LOG = ServerCore.LOG;
   private static final int MAX_QUEUED = 1024;
   private static final Map<String, Object> POISON = Map.of();
 
-  private final ControlServer server;
+  private final ServerCore server;
   private final SocketChannel ch;
   private final int number;
   private final BlockingQueue<Map<String, Object>> outbox = new ArrayBlockingQueue<>(MAX_QUEUED);
@@ -39,7 +40,7 @@ final class ServerConnection {
   private volatile String peer = "unknown peer";
   private volatile Thread writer;
 
-  ServerConnection(ControlServer server, SocketChannel ch, int number) {
+  ServerConnection(ServerCore server, SocketChannel ch, int number) {
     this.server = server;
     this.ch = ch;
     this.number = number;
@@ -50,8 +51,8 @@ final class ServerConnection {
   }
 
   void start() {
-    ControlServer.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
-    Thread w = ControlServer.daemon("switchboard-control-write-" + number).newThread(this::writeLoop);
+    ServerCore.daemon("switchboard-control-conn-" + number).newThread(this::readLoop).start();
+    Thread w = ServerCore.daemon("switchboard-control-write-" + number).newThread(this::writeLoop);
     writer = w;
     w.start();
   }
@@ -76,7 +77,7 @@ final class ServerConnection {
       close("write failed: " + e);
       return;
     }
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 
   private void readLoop() {
@@ -175,7 +176,7 @@ final class ServerConnection {
     outbox.clear();
     outbox.offer(m);
     outbox.offer(POISON);
-    server.timer().schedule(() -> ControlServer.closeQuietly(ch), 1, TimeUnit.SECONDS);
+    server.timer().schedule(() -> ServerCore.closeQuietly(ch), 1, TimeUnit.SECONDS);
   }
 
   private void dispatch(Map<String, Object> m) {
@@ -206,7 +207,7 @@ final class ServerConnection {
         reply(id, call(h::detach), l -> Map.of("statuses", statuses(l))).thenRun(h::detached);
         break;
       default:
-        throw ControlServer.protocol("unknown request type: " + Codec.abbreviate(type));
+        throw ServerCore.protocol("unknown request type: " + Codec.abbreviate(type));
     }
   }
 
@@ -262,7 +263,7 @@ final class ServerConnection {
     if (!closed.compareAndSet(false, true)) return;
     server.removed(this);
     if (authenticated) LOG.log(Level.DEBUG, "switchboard control: controller " + number + " finished (" + why + ")");
-    if (!outbox.offer(POISON)) ControlServer.closeQuietly(ch);
+    if (!outbox.offer(POISON)) ServerCore.closeQuietly(ch);
   }
 
   /** Waits (bounded) until the writer wrote what was queued and closed the channel. */
@@ -279,6 +280,6 @@ final class ServerConnection {
     if (authenticated) LOG.log(Level.DEBUG, "switchboard control: controller " + number + " gone (" + why + "); plugins keep running");
     outbox.clear();
     outbox.offer(POISON);
-    ControlServer.closeQuietly(ch);
+    ServerCore.closeQuietly(ch);
   }
 }

@@ -10,6 +10,9 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.control.RuntimeInfo;
+import dev.switchboard.control.UnloadOutcome;
+import dev.switchboard.control.server.ControlHandler;
+import dev.switchboard.control.server.ControlServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -55,7 +58,7 @@ class ControlServerTest {
     @Override
     public CompletableFuture<PluginStatus> deactivate(String id) {
       calls.incrementAndGet();
-      return CompletableFuture.completedFuture(new PluginStatus(id, PluginState.INACTIVE, null, null, null, null, "collected", List.of("t-1")));
+      return CompletableFuture.completedFuture(new PluginStatus(id, PluginState.INACTIVE, null, null, null, null, UnloadOutcome.COLLECTED, List.of("t-1")));
     }
 
     @Override
@@ -107,7 +110,7 @@ class ControlServerTest {
           .hasCauseInstanceOf(ControlException.class)
           .hasMessageContaining("start threw: boom");
       PluginStatus d = c.deactivate("p").get(5, TimeUnit.SECONDS);
-      assertThat(d.unload()).isEqualTo("collected");
+      assertThat(d.unload()).isEqualTo(UnloadOutcome.COLLECTED);
       assertThat(d.leakedThreads()).containsExactly("t-1");
       assertThat(c.status().get(5, TimeUnit.SECONDS)).extracting(PluginStatus::pluginId).containsExactly("a");
       assertThat(c.stats().get(5, TimeUnit.SECONDS)).containsEntry("activations", 3L);

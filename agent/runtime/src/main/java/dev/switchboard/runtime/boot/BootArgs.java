@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Decodes agent arguments {@code key=value&key=value} (values URL-encoded), as written by {@code
- * dev.switchboard.control.internal.AgentArgs}. Known keys: {@code controlDir}, {@code exports}.
+ * dev.switchboard.control.server.AgentArgs}. Known keys: {@code controlDir}, {@code exports}.
  * Unknown keys, repeated keys and oversized input are refused.
  */
 final class BootArgs {

@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.control;
 
-import dev.switchboard.control.internal.Logs;
+import dev.switchboard.control.server.Logs;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.text.MessageFormat;

@@ -4,8 +4,8 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeInfo;
-import dev.switchboard.control.internal.ControlHandler;
-import dev.switchboard.control.internal.Protocol;
+import dev.switchboard.control.server.ControlHandler;
+import dev.switchboard.control.server.ControlServer;
 import dev.switchboard.runtime.plugin.PluginManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -55,7 +55,7 @@ final class ManagerHandler implements ControlHandler {
 
   ManagerHandler(java.util.function.Supplier<PluginManager> manager, String version) {
     this.manager = manager;
-    this.info = new RuntimeInfo(version, Protocol.VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
+    this.info = new RuntimeInfo(version, ControlServer.PROTOCOL_VERSION, dev.switchboard.api.ApiVersion.CURRENT.toString(),
         ProcessHandle.current().pid(), System.getProperty("java.version"));
   }
 

@@ -1,9 +1,8 @@
 package dev.switchboard.runtime.control;
 
-import dev.switchboard.control.internal.AgentArgs;
-import dev.switchboard.control.internal.ControlFiles;
-import dev.switchboard.control.internal.ControlServer;
-import dev.switchboard.control.internal.OffThreadLog;
+import dev.switchboard.control.server.AgentArgs;
+import dev.switchboard.control.server.ControlServer;
+import dev.switchboard.control.server.OffThreadLog;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import java.io.IOException;
@@ -36,11 +35,11 @@ public final class RuntimeEntry {
   public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
   /** Key of a map given to the re-attach hook that carries a log line of the bootstrap instead of attach arguments. */
   static final String BOOT_LOG = "bootLog";
-  private static final System.Logger LOG = dev.switchboard.control.internal.Logs.get("dev.switchboard.runtime");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("dev.switchboard.runtime");
 
   private final String argExports;
   private final ManagerHandler handler;
-  private final String token = ControlFiles.newToken();
+  private final String token = ControlServer.newToken();
   private final List<ControlServer> servers = new ArrayList<>(); // guarded by this
   private PluginManager manager; // guarded by this; built on first use
   private List<String> exports; // guarded by this

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugin;
 
+import dev.switchboard.control.Sha256;
 import dev.switchboard.runtime.plugin.PluginRefusedException.Code;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -8,10 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -71,11 +69,7 @@ final class JarImage {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from this JDK", e);
-    }
+    return Sha256.of(bytes);
   }
 
   private static JarImage parse(String sha, byte[] bytes, PluginManagerConfig limits) {

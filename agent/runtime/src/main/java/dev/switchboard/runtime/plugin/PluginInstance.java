@@ -6,10 +6,12 @@ import dev.switchboard.api.Plugin;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginDescriptor;
 import dev.switchboard.api.Reconfigurable;
-import dev.switchboard.api.internal.CleanupReport;
-import dev.switchboard.api.internal.ManagedContext;
+import dev.switchboard.api.runtime.CleanupReport;
+import dev.switchboard.api.runtime.ExtensionOwners;
+import dev.switchboard.api.runtime.ManagedContext;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.PluginRefusedException.Code;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
@@ -43,7 +45,7 @@ final class PluginInstance {
   private Extensions.Owner owner;
 
   /** What tearing an instance down found. */
-  record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<String> unload) {}
+  record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<UnloadOutcome> unload) {}
 
   private PluginInstance(String id, String sha256, String version, boolean stopFirst, PluginManagerConfig settings,
       JsonSchema schema, String configCanonical) {
@@ -136,9 +138,9 @@ final class PluginInstance {
    */
   Teardown start(UnloadWatcher watcher) {
     move(PluginState.LOADING, PluginState.STARTING);
-    owner = new Extensions.Owner(id + "@" + version);
+    owner = ExtensionOwners.create(id + "@" + version);
     context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout(),
-        dev.switchboard.control.internal.Logs.get("switchboard.plugin." + id));
+        dev.switchboard.control.server.Logs.get("switchboard.plugin." + id));
     Constructor<?> ctor = constructor;
     ManagedContext ctx = context;
     Plugin[] created = new Plugin[1];
@@ -160,7 +162,7 @@ final class PluginInstance {
 
   /** Makes the staged extensions visible, replacing {@code previous}'s in one swap per point: ACTIVE. */
   void publish(PluginInstance previous) {
-    owner.publish(previous == null ? null : previous.owner);
+    ExtensionOwners.publish(owner, previous == null ? null : previous.owner);
     move(PluginState.STARTING, PluginState.ACTIVE);
   }
 
@@ -191,11 +193,11 @@ final class PluginInstance {
    */
   Teardown stop(UnloadWatcher watcher) {
     move(PluginState.ACTIVE, PluginState.STOPPING);
-    owner.unregisterAll();
+    ExtensionOwners.unregisterAll(owner);
     List<String> problems = new ArrayList<>();
     try {
-      if (!owner.awaitDrained(settings.drainTimeout())) {
-        problems.add("drain: " + owner.inFlight() + " calls still in flight after " + PluginCalls.human(settings.drainTimeout()));
+      if (!ExtensionOwners.awaitDrained(owner, settings.drainTimeout())) {
+        problems.add("drain: " + ExtensionOwners.inFlight(owner) + " calls still in flight after " + PluginCalls.human(settings.drainTimeout()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -214,13 +216,13 @@ final class PluginInstance {
   private Teardown teardown(String failure, PluginState from, UnloadWatcher watcher) {
     PluginClassLoader l = loader;
     CleanupReport report = context.close(settings.threadTimeout(), belongsTo(l));
-    owner.unregisterAll();
+    ExtensionOwners.unregisterAll(owner);
     plugin = null;
     context = null;
     owner = null;
     loader = null;
     l.close();
-    CompletableFuture<String> unload = watcher.watch(l, id + "@" + version, settings.collectTimeout());
+    CompletableFuture<UnloadOutcome> unload = watcher.watch(l, id + "@" + version, settings.collectTimeout());
     move(from, failure == null ? PluginState.INACTIVE : PluginState.FAILED);
     return new Teardown(failure, report.leakedThreads(), report.problems(), unload);
   }

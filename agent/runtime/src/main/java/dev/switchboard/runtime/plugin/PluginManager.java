@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * The runtime core: loads, validates, starts, upgrades, reconfigures, stops and unloads plugins in
  * this JVM. The control server calls it; everything it reports is a {@link PluginStatus}.
  *
- * <h2>Lifecycle of one plugin (states of CONTRACT §1; FETCHING is the sidecar's)</h2>
+ * <h2>Lifecycle of one plugin (states of docs/reference.md §1; FETCHING is the sidecar's)</h2>
  *
  * <pre>
  *            activate                 verified, loader ready      start() returned

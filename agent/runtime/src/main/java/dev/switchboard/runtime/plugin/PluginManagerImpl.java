@@ -7,6 +7,7 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
+import dev.switchboard.control.UnloadOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
 
 /** See {@link PluginManager} for the state machine this implements. */
 final class PluginManagerImpl implements PluginManager {
-  private static final System.Logger LOG = dev.switchboard.control.internal.Logs.get("switchboard.runtime.plugins");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("switchboard.runtime.plugins");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   private enum Lifecycle { OPEN, CLOSING, CLOSED }
@@ -150,7 +151,7 @@ final class PluginManagerImpl implements PluginManager {
     PluginInstance.Teardown t = next.start(watcher);
     if (t != null) {
       long gen = ++slot.unloadGeneration;
-      String unload = await(t.unload());
+      UnloadOutcome unload = await(t.unload());
       PluginStatus s = emit(slot, status(slot, PluginState.FAILED, next.version, next.sha256, t.failure(), unload,
           t.leakedThreads()));
       resolveLater(slot, gen, t.unload(), unload);
@@ -182,7 +183,7 @@ final class PluginManagerImpl implements PluginManager {
     }
     PluginInstance.Teardown failedStart = next.start(watcher);
     if (failedStart != null) {
-      resolveLater(slot, -1, failedStart.unload(), UnloadWatcher.PENDING);
+      resolveLater(slot, -1, failedStart.unload(), UnloadOutcome.PENDING);
       return refusedWhileActive(slot, cur, next.version, next.sha256, attempt, failedStart.failure(), false);
     }
     next.publish(cur); // one snapshot swap per extension point: every call sees the old or the new
@@ -196,13 +197,13 @@ final class PluginManagerImpl implements PluginManager {
     PluginInstance.Teardown old = cur.stop(watcher);
     slot.active = null;
     long gen = ++slot.unloadGeneration;
-    String unload = await(old.unload());
+    UnloadOutcome unload = await(old.unload());
     resolveLater(slot, gen, old.unload(), unload);
     String previous = previousNotes(cur, old);
     emit(slot, status(slot, PluginState.STARTING, next.version, next.sha256, null, unload, old.leakedThreads()));
     PluginInstance.Teardown failedStart = next.start(watcher);
     if (failedStart != null) {
-      resolveLater(slot, -1, failedStart.unload(), UnloadWatcher.PENDING);
+      resolveLater(slot, -1, failedStart.unload(), UnloadOutcome.PENDING);
       String error = attempt + " failed: " + failedStart.failure() + " (stop-first: the previous " + cur.version
           + " was stopped before; nothing serves)" + (previous == null ? "" : "; " + previous);
       return emit(slot, status(slot, PluginState.FAILED, next.version, next.sha256, error, unload, old.leakedThreads())
@@ -218,7 +219,7 @@ final class PluginManagerImpl implements PluginManager {
   private PluginStatus retire(Slot slot, PluginInstance cur, PluginInstance next) {
     PluginInstance.Teardown old = cur.stop(watcher);
     long gen = ++slot.unloadGeneration;
-    String unload = await(old.unload());
+    UnloadOutcome unload = await(old.unload());
     PluginStatus s = emit(slot, status(slot, PluginState.ACTIVE, next.version, next.sha256, previousNotes(cur, old),
         unload, old.leakedThreads()));
     resolveLater(slot, gen, old.unload(), unload);
@@ -278,7 +279,7 @@ final class PluginManagerImpl implements PluginManager {
     PluginInstance.Teardown t = cur.stop(watcher);
     slot.active = null;
     long gen = ++slot.unloadGeneration;
-    String unload = await(t.unload());
+    UnloadOutcome unload = await(t.unload());
     List<String> notes = new ArrayList<>();
     if (t.failure() != null) {
       notes.add(t.failure());
@@ -293,25 +294,25 @@ final class PluginManagerImpl implements PluginManager {
 
   // ---- unload outcome ----
 
-  private String await(CompletableFuture<String> unload) {
+  private UnloadOutcome await(CompletableFuture<UnloadOutcome> unload) {
     if (config.collectWait().isZero()) {
-      return unload.getNow(UnloadWatcher.PENDING);
+      return unload.getNow(UnloadOutcome.PENDING);
     }
     try {
       return unload.get(config.collectWait().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return UnloadWatcher.PENDING;
+      return UnloadOutcome.PENDING;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return UnloadWatcher.PENDING;
+      return UnloadOutcome.PENDING;
     } catch (java.util.concurrent.ExecutionException e) {
-      return UnloadWatcher.PENDING;
+      return UnloadOutcome.PENDING;
     }
   }
 
   /** When the first answer was {@code pending}, pushes the final outcome as an event later. */
-  private void resolveLater(Slot slot, long gen, CompletableFuture<String> unload, String reported) {
-    if (!UnloadWatcher.PENDING.equals(reported)) {
+  private void resolveLater(Slot slot, long gen, CompletableFuture<UnloadOutcome> unload, UnloadOutcome reported) {
+    if (reported != UnloadOutcome.PENDING) {
       return;
     }
     unload.thenAccept(outcome -> {
@@ -324,7 +325,7 @@ final class PluginManagerImpl implements PluginManager {
       }
       submit(slot, () -> {
         PluginStatus s = slot.status;
-        if (slot.unloadGeneration == gen && s != null && UnloadWatcher.PENDING.equals(s.unload())) {
+        if (slot.unloadGeneration == gen && s != null && UnloadOutcome.PENDING == s.unload()) {
           return emit(slot, new PluginStatus(s.pluginId(), s.state(), s.version(), s.sha256(), s.since(), s.error(),
               outcome, s.leakedThreads()));
         }
@@ -335,7 +336,7 @@ final class PluginManagerImpl implements PluginManager {
 
   // ---- statuses and events ----
 
-  private PluginStatus status(Slot slot, PluginState state, String version, String sha, String error, String unload,
+  private PluginStatus status(Slot slot, PluginState state, String version, String sha, String error, UnloadOutcome unload,
       List<String> leaked) {
     PluginStatus prev = slot.status;
     String since = prev != null && prev.state() == state ? prev.since() : now();
@@ -347,7 +348,7 @@ final class PluginManagerImpl implements PluginManager {
     return new PluginStatus(id, PluginState.FAILED, version, sha, now(), error, null, List.of());
   }
 
-  private static String keepUnload(Slot slot) {
+  private static UnloadOutcome keepUnload(Slot slot) {
     PluginStatus s = slot.status;
     return s == null ? null : s.unload();
   }

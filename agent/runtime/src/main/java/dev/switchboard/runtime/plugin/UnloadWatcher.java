@@ -1,5 +1,10 @@
 package dev.switchboard.runtime.plugin;
 
+import static dev.switchboard.control.UnloadOutcome.COLLECTED;
+import static dev.switchboard.control.UnloadOutcome.LEAKED;
+import static dev.switchboard.control.UnloadOutcome.PENDING;
+
+import dev.switchboard.control.UnloadOutcome;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -25,11 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs a collection and names it {@code leaked}.
  */
 final class UnloadWatcher implements AutoCloseable {
-  static final String COLLECTED = "collected";
-  static final String LEAKED = "leaked";
-  static final String PENDING = "pending";
 
-  private static final System.Logger LOG = dev.switchboard.control.internal.Logs.get("switchboard.runtime.unload");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("switchboard.runtime.unload");
   /** Longest sleep of the watcher thread while something is pending (deadlines are checked then). */
   private static final long MAX_SLEEP_MS = 1_000;
   /** Least time between two explicit collections for loaders that stay pending (when the interval is shorter). */
@@ -54,7 +56,7 @@ final class UnloadWatcher implements AutoCloseable {
     final String label;
     final long since;
     final long deadline;
-    final CompletableFuture<String> outcome = new CompletableFuture<>();
+    final CompletableFuture<UnloadOutcome> outcome = new CompletableFuture<>();
     boolean nudged; // guarded by the watcher: an explicit collection ran since the watch began
     boolean judged; // guarded by the watcher: an explicit collection ran after the deadline
 
@@ -84,7 +86,7 @@ final class UnloadWatcher implements AutoCloseable {
   }
 
   /** Watches {@code loader}; the caller must drop every strong reference to it afterwards. */
-  CompletableFuture<String> watch(ClassLoader loader, String label, Duration timeout) {
+  CompletableFuture<UnloadOutcome> watch(ClassLoader loader, String label, Duration timeout) {
     long now = System.nanoTime();
     Watch w = new Watch(loader, queue, label, now, now + timeout.toNanos());
     synchronized (this) {

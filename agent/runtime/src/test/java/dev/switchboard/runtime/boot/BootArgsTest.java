@@ -3,7 +3,7 @@ package dev.switchboard.runtime.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.control.internal.AgentArgs;
+import dev.switchboard.control.server.AgentArgs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

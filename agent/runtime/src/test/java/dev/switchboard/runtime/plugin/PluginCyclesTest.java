@@ -8,6 +8,7 @@ import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.testspi.Greeter;
 import dev.switchboard.runtime.plugin.testspi.Probe;
 import java.lang.management.ManagementFactory;
@@ -33,7 +34,7 @@ class PluginCyclesTest {
     Path[] jars = {
       busyPlugin(dir, "1.0.0").build(), busyPlugin(dir, "2.0.0").build()
     };
-    List<String> unloads = new ArrayList<>();
+    List<UnloadOutcome> unloads = new ArrayList<>();
     try (PluginManager m = TestPlugins.manager()) {
       long before = 0;
       for (int i = 0; i < WARM_UP + CYCLES; i++) {
@@ -52,11 +53,11 @@ class PluginCyclesTest {
         unloads.add(off.unload());
       }
       long after = metaspaceUsedAfterGc();
-      long collected = unloads.stream().filter("collected"::equals).count();
+      long collected = unloads.stream().filter(UnloadOutcome.COLLECTED::equals).count();
       System.out.printf("plugin cycles: %d activate/deactivate cycles (+%d warm-up), loaders collected %d/%d,"
           + " metaspace used before %.2f MiB, after %.2f MiB, delta %+.1f KiB%n",
           CYCLES, WARM_UP, collected, unloads.size(), before / 1048576.0, after / 1048576.0, (after - before) / 1024.0);
-      assertThat(unloads).as("every class loader collected").containsOnly("collected");
+      assertThat(unloads).as("every class loader collected").containsOnly(UnloadOutcome.COLLECTED);
       assertThat(after - before).as("metaspace growth over " + CYCLES + " cycles").isLessThan(METASPACE_BOUND);
     }
     assertThat(GREETERS.isEmpty()).isTrue();

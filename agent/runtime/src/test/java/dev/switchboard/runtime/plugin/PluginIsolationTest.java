@@ -8,6 +8,7 @@ import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.shared.Lib;
 import dev.switchboard.runtime.plugin.testspi.Greeter;
 import dev.switchboard.runtime.plugin.testspi.Probe;
@@ -152,7 +153,7 @@ class PluginIsolationTest {
     assertThat(ask("lazy")).as("classes first loaded after the jar was deleted").isEqualTo("loaded late");
 
     PluginStatus off = deactivate(m, "resources");
-    assertThat(off.unload()).isEqualTo("collected");
+    assertThat(off.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(openHandlesTo(jar)).isEmpty();
   }
 
@@ -162,7 +163,7 @@ class PluginIsolationTest {
     Path jar = TestPlugins.greeter(dir, "handles", "1.0.0").build();
     activate(m, "handles", jar);
     PluginStatus off = deactivate(m, "handles");
-    assertThat(off.unload()).isEqualTo("collected");
+    assertThat(off.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(openHandlesTo(jar)).isEmpty();
     Files.delete(jar);
     assertThat(Files.exists(jar)).isFalse();

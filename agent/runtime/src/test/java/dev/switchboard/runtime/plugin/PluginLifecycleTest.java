@@ -9,6 +9,7 @@ import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.testspi.Greeter;
 import dev.switchboard.runtime.plugin.testspi.Probe;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class PluginLifecycleTest {
 
     PluginStatus inactive = deactivate(manager, "greeter");
     assertThat(inactive.state()).isEqualTo(PluginState.INACTIVE);
-    assertThat(inactive.unload()).isEqualTo("collected");
+    assertThat(inactive.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(inactive.leakedThreads()).isEmpty();
     assertThat(greetings()).isEmpty();
     assertThat(Probe.EVENTS).containsExactly("start greeter@1.0.0", "stop greeter@1.0.0");
@@ -88,7 +89,7 @@ class PluginLifecycleTest {
     PluginStatus s = activate(manager, "throws-in-start", jar);
     assertThat(s.state()).isEqualTo(PluginState.FAILED);
     assertThat(s.error()).startsWith("start: java.lang.IllegalStateException: boom");
-    assertThat(s.unload()).isEqualTo("collected");
+    assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(s.leakedThreads()).containsExactly("plugin-throws-in-start-1");
     assertThat(Probe.EVENTS).containsExactly("start throws-in-start@1.0.0", "closed");
     assertThat(greetings()).as("staged registration never published").isEmpty();
@@ -115,7 +116,7 @@ class PluginLifecycleTest {
     assertThat(s.error()).startsWith("stop: timed out after 1s");
     assertThat(greetings()).as("extensions were unregistered before stop").isEmpty();
     assertThat(Probe.EVENTS).contains("stop interrupted");
-    assertThat(s.unload()).isIn("collected", "pending");
+    assertThat(s.unload()).isIn(UnloadOutcome.COLLECTED, UnloadOutcome.PENDING);
     // a later activation leaves FAILED
     assertThat(activate(manager, "hangs-in-stop", jar).state()).isEqualTo(PluginState.ACTIVE);
   }
@@ -132,7 +133,7 @@ class PluginLifecycleTest {
     assertThat(s.state()).isEqualTo(PluginState.INACTIVE);
     assertThat(s.leakedThreads()).as("the scheduler the context owns is not a leak").containsExactly("leaky-worker");
     assertThat(Probe.EVENTS).contains("leaked thread interrupted");
-    assertThat(s.unload()).isEqualTo("collected");
+    assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.testspi.Probe;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +56,12 @@ class PluginUnloadTest {
     assertThat(activate(manager, "slow-unload", jar).state()).isEqualTo(PluginState.ACTIVE);
     PluginStatus off = deactivate(manager, "slow-unload");
     assertThat(off.state()).isEqualTo(PluginState.INACTIVE);
-    assertThat(off.unload()).isEqualTo("pending");
+    assertThat(off.unload()).isEqualTo(UnloadOutcome.PENDING);
     assertThat(off.leakedThreads()).containsExactly("stubborn (still running)");
     Probe.gate.countDown(); // the thread ends, the loader becomes unreachable
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "collected".equals(manager.status("slow-unload").orElseThrow().unload()));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> manager.status("slow-unload").orElseThrow().unload() == UnloadOutcome.COLLECTED);
     PluginStatus last = events.get(events.size() - 1);
-    assertThat(last.unload()).isEqualTo("collected");
+    assertThat(last.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(last.state()).isEqualTo(PluginState.INACTIVE);
     assertThat(last.leakedThreads()).containsExactly("stubborn (still running)");
   }
@@ -70,9 +71,9 @@ class PluginUnloadTest {
     Path jar = TestPlugins.greeter(dir, "pinned", "1.0.0", STUBBORN_THREAD, null, null, false).build();
     activate(manager, "pinned", jar);
     PluginStatus off = deactivate(manager, "pinned");
-    assertThat(off.unload()).isEqualTo("pending");
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "leaked".equals(manager.status("pinned").orElseThrow().unload()));
-    assertThat(events.get(events.size() - 1).unload()).isEqualTo("leaked");
+    assertThat(off.unload()).isEqualTo(UnloadOutcome.PENDING);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> manager.status("pinned").orElseThrow().unload() == UnloadOutcome.LEAKED);
+    assertThat(events.get(events.size() - 1).unload()).isEqualTo(UnloadOutcome.LEAKED);
     assertThat(Probe.EVENTS).contains("ignored interrupt");
   }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.api.Extensions;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.testspi.Greeter;
 import dev.switchboard.runtime.plugin.testspi.Probe;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class PluginUpgradeTest {
     assertThat(up.state()).isEqualTo(PluginState.ACTIVE);
     assertThat(up.version()).isEqualTo("2.0.0");
     assertThat(up.sha256()).isEqualTo(PluginJarBuilder.sha256(v2));
-    assertThat(up.unload()).as("old version's loader").isEqualTo("collected");
+    assertThat(up.unload()).as("old version's loader").isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(greetings()).containsExactly("hello bob from hdr@2.0.0");
     assertThat(Probe.EVENTS).containsExactly("start hdr@1.0.0", "start hdr@2.0.0", "stop hdr@1.0.0");
   }
@@ -163,7 +164,7 @@ class PluginUpgradeTest {
     activate(manager, "restart", jar, "{\"greeting\":\"hi\"}");
     PluginStatus s = activate(manager, "restart", jar, "{\"greeting\":\"yo\"}");
     assertThat(s.state()).isEqualTo(PluginState.ACTIVE);
-    assertThat(s.unload()).isEqualTo("collected");
+    assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(greetings()).containsExactly("yo bob from restart@1.0.0");
     assertThat(Probe.EVENTS).containsExactly("start restart@1.0.0", "start restart@1.0.0", "stop restart@1.0.0");
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -57,15 +58,15 @@ class UnloadWatcherTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("deactivate with the passive unload check: " + ms + " ms, unload " + off.unload());
       assertThat(off.state()).isEqualTo(PluginState.INACTIVE);
-      assertThat(off.unload()).isIn("pending", "collected"); // collected only if a natural GC was that quick
+      assertThat(off.unload()).isIn(UnloadOutcome.PENDING, UnloadOutcome.COLLECTED); // collected only if a natural GC was that quick
       assertThat(m.unloadFigures().explicitGcs()).as("explicit collections on the deactivate path").isZero();
 
       List<PluginStatus> after = m.checkUnload().get(30, TimeUnit.SECONDS);
       assertThat(after).singleElement().satisfies(s -> {
-        assertThat(s.unload()).isEqualTo("collected");
+        assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED);
         assertThat(s.state()).isEqualTo(PluginState.INACTIVE);
       });
-      assertThat(m.status("quiet").orElseThrow().unload()).isEqualTo("collected");
+      assertThat(m.status("quiet").orElseThrow().unload()).isEqualTo(UnloadOutcome.COLLECTED);
       assertThat(m.unloadFigures().explicitGcs()).isEqualTo(1);
       assertThat(m.unloadFigures().pending()).isZero();
       assertThat(m.unloadFigures().collected()).isEqualTo(1);
@@ -76,10 +77,10 @@ class UnloadWatcherTest {
   @Test
   void aNaturalCollectionIsEnoughWhenExplicitCollectionsAreOff() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
-    CompletableFuture<String> outcome = w.watch(loader(), "natural", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(loader(), "natural", Duration.ofSeconds(30));
     assertThat(outcome).isNotDone();
     System.gc(); // stands for the collector's own collection: not the watcher's
-    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("collected");
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(forced.get()).isZero();
     assertThat(w.explicitGcs()).isZero();
   }
@@ -88,8 +89,8 @@ class UnloadWatcherTest {
   void aLoaderStillPendingAfterTheQuietPeriodGetsOneExplicitCollection() throws Exception {
     UnloadWatcher w = watcher(Duration.ofMillis(300), Duration.ZERO);
     long t0 = System.nanoTime();
-    CompletableFuture<String> outcome = w.watch(loader(), "quiet", Duration.ofSeconds(30));
-    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("collected");
+    CompletableFuture<UnloadOutcome> outcome = w.watch(loader(), "quiet", Duration.ofSeconds(30));
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(forced.get()).as("explicit collections").isBetween(0, 1);
     // either a natural collection came first, or the forced one came only after the quiet period
@@ -100,9 +101,9 @@ class UnloadWatcherTest {
   void explicitCollectionsAreRateLimitedAndPinnedLoadersStayPendingUntilTheirDeadline() throws Exception {
     UnloadWatcher w = watcher(Duration.ZERO, Duration.ofHours(1));
     URLClassLoader pinned = loader();
-    CompletableFuture<String> first = w.watch(pinned, "pinned", Duration.ofMillis(200));
+    CompletableFuture<UnloadOutcome> first = w.watch(pinned, "pinned", Duration.ofMillis(200));
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> forced.get() == 1);
-    CompletableFuture<String> second = w.watch(loader(), "second", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> second = w.watch(loader(), "second", Duration.ofSeconds(30));
     Thread.sleep(600); // past the first one's deadline: a verdict would need a collection, the interval forbids it
     assertThat(forced.get()).as("one explicit collection per interval").isEqualTo(1);
     assertThat(first).as("no verdict without a collection after the deadline").isNotDone();
@@ -110,8 +111,8 @@ class UnloadWatcherTest {
 
     UnloadWatcher.CheckResult r = w.check(); // on demand: not rate-limited
     assertThat(forced.get()).isEqualTo(2);
-    assertThat(first.get(1, TimeUnit.SECONDS)).isEqualTo("leaked");
-    assertThat(second.get(1, TimeUnit.SECONDS)).isEqualTo("collected");
+    assertThat(first.get(1, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.LEAKED);
+    assertThat(second.get(1, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(r.leaked()).isEqualTo(1);
     assertThat(r.pending()).isZero();
     assertThat(pinned).isNotNull();
@@ -121,12 +122,12 @@ class UnloadWatcherTest {
   void withCollectionsOffAPinnedLoaderStaysPendingUntilTheOnDemandCheckNamesItLeaked() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
     URLClassLoader pinned = loader();
-    CompletableFuture<String> outcome = w.watch(pinned, "pinned", Duration.ofMillis(100));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(pinned, "pinned", Duration.ofMillis(100));
     Thread.sleep(400);
     assertThat(outcome).isNotDone();
     assertThat(forced.get()).isZero();
     UnloadWatcher.CheckResult r = w.check();
-    assertThat(outcome.get(1, TimeUnit.SECONDS)).isEqualTo("leaked");
+    assertThat(outcome.get(1, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.LEAKED);
     assertThat(r.leaked()).isEqualTo(1);
     assertThat(w.explicitGcs()).isEqualTo(1);
     assertThat(pinned).isNotNull();
@@ -136,12 +137,12 @@ class UnloadWatcherTest {
   void anOnDemandCheckLeavesAYoungPinnedLoaderPending() throws Exception {
     UnloadWatcher w = watcher(null, Duration.ZERO);
     URLClassLoader pinned = loader();
-    CompletableFuture<String> outcome = w.watch(pinned, "young", Duration.ofSeconds(30));
+    CompletableFuture<UnloadOutcome> outcome = w.watch(pinned, "young", Duration.ofSeconds(30));
     UnloadWatcher.CheckResult r = w.check();
     assertThat(r.pending()).isEqualTo(1);
     assertThat(outcome).isNotDone();
     pinned = null;
     assertThat(w.check().collected()).isEqualTo(1);
-    assertThat(outcome.get(1, TimeUnit.SECONDS)).isEqualTo("collected");
+    assertThat(outcome.get(1, TimeUnit.SECONDS)).isEqualTo(UnloadOutcome.COLLECTED);
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.sidecar.artifact;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
+import dev.switchboard.control.Sha256;
 import dev.switchboard.sidecar.desired.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -95,7 +94,7 @@ final class ArtifactCacheImpl implements ArtifactCache {
 
   @Override
   public Path pathOf(String sha256) {
-    if (!sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("sha256 not 64 lowercase hex: " + sha256);
+    if (!Sha256.isHex(sha256)) throw new IllegalArgumentException("sha256 not 64 lowercase hex: " + sha256);
     return dir.resolve(sha256 + ".jar");
   }
 
@@ -226,7 +225,7 @@ final class ArtifactCacheImpl implements ArtifactCache {
 
   /** Copies at most {@code maxBytes} into {@code tmp}, forces it to disk, returns the sha256. */
   private String copyHashing(InputStream in, Path tmp, long expectedLength, String url) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.newDigest();
     long total = 0;
     long nextReport = progressEvery;
     long started = System.nanoTime();
@@ -253,26 +252,14 @@ final class ArtifactCacheImpl implements ArtifactCache {
       throw new ArtifactException(ArtifactException.Code.IO, url + " truncated: " + total + " of " + expectedLength + " bytes");
     }
     LOG.debug("fetched {} ({} bytes in {} ms)", url, total, (System.nanoTime() - started) / 1_000_000);
-    return HexFormat.of().formatHex(md.digest());
+    return Sha256.hex(md.digest());
   }
 
   static String hashOf(Path file) {
-    MessageDigest md = sha256();
-    byte[] buf = new byte[64 * 1024];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) >= 0) md.update(buf, 0, n);
-    } catch (IOException e) {
-      throw new ArtifactException(ArtifactException.Code.IO, "cannot read " + file + ": " + e, e);
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static MessageDigest sha256() {
     try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
+      return Sha256.of(file);
+    } catch (java.io.UncheckedIOException e) {
+      throw new ArtifactException(ArtifactException.Code.IO, e.getMessage(), e.getCause());
     }
   }
 

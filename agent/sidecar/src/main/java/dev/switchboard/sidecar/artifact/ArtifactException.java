@@ -26,6 +26,11 @@ public final class ArtifactException extends RuntimeException {
     Code(boolean retryable) {
       this.retryable = retryable;
     }
+
+    /** A refusal by the signature check: the same value is refused again until it (or the agent's keys) changes. */
+    public boolean signatureRefusal() {
+      return this == SIGNATURE_MISSING || this == SIGNATURE_INVALID;
+    }
   }
 
   private final Code code;

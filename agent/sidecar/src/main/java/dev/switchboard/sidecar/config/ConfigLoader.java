@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads the agent configuration (CONTRACT §6) from a YAML file, the environment and flags; flags
+ * Reads the agent configuration (docs/reference.md §6) from a YAML file, the environment and flags; flags
  * beat the environment, which beats the file. Every key {@code a.bC} is also the environment
  * variable {@code SWITCHBOARD_A_B_C} and the flag {@code --a-b-c}. Unknown keys in the file,
  * unknown flags and invalid values stop start-up with a message naming each of them. Unknown
@@ -53,7 +53,15 @@ public final class ConfigLoader {
     }
   }
 
-  static final List<Key> KEYS = List.of(
+
+  private static List<Key> keys() {
+    List<Key> l = new ArrayList<>(BASE_KEYS);
+    dev.switchboard.store.StoreSecurity.STRING_KEYS.forEach(k -> l.add(new Key(k, Type.STRING)));
+    dev.switchboard.store.StoreSecurity.LIST_KEYS.forEach(k -> l.add(new Key(k, Type.LIST)));
+    return List.copyOf(l);
+  }
+
+  private static final List<Key> BASE_KEYS = List.of(
       new Key("service", Type.STRING),
       new Key("node", Type.STRING),
       new Key("root", Type.STRING),
@@ -71,6 +79,7 @@ public final class ConfigLoader {
       new Key("artifacts.maxBytes", Type.LONG),
       new Key("artifacts.trustedKeys", Type.LIST),
       new Key("artifacts.requireSignature", Type.BOOLEAN));
+  static final List<Key> KEYS = keys();
   private static final Set<String> LOCATOR = Set.of("host.pid", "host.pidFile", "host.match");
   private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 
@@ -110,7 +119,7 @@ public final class ConfigLoader {
       merged.putAll(layer);
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return validate(merged, problems);
+    return validate(merged, env, problems);
   }
 
   private static String parseFlags(List<String> args, Map<String, Object> out, List<String> problems) {
@@ -234,7 +243,7 @@ public final class ConfigLoader {
   }
 
   @SuppressWarnings("unchecked")
-  private static AgentConfig validate(Map<String, Object> m, List<String> problems) {
+  private static AgentConfig validate(Map<String, Object> m, Map<String, String> env, List<String> problems) {
     String service = (String) m.get("service");
     if (service == null) problems.add("service is required (key 'service', SWITCHBOARD_SERVICE, --service)");
     else if (!Keys.isValidName(service)) problems.add("service '" + service + "' is not a valid name (must match " + Keys.NAME.pattern() + ")");
@@ -309,6 +318,11 @@ public final class ConfigLoader {
     if (maxBytes <= 0) problems.add("artifacts.maxBytes must be > 0: " + maxBytes);
     ArtifactTrust trust = trust(m, problems);
 
+    dev.switchboard.store.StoreSecurity security = dev.switchboard.store.StoreSecurity.parse(m, env::get, "SWITCHBOARD_", problems);
+    if (etcd == null && security.etcdTls() != null) problems.add("etcd.tls is set but etcd.endpoints is not");
+    if (etcd != null && security.etcdTls() != null && etcd.stream().anyMatch(e -> e.startsWith("http://"))) {
+      problems.add("etcd.tls is set but etcd.endpoints are http://: " + etcd + " (use https://)");
+    }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     String tmp = System.getProperty("java.io.tmpdir");
     return new AgentConfig(
@@ -318,7 +332,7 @@ public final class ConfigLoader {
         Path.of((String) m.getOrDefault("controlDir", Path.of(tmp, "switchboard").toString())),
         httpHost, httpPort,
         m.containsKey("runtimeJar") ? Path.of((String) m.get("runtimeJar")) : defaultRuntimeJar(),
-        maxBytes, trust);
+        maxBytes, trust, security);
   }
 
   /** Loads every trusted key file now, so a bad one stops start-up naming the file (all of them at once). */

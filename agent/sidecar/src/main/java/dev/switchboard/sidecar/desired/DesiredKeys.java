@@ -1,6 +1,6 @@
 package dev.switchboard.sidecar.desired;
 
-/** Key paths of CONTRACT §1. {@code root} has no trailing slash ({@code /switchboard}). */
+/** Key paths of docs/reference.md §1. {@code root} has no trailing slash ({@code /switchboard}). */
 public final class DesiredKeys {
   public static final String ENABLED = "enabled";
   public static final String ARTIFACT = "artifact";

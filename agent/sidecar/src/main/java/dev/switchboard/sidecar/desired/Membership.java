@@ -1,12 +1,11 @@
 package dev.switchboard.sidecar.desired;
 
+import dev.switchboard.control.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
- * Deterministic, monotonic percent membership (CONTRACT §1): a node is inside iff
+ * Deterministic, monotonic percent membership (docs/reference.md §1): a node is inside iff
  * {@code bucket(service, plugin, node, salt) < percent}, where the bucket is the first 8 bytes of
  * SHA-256 over the NUL-joined strings, read as an unsigned number, mod 100. Raising the percent
  * only adds nodes; the same inputs give the same bucket on every machine and run.
@@ -20,13 +19,7 @@ public final class Membership {
   private Membership() {}
 
   public static int bucket(String service, String plugin, String node, String salt) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
-    byte[] digest = sha.digest(String.join("\0", service, plugin, node, salt).getBytes(StandardCharsets.UTF_8));
+    byte[] digest = Sha256.newDigest().digest(String.join("\0", service, plugin, node, salt).getBytes(StandardCharsets.UTF_8));
     long first = ByteBuffer.wrap(digest, 0, 8).getLong();
     return (int) Long.remainderUnsigned(first, 100);
   }

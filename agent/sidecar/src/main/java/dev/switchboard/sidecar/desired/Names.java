@@ -1,22 +1,22 @@
 package dev.switchboard.sidecar.desired;
 
-import java.util.regex.Pattern;
+import dev.switchboard.store.Keys;
 
-/** Names of services, nodes and plugins (CONTRACT §1): {@code [a-z0-9][a-z0-9._-]{0,62}}. */
+/** Names of services, nodes and plugins (docs/reference.md §1): the store's one rule, {@link Keys#NAME}. */
 public final class Names {
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+  /** The rule as text, for messages. */
+  public static final String RULE = Keys.NAME.pattern();
 
   private Names() {}
 
   public static boolean valid(String name) {
-    return name != null && NAME.matcher(name).matches();
+    return Keys.isValidName(name);
   }
 
   /** Returns {@code name} or throws naming {@code what} and the value. */
   public static String require(String what, String name) {
     if (!valid(name)) {
-      throw new IllegalArgumentException(
-          "invalid " + what + " name '" + name + "' (must match [a-z0-9][a-z0-9._-]{0,62})");
+      throw new IllegalArgumentException("invalid " + what + " name '" + name + "' (must match " + RULE + ")");
     }
     return name;
   }

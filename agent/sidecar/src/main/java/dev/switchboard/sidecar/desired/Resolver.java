@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Resolution on a node exactly as CONTRACT §1: a per-node override wins; otherwise the plugin is
+ * Resolution on a node exactly as docs/reference.md §1: a per-node override wins; otherwise the plugin is
  * desired when {@code enabled} is true and the node is inside {@code rollout} (absent = every
  * node). The artifact is the canary's for nodes inside the canary, else {@code artifact}.
  */

@@ -51,13 +51,13 @@ public final class ServiceDesiredState {
     if (parts.length == 5 && parts[0].equals("nodes") && parts[2].equals("plugins") && parts[4].equals(DesiredKeys.ENABLED)) {
       return applyOverride(key, parts[1], parts[3], change);
     }
-    if (!change.deleted()) reject(key, "not a key of the desired-state layout (CONTRACT §1); ignored");
+    if (!change.deleted()) reject(key, "not a key of the desired-state layout (docs/reference.md §1); ignored");
     return Set.of();
   }
 
   private Set<String> applyPluginKey(String key, String plugin, String leaf, Change change) {
     if (!Names.valid(plugin)) {
-      if (!change.deleted()) reject(key, "invalid plugin name '" + plugin + "' (must match [a-z0-9][a-z0-9._-]{0,62})");
+      if (!change.deleted()) reject(key, "invalid plugin name '" + plugin + "' (must match " + Names.RULE + ")");
       return Set.of();
     }
     if (!LEAVES.contains(leaf)) {
@@ -85,7 +85,7 @@ public final class ServiceDesiredState {
     if (!Names.valid(node) || !Names.valid(plugin)) {
       if (!change.deleted()) {
         reject(key, "invalid " + (Names.valid(node) ? "plugin name '" + plugin : "node name '" + node)
-            + "' (must match [a-z0-9][a-z0-9._-]{0,62})");
+            + "' (must match " + Names.RULE + ")");
       }
       return Set.of();
     }

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Strict parsers for the desired-state values of CONTRACT §1. Each throws {@link
+ * Strict parsers for the desired-state values of docs/reference.md §1. Each throws {@link
  * IllegalArgumentException} whose message is the reason shown to operators (the caller adds the
  * key).
  */

@@ -1,7 +1,6 @@
 package dev.switchboard.sidecar.host;
 
-import com.sun.tools.attach.VirtualMachine;
-import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.switchboard.control.Jvms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,16 +71,11 @@ public interface HostLocator {
       @Override
       public long locate() {
         List<Long> found = new ArrayList<>();
-        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
-          long pid;
-          try {
-            pid = Long.parseLong(d.id());
-          } catch (NumberFormatException e) {
-            continue;
-          }
+        for (Jvms.Jvm jvm : Jvms.list()) {
+          long pid = jvm.pid();
           if (pid == self) continue;
           String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
-          if (p.matcher(d.displayName()).find() || p.matcher(cmd).find()) found.add(pid);
+          if (p.matcher(jvm.displayName()).find() || p.matcher(cmd).find()) found.add(pid);
         }
         if (found.isEmpty()) throw new HostException("no JVM matches host.match '" + regex + "'");
         if (found.size() > 1) {

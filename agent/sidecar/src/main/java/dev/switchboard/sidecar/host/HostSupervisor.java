@@ -2,6 +2,7 @@ package dev.switchboard.sidecar.host;
 
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.store.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -78,13 +79,13 @@ public final class HostSupervisor implements AutoCloseable {
       } catch (HostException | ControlException e) {
         problem(e.getMessage());
         sleep(delay);
-        delay = Math.min(maxDelay.toMillis(), delay * 2);
+        delay = new Backoff(minDelay, maxDelay).nextMillis(delay);
         continue;
       } catch (RuntimeException e) {
         LOG.error("unexpected failure attaching to the host", e);
         problem(e.toString());
         sleep(delay);
-        delay = Math.min(maxDelay.toMillis(), delay * 2);
+        delay = new Backoff(minDelay, maxDelay).nextMillis(delay);
         continue;
       }
       delay = minDelay.toMillis();
@@ -156,6 +157,6 @@ public final class HostSupervisor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     RuntimeConnection c = current;
-    if (c != null) c.close(); // leaves every plugin running (CONTRACT §5)
+    if (c != null) c.close(); // leaves every plugin running (docs/reference.md §5)
   }
 }

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's HTTP endpoints (CONTRACT §4), on Vert.x core: {@code GET /v1/status},
+ * The agent's HTTP endpoints (docs/reference.md §4), on Vert.x core: {@code GET /v1/status},
  * {@code /metrics}, {@code /healthz}, {@code /readyz}. Bound to 127.0.0.1 unless configured
  * otherwise.
  */

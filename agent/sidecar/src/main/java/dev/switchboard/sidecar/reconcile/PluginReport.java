@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The status of one plugin on this node, as published in the status key and {@code /v1/status}
- * (CONTRACT §1): {@code {"state", "desired", "version", "sha256", "since", "error", "generation"}}.
+ * (docs/reference.md §1): {@code {"state", "desired", "version", "sha256", "since", "error", "generation"}}.
  *
  * @param active whether the runtime last reported the plugin ACTIVE (for metrics; not published)
  */

@@ -9,6 +9,7 @@ import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;
 import dev.switchboard.sidecar.desired.Resolution;
+import dev.switchboard.store.Backoff;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -377,6 +378,9 @@ public final class Reconciler implements AutoCloseable {
       reason = "runtime_refused";
       s.refusedFor = t.generation();
     }
+    if (err != null && unwrap(err) instanceof ArtifactException a && a.code().signatureRefusal()) {
+      s.refusedFor = t.generation(); // the verdict depends only on the value and the trusted keys: asking again cannot change it
+    }
     String r = reason;
     notify(() -> listener.onFailure(s.plugin, r));
     if (t != s.target) {
@@ -388,7 +392,7 @@ public final class Reconciler implements AutoCloseable {
       publish(s);
       return;
     }
-    long delay = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(20, s.failures - 1));
+    long delay = new Backoff(initialBackoff, maxBackoff).delay(s.failures).toMillis();
     LOG.warn("plugin {}: {} (attempt {}, retrying in {} ms)", s.plugin, error, s.failures, delay);
     s.retry = loop.schedule(() -> exec(() -> {
       s.retry = null;

@@ -3,7 +3,7 @@ package dev.switchboard.sidecar.status;
 import java.util.Map;
 
 /**
- * The agent's status key value (CONTRACT §1): {@code {"agentVersion", "runtimeVersion", "hostPid",
+ * The agent's status key value (docs/reference.md §1): {@code {"agentVersion", "runtimeVersion", "hostPid",
  * "hostJava", "attached", "stores", "since"}}.
  *
  * @param hostPid pid of the attached host, or null

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent's Prometheus metrics (CONTRACT §4): {@code switchboard_plugin_active{service,node,plugin,version}},
+ * The agent's Prometheus metrics (docs/reference.md §4): {@code switchboard_plugin_active{service,node,plugin,version}},
  * {@code switchboard_flip_to_live_seconds} (histogram), {@code switchboard_store_connected{store}},
  * {@code switchboard_reconcile_failures_total{plugin,reason}}.
  */

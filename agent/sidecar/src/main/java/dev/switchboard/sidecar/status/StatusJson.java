@@ -8,7 +8,7 @@ import dev.switchboard.sidecar.reconcile.PluginReport;
 import java.util.List;
 import java.util.TreeMap;
 
-/** The JSON shapes of CONTRACT §1 (status keys) and §4 ({@code /v1/status}). */
+/** The JSON shapes of docs/reference.md §1 (status keys) and §4 ({@code /v1/status}). */
 public final class StatusJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the status keys of CONTRACT §1 to every connected store with {@link KeySpace#putLive}
+ * Writes the status keys of docs/reference.md §1 to every connected store with {@link KeySpace#putLive}
  * (leased in etcd, ephemeral in ZooKeeper), in order, from one thread. A store that (re)connects
  * gets every key written again.
  */

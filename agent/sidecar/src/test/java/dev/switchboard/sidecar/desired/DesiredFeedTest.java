@@ -70,7 +70,7 @@ class DesiredFeedTest {
     await().until(this::desired);
     // a write to the non-active store changes nothing
     zk.write(P + "enabled", "false");
-    await().pollDelay(java.time.Duration.ofMillis(100)).until(() -> true);
+    feed.activeStore().join(); // answered on the feed's one thread, after it handled the write
     assertThat(desired()).isTrue();
     // preferred store gone: the other takes over with its view
     etcd.disconnect();
@@ -94,7 +94,7 @@ class DesiredFeedTest {
     etcd.connect();
     await().until(this::desired);
     etcd.disconnect();
-    await().pollDelay(java.time.Duration.ofMillis(100)).until(() -> true);
+    feed.activeStore().join(); // answered on the feed's one thread, after it handled the disconnect
     assertThat(desired()).isTrue();
     assertThat(feed.caughtUp().join()).isFalse();
     assertThat(feed.activeStore().join()).isEqualTo("etcd");

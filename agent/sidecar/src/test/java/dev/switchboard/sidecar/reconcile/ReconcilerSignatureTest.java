@@ -71,10 +71,25 @@ class ReconcilerSignatureTest {
       assertThat(reports.get("p").state()).isEqualTo("FAILED");
       assertThat(reports.get("p").error()).contains("plugin p version 2.0.0").contains("verifies with none of the 1 trusted key(s)");
     });
+    assertThat(reports.get("p").error()).endsWith("(not retried until the desired state changes)");
     assertThat(reports.get("p").sha256()).as("the report shows what still runs").isEqualTo(SHA1);
+    // a retry would keep an operation or a scheduled retry pending, and settled() false
+    await().atMost(Duration.ofSeconds(10)).until(() -> reconciler.settled().join());
+    assertThat(failures).as("a signature refusal is final for its desired state: counted once").containsOnlyOnce("p:fetch_signature_invalid");
     assertThat(runtime.plugins.get("p").sha256()).isEqualTo(SHA1);
     assertThat(runtime.ops).containsExactly("activate p 1111 {}");
     assertThat(fetched).as("a refused artifact is not even fetched").containsOnly(SHA1);
+  }
+
+  @Test
+  void aCorrectedSignatureIsTriedAtOnce() {
+    reconciler.desiredReady();
+    reconciler.attach(runtime).join();
+    submit("p", signed(SHA2, "2.0.0", stranger));
+    await().atMost(Duration.ofSeconds(10)).until(() -> failures.contains("p:fetch_signature_invalid"));
+    submit("p", signed(SHA2, "2.0.0", release));
+    awaitActive("p", SHA2);
+    assertThat(reports.get("p").error()).isNull();
   }
 
   @Test

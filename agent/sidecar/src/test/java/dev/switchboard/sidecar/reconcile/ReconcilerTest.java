@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.control.PluginState;
-import dev.switchboard.sidecar.testing.FakeConnection;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;
 import dev.switchboard.sidecar.desired.Resolution;
+import dev.switchboard.sidecar.testing.FakeConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,13 +30,15 @@ class ReconcilerTest {
 
   final FakeConnection runtime = new FakeConnection();
   final Map<String, PluginReport> reports = new ConcurrentHashMap<>();
+  /** Every report, in the order the reconciler gave them. */
+  final List<PluginReport> history = new CopyOnWriteArrayList<>();
   final List<String> removed = new CopyOnWriteArrayList<>();
   final List<Duration> flips = new CopyOnWriteArrayList<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
   final AtomicInteger fetches = new AtomicInteger();
   final List<RuntimeException> loopErrors = new CopyOnWriteArrayList<>();
   final Reconciler reconciler = new Reconciler(this::fetch, new Reconciler.Listener() {
-    @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
+    @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); history.add(r); }
     @Override public void onRemoved(String p) { removed.add(p); reports.remove(p); }
     @Override public void onFlip(String p, boolean active, Duration d) { flips.add(d); }
     @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
@@ -105,7 +108,7 @@ class ReconcilerTest {
     }
     reconciler.submit("p", off(), true);
     reconciler.submit("p", new Resolution("p", true, V2, "{\"n\":1}", false, null), true);
-    await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+    assertThat(reconciler.settled().join()).as("answered on the loop after every submit: still busy").isFalse();
     assertThat(runtime.ops).hasSize(1); // one operation at a time per plugin
     runtime.release();
     awaitSettled();
@@ -134,15 +137,15 @@ class ReconcilerTest {
   @Test
   void failuresAreRetriedWithBackoffAndVisibleInStatus() {
     runtime.failNext.set(3);
-    List<String> seen = new CopyOnWriteArrayList<>();
     start();
     reconciler.submit("p", on(V1), true);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      PluginReport r = reports.get("p");
-      if (r != null && r.error() != null) seen.add(r.state() + " " + r.error());
-      assertThat(r.state()).isEqualTo("ACTIVE");
-    });
+    awaitState("p", "ACTIVE");
     assertThat(failures).containsExactly("p:control_failed", "p:control_failed", "p:control_failed");
+    List<PluginReport> failed = history.stream().filter(r -> r.error() != null).toList();
+    assertThat(failed).as("each failed attempt was reported before the retry").hasSize(3)
+        .allSatisfy(r -> assertThat(r.state()).isEqualTo("FAILED"))
+        .allSatisfy(r -> assertThat(r.error()).contains("boom in p").contains("retrying"));
+    assertThat(history.get(history.size() - 1).state()).isEqualTo("ACTIVE");
     assertThat(runtime.ops).hasSize(4);
     assertThat(reports.get("p").error()).isNull();
   }
@@ -182,7 +185,7 @@ class ReconcilerTest {
     runtime.push(new PluginStatus("old", PluginState.ACTIVE, "1", V1.sha256(), Instant.now().toString(), null, null, List.of()));
     reconciler.attach(runtime).join();
     reconciler.submit("p", on(V1), true);
-    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+    assertThat(reconciler.settled().join()).as("answered on the loop after the submit: not ready").isFalse();
     assertThat(runtime.ops).isEmpty();
     reconciler.desiredReady();
     awaitSettled();
@@ -261,7 +264,7 @@ class ReconcilerTest {
   void inactivePluginsTheStoreDoesNotNameAreForgottenWhenTheDesiredStateBecomesReadyAfterTheAttach() {
     // e.g. after `switchboard host deactivate`: the runtime still lists the plugins, INACTIVE
     for (String id : List.of("gone-1", "gone-2", "gone-3")) {
-      runtime.push(new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, "collected", List.of()));
+      runtime.push(new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, UnloadOutcome.COLLECTED, List.of()));
     }
     reconciler.attach(runtime).join();
     reconciler.submit("p", on(V1), true);

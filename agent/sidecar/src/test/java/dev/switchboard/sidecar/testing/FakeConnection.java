@@ -7,6 +7,7 @@ import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeConnection;
 import dev.switchboard.control.RuntimeInfo;
+import dev.switchboard.control.UnloadOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +67,7 @@ public final class FakeConnection implements RuntimeConnection {
   public CompletableFuture<PluginStatus> deactivate(String id) {
     ops.add("deactivate " + id);
     return answer(() -> {
-      PluginStatus s = new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, "collected", List.of());
+      PluginStatus s = new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, UnloadOutcome.COLLECTED, List.of());
       plugins.remove(id);
       return s;
     });

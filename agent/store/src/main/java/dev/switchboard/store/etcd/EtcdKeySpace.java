@@ -2,16 +2,16 @@ package dev.switchboard.store.etcd;
 
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.StateCell;
-import dev.switchboard.store.internal.Threads;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -56,17 +56,11 @@ public final class EtcdKeySpace implements KeySpace {
   private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean probeOk;
+  private volatile String problem;
 
   private EtcdKeySpace(EtcdOptions options) {
     this.options = options;
-    this.client =
-        Client.builder()
-            .endpoints(options.endpoints().toArray(String[]::new))
-            .connectTimeout(options.operationTimeout())
-            .retryMaxDuration(options.operationTimeout())
-            .keepaliveTime(java.time.Duration.ofSeconds(5))
-            .keepaliveTimeout(java.time.Duration.ofSeconds(3))
-            .build();
+    this.client = dev.switchboard.store.StoreClients.etcd(options);
     this.kv = client.getKVClient();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-etcd-probe"));
     this.live = new EtcdLiveKeys(this);
@@ -95,15 +89,19 @@ public final class EtcdKeySpace implements KeySpace {
     if (t instanceof io.etcd.jetcd.common.exception.EtcdException ee) {
       switch (ee.getErrorCode()) {
         case UNAVAILABLE, DEADLINE_EXCEEDED:
-          return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + msg, t);
+          return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
         case PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED, INVALID_ARGUMENT:
-          return new StoreException(StoreException.Code.REJECTED, what + ": " + msg, t);
+          return new StoreException(StoreException.Code.REJECTED, what + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
         default:
           break;
       }
     }
+    if (t instanceof io.grpc.StatusRuntimeException sre
+        && (sre.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED || sre.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED)) {
+      return new StoreException(StoreException.Code.REJECTED, what + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
+    }
     if (msg.contains("UNAVAILABLE") || msg.contains("no leader") || msg.contains("Connection refused")) {
-      return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + msg, t);
+      return new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + endpoints() + ": " + dev.switchboard.store.internal.Problems.describe(t), t);
     }
     return new StoreException(StoreException.Code.INTERNAL, what + ": " + t, t);
   }
@@ -140,10 +138,40 @@ public final class EtcdKeySpace implements KeySpace {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception e) {
-      if (probeOk) {
-        LOG.warn("etcd at {} not answering: {}", endpoints(), Futures.unwrap(e).toString());
+      if (permissionDenied(Futures.unwrap(e))) {
+        // a least-privilege user may not read "/": etcd checks permissions after the linearizable
+        // read index, so a refusal still proves a connected, authenticated client and a leader
+        setProbe(true);
+        return;
       }
+      String p = dev.switchboard.store.internal.Problems.describe(e);
+      if (options.secure() && (Futures.unwrap(e) instanceof java.util.concurrent.TimeoutException || p.contains("UNAVAILABLE"))) {
+        p = dev.switchboard.store.internal.TlsCheck.handshake(options.endpoints().get(0), options.tls(), options.authority()).orElse(p);
+      }
+      if (!p.equals(problem)) {
+        LOG.warn("etcd at {} not answering: {}", endpoints(), p);
+      }
+      problem = p;
       ok = false;
+    }
+    setProbe(ok);
+  }
+
+  static boolean permissionDenied(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof io.etcd.jetcd.common.exception.EtcdException ee && ee.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.PERMISSION_DENIED) {
+        return true;
+      }
+      if (c instanceof io.grpc.StatusRuntimeException sre && sre.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void setProbe(boolean ok) {
+    if (ok) {
+      problem = null;
     }
     boolean was = probeOk;
     probeOk = ok;
@@ -180,6 +208,11 @@ public final class EtcdKeySpace implements KeySpace {
   @Override
   public String endpoints() {
     return String.join(",", options.endpoints());
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return Optional.ofNullable(problem);
   }
 
   @Override

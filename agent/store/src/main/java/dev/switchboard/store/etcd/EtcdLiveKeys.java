@@ -1,6 +1,6 @@
 package dev.switchboard.store.etcd;
 
-import dev.switchboard.store.internal.Futures;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.internal.KeyedSequencer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.kv.TxnResponse;

@@ -1,14 +1,15 @@
 package dev.switchboard.store.etcd;
 
+import dev.switchboard.store.Backoff;
 import dev.switchboard.store.Change;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.SafeListener;
-import dev.switchboard.store.internal.Threads;
 import dev.switchboard.store.internal.View;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
@@ -17,6 +18,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -251,7 +253,7 @@ final class EtcdWatch implements Watch {
       LOG.debug("etcd watch {}: still failing: {}", prefix, why);
     }
     long delay = retryMs;
-    retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+    retryMs = new Backoff(ks.options.retryDelay(), Duration.ofMillis(MAX_RETRY_MS)).nextMillis(retryMs);
     try {
       thread.schedule(() -> run(this::connect), delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {

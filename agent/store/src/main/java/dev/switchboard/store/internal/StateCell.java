@@ -1,6 +1,7 @@
 package dev.switchboard.store.internal;
 
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;

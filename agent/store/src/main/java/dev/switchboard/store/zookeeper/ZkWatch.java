@@ -1,15 +1,17 @@
 package dev.switchboard.store.zookeeper;
 
+import dev.switchboard.store.Backoff;
 import dev.switchboard.store.Change;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.SafeListener;
-import dev.switchboard.store.internal.Threads;
 import dev.switchboard.store.internal.View;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +51,8 @@ final class ZkWatch implements Watch {
   private volatile boolean healthy;
   private volatile boolean closed;
   private boolean resyncQueued; // watch thread only
-  private long retryMs = 200;
+  private static final Backoff RETRY = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+  private long retryMs = RETRY.initial().toMillis();
 
   ZkWatch(ZooKeeperKeySpace ks, String prefix, WatchOptions opts, WatchListener l) {
     this.ks = ks;
@@ -148,7 +151,7 @@ final class ZkWatch implements Watch {
       }
     }
     List<Change> diff = view.resync(fresh, keep, -1);
-    retryMs = 200;
+    retryMs = RETRY.initial().toMillis();
     listener.changes(diff);
     LOG.info("zookeeper watch {}: read {} node(s) ({}), delivered {} change(s)", prefix, nodes.size(), why, diff.size());
     if (!healthy) {
@@ -163,7 +166,7 @@ final class ZkWatch implements Watch {
 
   private void scheduleRetry() {
     long d = retryMs;
-    retryMs = Math.min(5000, retryMs * 2);
+    retryMs = RETRY.nextMillis(retryMs);
     try {
       thread.schedule(() -> resync("retry"), d, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {

@@ -1,18 +1,18 @@
 package dev.switchboard.store.zookeeper;
 
 import dev.switchboard.store.Entry;
+import dev.switchboard.store.Futures;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreState;
+import dev.switchboard.store.Threads;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
 import dev.switchboard.store.WatchOptions;
 import dev.switchboard.store.ZooKeeperOptions;
 import dev.switchboard.store.internal.KeyedSequencer;
-import dev.switchboard.store.internal.Futures;
 import dev.switchboard.store.internal.StateCell;
-import dev.switchboard.store.internal.Threads;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,10 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -60,18 +58,25 @@ public final class ZooKeeperKeySpace implements KeySpace {
   private final KeyedSequencer liveOrder = new KeyedSequencer();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean connected;
+  private volatile String problem;
 
   private ZooKeeperKeySpace(ZooKeeperOptions options) {
     this.options = options;
     this.ops = Executors.newFixedThreadPool(8, Threads.daemon("switchboard-zk-op"));
-    this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(options.connectString())
-            .sessionTimeoutMs((int) options.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) options.connectionTimeout().toMillis())
-            .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 5))
-            .build();
+    this.client = dev.switchboard.store.StoreClients.zookeeper(options);
     client.getConnectionStateListenable().addListener((c, s) -> onConnectionState(s));
+    client.getCuratorListenable().addListener((c, event) -> {
+      org.apache.zookeeper.WatchedEvent w = event.getWatchedEvent();
+      if (w != null && w.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.AuthFailed) {
+        String p = "authentication failed: wrong user or password for " + identity() + " (check sasl/digest user and passwordFile)";
+        if (!p.equals(problem)) {
+          LOG.warn("zookeeper {}: {}", options.connectString(), p);
+        }
+        problem = p;
+      } else if (w != null && w.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected && problem != null && connected) {
+        problem = null;
+      }
+    });
     client.start();
   }
 
@@ -146,12 +151,32 @@ public final class ZooKeeperKeySpace implements KeySpace {
     return Futures.guard(f, timeoutMillis(), what, t -> map(what, t));
   }
 
+  private String identity() {
+    if (options.saslUser() != null) {
+      return "sasl:" + options.saslUser();
+    }
+    if (options.digestUser() != null) {
+      return "digest:" + options.digestUser();
+    }
+    return "anonymous";
+  }
+
+  @Override
+  public Optional<String> problem() {
+    return Optional.ofNullable(problem);
+  }
+
   StoreException map(String what, Throwable t) {
     if (t instanceof KeeperException ke) {
       return switch (ke.code()) {
         case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED ->
             new StoreException(StoreException.Code.UNAVAILABLE, what + " at " + options.connectString() + ": " + ke.getMessage(), t);
-        case NOAUTH, AUTHFAILED, NOCHILDRENFOREPHEMERALS, INVALIDACL ->
+        case NOAUTH ->
+            new StoreException(StoreException.Code.REJECTED, what + ": permission denied: this client's identity ("
+                + identity() + ") lacks the permission on the node's ACL (see the roles in docs/security.md) [" + ke.getMessage() + "]", t);
+        case AUTHFAILED ->
+            new StoreException(StoreException.Code.REJECTED, what + ": authentication failed: wrong user or password (check sasl/digest user and passwordFile) [" + ke.getMessage() + "]", t);
+        case NOCHILDRENFOREPHEMERALS, INVALIDACL ->
             new StoreException(StoreException.Code.REJECTED, what + ": " + ke.getMessage(), t);
         default -> new StoreException(StoreException.Code.INTERNAL, what + ": " + ke.getMessage(), t);
       };

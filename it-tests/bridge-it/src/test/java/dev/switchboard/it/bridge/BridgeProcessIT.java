@@ -147,7 +147,9 @@ class BridgeProcessIT {
     e.delete(k("s/plugins/from-etcd/enabled")).get();
     z.delete(k("s/plugins/from-zk/enabled")).get();
     awaitBoth(Map.of(), Duration.ofSeconds(20));
-    Thread.sleep(4000); // an anti-entropy pass
+    // a full anti-entropy pass after the deletes (the second one counted from here) writes nothing either
+    double scans = b.metric("switchboard_bridge_scans_total", "");
+    await().atMost(Duration.ofSeconds(30)).until(() -> b.metric("switchboard_bridge_scans_total", "") >= scans + 2);
     assertThat(b.writes()).as("six changes, six bridge writes, no echo").isEqualTo(6);
     System.out.println("bridge writes for 6 changes: " + b.writes() + ", lag metrics: "
         + b.metric("switchboard_bridge_lag_seconds_sum", "") + " s total");

@@ -127,6 +127,52 @@ class DeployConsistencyTest {
     }
   }
 
+  @Test
+  void theSecuredSystemdUnitPassesEveryStoreFileAsACredentialAndItsConfigLoads() throws Exception {
+    String unit = DeployFiles.text(deploy().resolve("systemd/switchboard-agent-secured@.service"));
+    List<String> credentials = unit.lines().filter(l -> l.startsWith("LoadCredential=")).map(l -> l.substring("LoadCredential=".length()).split(":")[0]).toList();
+    String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    List<String> words = List.of(exec.substring("ExecStart=".length()).split("\\s+"));
+    List<String> args = new ArrayList<>(words.subList(words.indexOf("agent") + 1, words.size()));
+    List<String> files = args.stream().filter(a -> a.startsWith("%d/")).map(a -> a.substring(3)).toList();
+    assertThat(credentials).as("every %d/ file is a LoadCredential").containsAll(files);
+    assertThat(files).hasSize(8);
+    String config = args.get(args.indexOf("--config") + 1);
+    Path yaml = deploy().resolve("systemd").resolve(Path.of(config.replace("%i", "checkout")).getFileName());
+    Files.writeString(tmp.resolve("agent-secured.yaml"), DeployFiles.text(yaml));
+    args.set(args.indexOf("--config") + 1, tmp.resolve("agent-secured.yaml").toString());
+    List<String> resolved = args.stream().map(a -> a.replace("%d", "/run/credentials/x")).toList();
+    AgentConfig c = ConfigLoader.load(Map.of(), resolved);
+    assertThat(c.etcdOptions().tls().key()).isEqualTo(Path.of("/run/credentials/x/etcd-client-key.pem"));
+    assertThat(c.etcdOptions().password().toString()).isEqualTo("file /run/credentials/x/etcd-password");
+    assertThat(c.zookeeperOptions().saslPassword().toString()).isEqualTo("file /run/credentials/x/zk-password");
+  }
+
+  @Test
+  void theSecuredKubernetesAgentReadsEveryStoreFileFromASecretDirectoryMount() throws Exception {
+    List<JsonNode> docs = DeployFiles.yamlDocuments(deploy().resolve("kubernetes/secured/agent-secured.yaml"));
+    JsonNode cm = docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+    JsonNode dep = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+    AgentConfig c = agent("secured ConfigMap", cm.path("data").path("agent.yaml").asText(), Map.of("SWITCHBOARD_NODE", NODE_FROM_POD));
+    JsonNode pod = dep.path("spec").path("template").path("spec");
+    Map<String, String> secretVolumes = new java.util.HashMap<>();
+    for (JsonNode v : pod.path("volumes")) if (v.has("secret")) secretVolumes.put(v.path("name").asText(), v.path("secret").path("secretName").asText());
+    JsonNode agentContainer = null;
+    for (JsonNode ct : pod.path("containers")) if (ct.path("name").asText().equals("agent")) agentContainer = ct;
+    Map<String, String> secretMounts = new java.util.HashMap<>();
+    for (JsonNode m : agentContainer.path("volumeMounts")) {
+      if (secretVolumes.containsKey(m.path("name").asText())) {
+        assertThat(m.has("subPath")).as("a subPath mount is never updated: rotation needs a directory mount").isFalse();
+        secretMounts.put(m.path("mountPath").asText(), m.path("name").asText());
+      }
+    }
+    List<Path> files = List.of(c.etcdOptions().tls().ca(), c.etcdOptions().tls().cert(), c.etcdOptions().tls().key(),
+        Path.of(c.etcdOptions().password().toString().substring("file ".length())),
+        c.zookeeperOptions().tls().ca(), c.zookeeperOptions().tls().cert(), c.zookeeperOptions().tls().key(),
+        Path.of(c.zookeeperOptions().saslPassword().toString().substring("file ".length())));
+    for (Path f : files) assertThat(secretMounts).as(f + " is in a Secret mount").containsKey(f.getParent().toString());
+  }
+
   AgentConfig agent(String what, String yaml, Map<String, String> env) throws Exception {
     Path f = tmp.resolve("agent-" + Math.abs(what.hashCode()) + ".yaml");
     Files.writeString(f, yaml);

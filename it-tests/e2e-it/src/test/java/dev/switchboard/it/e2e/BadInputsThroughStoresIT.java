@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Scenario 4 (issue 6): bad inputs written through the real stores reach the containerised sidecar — malformed JSON
+ * Scenario 4: bad inputs written through the real stores reach the containerised sidecar — malformed JSON
  * (written in ZooKeeper, mirrored by the bridge), a sha256 mismatch, a corrupted jar, a zip bomb, a jar for a newer
  * Java, names with {@code ..} and {@code /} (store keys and plugin ids). Each gives a FAILED status with its reason
  * ({@code /v1/status} and the status keys in both stores) or, for a key that names no valid plugin, an entry in

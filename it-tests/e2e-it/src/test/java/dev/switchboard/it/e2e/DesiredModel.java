@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one plugin should look like on a node, computed from the desired-state keys as CONTRACT §1 resolves them
+ * What one plugin should look like on a node, computed from the desired-state keys as docs/reference.md §1 resolves them
  * (per-node override, {@code enabled}, {@code rollout}, {@code canary} with the project's own {@link Membership}
  * hashing, {@code artifact}). The observable result is the marker header the response-header plugin adds:
  * {@code <plugin>/<version>}, or none. Values the model cannot parse make the expectation {@link Expected#UNKNOWN}.

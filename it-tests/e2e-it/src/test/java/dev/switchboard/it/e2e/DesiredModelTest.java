@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.it.e2e.DesiredModel.Expected;
 import org.junit.jupiter.api.Test;
 
-/** The checker's model of CONTRACT §1 resolution, on plain values (no containers). */
+/** The checker's model of docs/reference.md §1 resolution, on plain values (no containers). */
 class DesiredModelTest {
   static final String P = "/switchboard/services/shop/plugins/response-header/";
   static final String V1 = "{\"url\":\"file:///a/v1.jar\",\"sha256\":\"" + "a".repeat(64) + "\",\"version\":\"1.0.0\"}";

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenario 3 of issue 6, process faults: a sidecar killed (its host keeps serving the plugins; the restarted sidecar
+ * Scenario 3, process faults: a sidecar killed (its host keeps serving the plugins; the restarted sidecar
  * re-adopts the runtime without reloading anything), the host killed (the sidecar attaches to the new JVM and
  * restores its plugins), etcd compacted while sidecars are stopped or frozen, the leading bridge killed during a
  * stream of flips. After each fault, flips reach every pod and the {@link Checker} finds nothing lost. Convergence

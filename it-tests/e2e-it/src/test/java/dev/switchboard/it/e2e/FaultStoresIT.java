@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenario 3 of issue 6, store faults: an etcd member and the etcd leader killed and restarted, the ZooKeeper server
+ * Scenario 3, store faults: an etcd member and the etcd leader killed and restarted, the ZooKeeper server
  * a sidecar is connected to killed, a sidecar's ZooKeeper session expired, a whole store frozen for 10 s. After each
  * fault, flips written during and after it reach every pod and the {@link Checker} finds nothing lost (final state =
  * last write, order kept, no undesired plugin, both stores equal). Convergence times are printed

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenario 1 (issue 6): a flip written in etcd reaches both pods; a flip written in ZooKeeper does too; the bridge
+ * Scenario 1: a flip written in etcd reaches both pods; a flip written in ZooKeeper does too; the bridge
  * mirrors each into the other store; the status keys, {@code /v1/status} and {@code switchboard ctl status} show the
  * truth.
  */

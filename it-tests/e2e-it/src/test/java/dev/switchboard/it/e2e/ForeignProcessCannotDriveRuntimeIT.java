@@ -15,7 +15,7 @@ import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * Scenario 5 (issue 6): inside a pod, a process of another uid and a process of the host's uid that lacks the token
+ * Scenario 5: inside a pod, a process of another uid and a process of the host's uid that lacks the token
  * cannot drive the runtime. An extra container of the sidecar image joins the pod's PID namespace and mounts (so it
  * sees the host JVM, {@code /tmp} and the control directory {@code /tmp/switchboard}) and runs the real CLI
  * ({@code switchboard host status|deactivate|activate}):

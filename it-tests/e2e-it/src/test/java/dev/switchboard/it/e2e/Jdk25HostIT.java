@@ -22,7 +22,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * Scenario 6 (issue 6): a sample host on JDK 25 next to a sidecar on JDK 17 in one pod. The host image is built from
+ * Scenario 6: a sample host on JDK 25 next to a sidecar on JDK 17 in one pod. The host image is built from
  * deploy/docker/Dockerfile.sample-host with {@code BASE_IMAGE=switchboard-local/jre:25} (jlinked from Temurin 25 by
  * {@code scripts/images.sh jre25}); the pod's JDK 17 host is replaced by a JDK 25 one in the same pod (same PID
  * namespace, {@code /tmp} and cache, same port), and the JDK 17 sidecar attaches into it and flips the plugin on, off,

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenario 2 (issue 6): a canary at 50 % puts exactly the pods the project's own rollout hashing selects on version 2,
+ * Scenario 2: a canary at 50 % puts exactly the pods the project's own rollout hashing selects on version 2,
  * the others stay on version 1; promoting it upgrades the rest; all under a steady request stream to both hosts with
  * no failed request and no request seeing an older version after a newer one.
  */

@@ -7,6 +7,7 @@ import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.RuntimeClient;
 import dev.switchboard.control.RuntimeConnection;
+import dev.switchboard.control.UnloadOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ class ActivationCyclesIT {
             .timeout(Duration.ofSeconds(60)).build().connect(host.pid())) {
       List<PluginStatus> unloadEvents = new CopyOnWriteArrayList<>();
       c.onEvent(s -> {
-        if (s.state() == PluginState.INACTIVE && s.unload() != null && !s.unload().equals("pending")) unloadEvents.add(s);
+        if (s.state() == PluginState.INACTIVE && s.unload() != null && s.unload() != UnloadOutcome.PENDING) unloadEvents.add(s);
       });
       ActivateRequest req = new ActivateRequest("response-header", jar.toString(), sha, "{}");
       // warm-up: the first cycles load the runtime's own classes (validator, executors ...)
@@ -48,19 +49,19 @@ class ActivationCyclesIT {
       int pending = 0;
       for (int i = 0; i < CYCLES; i++) {
         PluginStatus d = cycle(c, req, host.port);
-        if ("collected".equals(d.unload())) collectedAtOnce++;
-        else if ("pending".equals(d.unload())) pending++;
+        if ((UnloadOutcome.COLLECTED == d.unload())) collectedAtOnce++;
+        else if ((UnloadOutcome.PENDING == d.unload())) pending++;
         else throw new AssertionError("cycle " + i + ": unload " + d.unload() + " " + d);
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       Map<String, Object> during = c.stats().get(30, TimeUnit.SECONDS);
       // every unload ends collected, none leaked: natural GCs found some, one check the rest
       List<PluginStatus> checked = c.checkUnload().get(60, TimeUnit.SECONDS);
-      assertThat(checked).singleElement().satisfies(s -> assertThat(s.unload()).isEqualTo("collected"));
+      assertThat(checked).singleElement().satisfies(s -> assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED));
       Map<String, Object> after = c.stats().get(30, TimeUnit.SECONDS);
       assertThat(unloads(after, "collected") - unloads(before, "collected")).as("loaders collected over the cycles").isEqualTo(CYCLES);
       assertThat(unloads(after, "leaked")).as("loaders leaked").isZero();
-      assertThat(unloadEvents).allSatisfy(s -> assertThat(s.unload()).isEqualTo("collected"));
+      assertThat(unloadEvents).allSatisfy(s -> assertThat(s.unload()).isEqualTo(UnloadOutcome.COLLECTED));
       long mBefore = (Long) before.get("metaspaceUsedBytes");
       long mAfter = (Long) after.get("metaspaceUsedBytes");
       System.out.printf("%d activate/deactivate cycles in %d ms (%d collected at deactivate, %d collected later); "

@@ -82,6 +82,34 @@ public final class ZooKeeperNodes {
         return new ZooKeeperNodes(clientPorts, nodes);
     }
 
+    /**
+     * One standalone server as a local process with extra zoo.cfg lines and JVM flags (SASL, TLS):
+     * for the secured test kit.
+     */
+    public static ManagedNode secured(String name, Path work, int clientPort, String extraCfg, List<String> jvmFlags,
+                                      java.util.function.BooleanSupplier ready) {
+        Path data = work.resolve("data");
+        write(data.resolve("myid"), "1");
+        Path cfg = work.resolve("zoo.cfg");
+        write(cfg, zooCfg(data.toString(), clientPort, List.of()) + extraCfg);
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.jmx.log4j.disable=true"));
+        command.addAll(jvmFlags);
+        // X509 support (loaded with any auth provider, and the Netty server for TLS) needs Netty: the one Netty line of the build
+        StringBuilder cp = new StringBuilder(serverClassPath());
+        for (String c : List.of("io.netty.handler.ssl.SslContext", "io.netty.buffer.ByteBuf", "io.netty.util.ReferenceCounted",
+                "io.netty.channel.Channel", "io.netty.handler.codec.ByteToMessageDecoder", "io.netty.resolver.AddressResolver",
+                "io.netty.channel.unix.Socket", "io.netty.channel.epoll.Epoll")) {
+            String jar = jarOf(c, false);
+            if (jar != null && cp.indexOf(jar) < 0) {
+                cp.append(File.pathSeparator).append(jar);
+            }
+        }
+        command.addAll(List.of("-cp", cp.toString(), MAIN, cfg.toString()));
+        return new ManagedNode(name, new LocalProcessBackend(name, command, Map.of(), work, TestkitSettings.keepData()), ready,
+                TestkitSettings.startTimeout());
+    }
+
     /** The zoo.cfg of one server; {@code serverLines} is empty for a standalone server. */
     static String zooCfg(String dataDir, int clientPort, List<String> serverLines) {
         StringBuilder cfg = new StringBuilder()

@@ -1,4 +1,4 @@
-package dev.switchboard.api.internal;
+package dev.switchboard.api.runtime;
 
 import java.util.List;
 

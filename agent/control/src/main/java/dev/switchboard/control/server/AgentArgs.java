@@ -1,4 +1,4 @@
-package dev.switchboard.control.internal;
+package dev.switchboard.control.server;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

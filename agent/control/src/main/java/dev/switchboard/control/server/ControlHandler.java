@@ -1,4 +1,4 @@
-package dev.switchboard.control.internal;
+package dev.switchboard.control.server;
 
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginStatus;

@@ -1,6 +1,5 @@
-package dev.switchboard.store.internal;
+package dev.switchboard.store;
 
-import dev.switchboard.store.StoreException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,7 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-/** Future helpers shared by the adapters. */
+/**
+ * Waiting on the store adapter's futures: {@link #await} turns a timeout, an interruption or a failure into a
+ * {@link StoreException} naming the operation; {@link #guard} maps a client library's failure to one. Public for the
+ * adapter's clients (the bridge, the command line).
+ */
 public final class Futures {
   private Futures() {}
 

@@ -2,6 +2,8 @@ package dev.switchboard.control.internal;
 
 import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.server.ControlHandler;
+import dev.switchboard.control.server.OffThreadLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
@@ -32,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Plugins keep running when every controller is gone. All threads are daemons named {@code
  * switchboard-control-*}.
  */
-public final class ControlServer implements AutoCloseable {
-  static final System.Logger LOG = dev.switchboard.control.internal.Logs.get("dev.switchboard.control.server");
+public final class ServerCore implements AutoCloseable {
+  static final System.Logger LOG = dev.switchboard.control.server.Logs.get("dev.switchboard.control.server");
   /** Connections open at once; more are closed right away. */
   public static final int MAX_CONNECTIONS = 32;
 
@@ -48,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
   private final AtomicInteger connectionCount = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ControlServer(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
+  private ServerCore(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
     if (!Protocol.isToken(token)) throw new IllegalArgumentException("token is not 64 lowercase hex chars");
     this.token = token;
     this.handler = handler;
@@ -69,8 +71,8 @@ public final class ControlServer implements AutoCloseable {
    *
    * @param token 64 lowercase hex chars (see {@link ControlFiles#newToken()})
    */
-  public static ControlServer start(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
-    ControlServer s = new ControlServer(controlDir, pid, token, handler);
+  public static ServerCore start(Path controlDir, long pid, String token, ControlHandler handler) throws IOException {
+    ServerCore s = new ServerCore(controlDir, pid, token, handler);
     Thread t = daemon("switchboard-control-accept").newThread(s::acceptLoop);
     t.start();
     OffThreadLog.log(LOG, Level.INFO, "switchboard control channel listening on " + s.socket);

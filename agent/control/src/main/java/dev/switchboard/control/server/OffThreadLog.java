@@ -1,4 +1,4 @@
-package dev.switchboard.control.internal;
+package dev.switchboard.control.server;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;

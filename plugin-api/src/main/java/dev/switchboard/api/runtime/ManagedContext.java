@@ -1,4 +1,4 @@
-package dev.switchboard.api.internal;
+package dev.switchboard.api.runtime;
 
 import dev.switchboard.api.Extensions;
 import dev.switchboard.api.PluginConfig;
@@ -156,7 +156,7 @@ public final class ManagedContext implements PluginContext {
 
   @Override
   public <T> Registration register(Class<T> type, T extension) {
-    return owner.register(type, extension);
+    return ExtensionOwners.register(owner, type, extension);
   }
 
   @Override
@@ -196,7 +196,7 @@ public final class ManagedContext implements PluginContext {
       executors.clear();
       resources.clear();
     }
-    owner.unregisterAll();
+    ExtensionOwners.unregisterAll(owner);
     List<String> problems = new ArrayList<>();
     long deadline = System.nanoTime() + threadTimeout.toNanos();
     for (ExecutorService e : toShutDown) {

@@ -1,9 +1,9 @@
-package dev.switchboard.store.internal;
+package dev.switchboard.store;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Named daemon threads. */
+/** Named daemon threads (the first thread gets the name, the next ones the name and a number). */
 public final class Threads {
   private Threads() {}
 
