@@ -176,7 +176,8 @@ final class CtlStore {
    */
   static void quietClientLibraries() {
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-    for (String lib : new String[] {"org.apache.curator", "org.apache.zookeeper", "io.vertx", "io.netty", "io.etcd"}) {
+    for (String lib : new String[] {"org.apache.curator", "org.apache.zookeeper", "io.vertx", "io.netty", "io.etcd",
+        "dev.switchboard.store"}) { // the store adapter's connection probes too: a failed verb says why itself
       String key = "org.slf4j.simpleLogger.log." + lib;
       if (System.getProperty(key) == null) System.setProperty(key, "error");
     }
