@@ -65,8 +65,8 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Like {@link #close()}, but every connection first writes what it has queued (at most {@code millis} each):
-   * the answer to a detach request still reaches its client.
+   * Like {@link #close()}, but every connection first writes what it has queued (at most {@code millis} per
+   * connection): the answer to a detach request still reaches its client.
    */
   public void closeGracefully(long millis) {
     core.closeGracefully(millis);

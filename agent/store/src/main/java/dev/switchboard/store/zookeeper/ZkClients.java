@@ -1,8 +1,8 @@
 package dev.switchboard.store.zookeeper;
 
 import dev.switchboard.store.StoreException;
-import dev.switchboard.store.ZooKeeperOptions;
 import dev.switchboard.store.Threads;
+import dev.switchboard.store.ZooKeeperOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.switchboard.api.Extensions;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.UnloadOutcome;
 import dev.switchboard.runtime.plugin.PluginManager;
 import dev.switchboard.runtime.plugin.PluginManagerConfig;
 import dev.switchboard.sample.shared.Lib;
@@ -83,9 +84,9 @@ class DistPluginsTest {
     assertThat(request("/", Map.of()).headers).containsEntry("X-Switchboard-Plugin", "response-header/1.0.0");
     PluginStatus up = activate("response-header", "plugins/response-header-2.0.0.jar", "{}");
     assertThat(up.version()).isEqualTo("2.0.0");
-    assertThat(up.unload()).isEqualTo("collected");
+    assertThat(up.unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(request("/", Map.of()).headers).containsEntry("X-Switchboard-Plugin", "response-header/2.0.0");
-    assertThat(deactivate("response-header").unload()).isEqualTo("collected");
+    assertThat(deactivate("response-header").unload()).isEqualTo(UnloadOutcome.COLLECTED);
     assertThat(request("/", Map.of()).headers).doesNotContainKey("X-Switchboard-Plugin");
   }
 
@@ -133,7 +134,7 @@ class DistPluginsTest {
   void fixturesFailWithTheirDocumentedReasons() throws Exception {
     PluginStatus throwsInStart = activate("throws-in-start", "plugins/fixtures/throws-in-start-1.0.0.jar", "{}");
     assertThat(throwsInStart.error()).startsWith("start: java.lang.IllegalStateException: fixture: throws in start");
-    assertThat(throwsInStart.unload()).isEqualTo("collected");
+    assertThat(throwsInStart.unload()).isEqualTo(UnloadOutcome.COLLECTED);
 
     assertThat(activate("wrong-api", "plugins/fixtures/wrong-api-1.0.0.jar", "{}").error())
         .isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.0");
@@ -158,7 +159,7 @@ class DistPluginsTest {
     PluginStatus leaked = deactivate("leaks-thread");
     assertThat(leaked.state()).isEqualTo(PluginState.INACTIVE);
     assertThat(leaked.leakedThreads()).containsExactly("fixture-leaked-thread");
-    assertThat(leaked.unload()).isEqualTo("collected");
+    assertThat(leaked.unload()).isEqualTo(UnloadOutcome.COLLECTED);
   }
 
   /** A host-side exchange like the sample host's. */
