@@ -90,6 +90,7 @@ final class CtlStore {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
+    quietClientLibraries();
     String e = etcd != null ? etcd : env("SWITCHBOARD_ETCD_ENDPOINTS", "SWITCHBOARD_ETCD");
     String z = zookeeper != null ? zookeeper : env("SWITCHBOARD_ZOOKEEPER_CONNECT", "SWITCHBOARD_ZOOKEEPER");
     if (etcd != null && zookeeper == null) z = null;
@@ -162,6 +163,23 @@ final class CtlStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failed(what + ": interrupted");
+    }
+  }
+
+  /** Held so the level sticks (java.util.logging keeps loggers weakly). */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
+  /**
+   * A CLI verb reports failures in its own words: the store clients' chatter (gRPC's INFO lines through
+   * java.util.logging, Curator's and ZooKeeper's connection-timeout WARN lines) is not printed. A property set
+   * on the command line wins.
+   */
+  static void quietClientLibraries() {
+    GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+    for (String lib : new String[] {"org.apache.curator", "org.apache.zookeeper", "io.vertx", "io.netty", "io.etcd",
+        "dev.switchboard.store"}) { // the store adapter's connection probes too: a failed verb says why itself
+      String key = "org.slf4j.simpleLogger.log." + lib;
+      if (System.getProperty(key) == null) System.setProperty(key, "error");
     }
   }
 

@@ -46,13 +46,19 @@ public final class ManagedContext implements PluginContext {
    */
   public ManagedContext(String pluginId, String version, PluginConfig config, Extensions.Owner owner,
       ClassLoader contextLoader, Duration stopTimeout) {
+    this(pluginId, version, config, owner, contextLoader, stopTimeout, System.getLogger("switchboard.plugin." + pluginId));
+  }
+
+  /** @param logger what {@link #logger()} returns (the runtime's, writing through the host's logging framework) */
+  public ManagedContext(String pluginId, String version, PluginConfig config, Extensions.Owner owner,
+      ClassLoader contextLoader, Duration stopTimeout, System.Logger logger) {
     this.pluginId = Objects.requireNonNull(pluginId, "pluginId == null");
     this.version = Objects.requireNonNull(version, "version == null");
     this.config = Objects.requireNonNull(config, "config == null");
     this.owner = Objects.requireNonNull(owner, "owner == null");
     this.contextLoader = contextLoader;
     this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
-    this.logger = System.getLogger("switchboard.plugin." + pluginId);
+    this.logger = Objects.requireNonNull(logger, "logger == null");
     this.threadFactory = this::newThread;
   }
 

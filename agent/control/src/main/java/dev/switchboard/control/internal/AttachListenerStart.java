@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * and the caller leaves everything to the Attach API.
  */
 final class AttachListenerStart {
-  private static final System.Logger LOG = System.getLogger("dev.switchboard.control.attach");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("dev.switchboard.control.attach");
   private static final Path PROC = Path.of("/proc");
   private static final long SIGQUIT_BIT = 1L << 2; // signal 3
   private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);

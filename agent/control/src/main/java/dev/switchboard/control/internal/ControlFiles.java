@@ -30,7 +30,7 @@ public final class ControlFiles {
       byte[] b = in.readNBytes(n);
       if (b.length == n) return b;
     } catch (IOException | SecurityException e) {
-      System.getLogger("dev.switchboard.control").log(System.Logger.Level.DEBUG, "/dev/urandom not readable (" + e + "); using SecureRandom");
+      dev.switchboard.control.server.Logs.get("dev.switchboard.control").log(System.Logger.Level.DEBUG, "/dev/urandom not readable (" + e + "); using SecureRandom");
     }
     byte[] b = new byte[n];
     Fallback.RANDOM.nextBytes(b);
@@ -53,7 +53,7 @@ public final class ControlFiles {
         java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.getPosixFilePermissions(dir);
         if (p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)
             || p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)) {
-          System.getLogger("dev.switchboard.control").log(System.Logger.Level.WARNING,
+          dev.switchboard.control.server.Logs.get("dev.switchboard.control").log(System.Logger.Level.WARNING,
               "switchboard control dir " + dir + " is writable by other users (" + PosixFilePermissions.toString(p)
                   + "); use a directory only the host's user (and the sidecar) can write, e.g. mode 0700");
         }

@@ -113,7 +113,7 @@ final class ServerConnection {
       }
       authenticated = true;
       send(Codec.info(welcome));
-      LOG.log(Level.INFO, "switchboard control: controller " + number + " (" + peer + ") connected");
+      LOG.log(Level.DEBUG, "switchboard control: controller " + number + " (" + peer + ") connected");
       while (!closed.get()) {
         Map<String, Object> m = Frames.read(ch);
         if (m == null) {
@@ -284,7 +284,7 @@ final class ServerConnection {
   void close(String why) {
     if (!closed.compareAndSet(false, true)) return;
     server.removed(this);
-    if (authenticated) LOG.log(Level.INFO, "switchboard control: controller " + number + " gone (" + why + "); plugins keep running");
+    if (authenticated) LOG.log(Level.DEBUG, "switchboard control: controller " + number + " gone (" + why + "); plugins keep running");
     outbox.clear();
     outbox.offer(POISON);
     ServerCore.closeQuietly(ch);

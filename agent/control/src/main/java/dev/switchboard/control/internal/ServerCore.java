@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * switchboard-control-*}.
  */
 public final class ServerCore implements AutoCloseable {
-  static final System.Logger LOG = System.getLogger("dev.switchboard.control.server");
+  static final System.Logger LOG = dev.switchboard.control.server.Logs.get("dev.switchboard.control.server");
   /** Connections open at once; more are closed right away. */
   public static final int MAX_CONNECTIONS = 32;
 

@@ -73,16 +73,16 @@ final class ApiBinding {
         throw new IllegalStateException("cannot append the plugin API " + nestedApi + " to the host's class path: " + e, e);
       }
       appended = true;
-      Boot.log("the host has no plugin API: appended " + nestedApi + " to its class path");
+      Boot.note("the host has no plugin API: appended " + nestedApi + " to its class path");
       return system;
     }
     List<ClassLoader> all = new ArrayList<>(found);
     ClassLoader pick = all.get(0); // the system loader if it qualifies (added first)
     if (all.size() > 1) {
-      Boot.log("WARNING: the plugin API is defined by " + all.size() + " class loaders " + names(all) + "; plugins use the one of "
+      Boot.note("WARNING: the plugin API is defined by " + all.size() + " class loaders " + names(all) + "; plugins use the one of "
           + name(pick) + " (extension points the host defines through another copy do not see plugins)");
     } else if (pick != system) {
-      Boot.log("plugin API of the host's loader " + name(pick) + " used");
+      Boot.note("plugin API of the host's loader " + name(pick) + " used");
     }
     return pick;
   }

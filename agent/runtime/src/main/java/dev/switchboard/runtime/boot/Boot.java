@@ -47,7 +47,8 @@ public final class Boot {
   private static synchronized void start(String rawArgs, Instrumentation inst, String how) {
     Map<String, String> args = BootArgs.parse(rawArgs);
     if (reattach != null) {
-      log("already running (version " + System.getProperty(STARTED_PROPERTY) + "); " + how + " re-publishes the control channel only");
+      reattach.accept(Map.of("bootLog", "already running (version " + System.getProperty(STARTED_PROPERTY) + "); " + how
+          + " re-publishes the control channel only"));
       reattach.accept(args);
       return;
     }
@@ -74,8 +75,9 @@ public final class Boot {
       reattach = hook;
       System.setProperty(STARTED_PROPERTY, jars.version());
       long tEnd = System.nanoTime();
-      log("runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0) + " ms (nested jars "
-          + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel " + millis(tEnd - tLoaded) + " ms)");
+      hook.accept(Map.of("bootLog", "runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0)
+          + " ms (nested jars " + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel "
+          + millis(tEnd - tLoaded) + " ms)"));
     } catch (java.lang.reflect.InvocationTargetException e) {
       Throwable c = e.getCause();
       throw new IllegalStateException("switchboard runtime failed to start: " + c, c);
@@ -100,13 +102,29 @@ public final class Boot {
       log("detach: closing the runtime's loader failed: " + e);
     }
     jars.deleteAfterDetach(apiAppended);
-    log("runtime detached; its loader is closed and can be collected");
   }
 
   private static long millis(long nanos) {
     return nanos / 1_000_000;
   }
 
+  /**
+   * A line of the bootstrap written through the host's logging framework by the running runtime; written by
+   * {@link #log} only while no runtime runs yet.
+   */
+  static void note(String message) {
+    Consumer<Map<String, String>> hook;
+    synchronized (Boot.class) {
+      hook = reattach;
+    }
+    if (hook == null) {
+      log(message);
+    } else {
+      hook.accept(Map.of("bootLog", message));
+    }
+  }
+
+  /** Only where no runtime runs to log through the host's framework (a failed start, a failed cleanup). */
   static void log(String message) {
     System.err.println("[switchboard] " + message);
   }

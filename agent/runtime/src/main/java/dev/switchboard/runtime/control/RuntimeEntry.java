@@ -37,7 +37,9 @@ import dev.switchboard.control.PluginStatus;
  */
 public final class RuntimeEntry {
   public static final String HOST_EXPORTS_PROPERTY = "switchboard.host.exports";
-  private static final System.Logger LOG = System.getLogger("dev.switchboard.runtime");
+  /** Key of a map given to the re-attach hook that carries a log line of the bootstrap instead of attach arguments. */
+  static final String BOOT_LOG = "bootLog";
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("dev.switchboard.runtime");
 
   private final String argExports;
   private final Instrumentation inst;
@@ -51,6 +53,7 @@ public final class RuntimeEntry {
   private final Runnable onDetached; // from the bootstrap: forget this runtime, close its loader, delete its files
   private volatile Thread shutdownHook;
   private volatile boolean detaching;
+  private volatile HostLogging logging;
 
   private RuntimeEntry(String argExports, String version, Instrumentation inst, Runnable onDetached) {
     this.argExports = argExports;
@@ -147,13 +150,17 @@ public final class RuntimeEntry {
     Path dir = controlDir(args);
     exports(args.get("exports"), null).forEach(ExportResolver::checkPattern);
     String version = args.getOrDefault("runtimeVersion", "unknown");
+    HostLogging logging = HostLogging.install(inst);
     RuntimeEntry entry = new RuntimeEntry(args.get("exports"), version, inst, onDetached);
+    entry.logging = logging;
+    if (args.get("bootNote") != null) OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime: " + args.get("bootNote"));
     entry.publish(dir);
     if ("agentmain".equals(args.get("startedVia"))) entry.buildManagerInBackground();
     Thread hook = new Thread(entry::shutdown, "switchboard-control-shutdown");
     entry.shutdownHook = hook;
     Runtime.getRuntime().addShutdownHook(hook);
-    OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready");
+    OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime " + version + " ready; logging through "
+        + logging.description());
     return entry::reattach;
   }
 
@@ -224,6 +231,10 @@ public final class RuntimeEntry {
   }
 
   private void reattach(Map<String, String> args) {
+    if (args.containsKey(BOOT_LOG)) { // a line from the bootstrap, written through the host's logging
+      OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime: " + args.get(BOOT_LOG));
+      return;
+    }
     List<String> asked = exports(args.get("exports"), null);
     if (!asked.isEmpty()) {
       resolver().ask(asked);
@@ -281,6 +292,8 @@ public final class RuntimeEntry {
       }
       System.clearProperty(AgentArgs.CONTROL_DIR_PROPERTY);
       LOG.log(System.Logger.Level.INFO, "switchboard runtime: detached; control channel closed, socket and token removed");
+      HostLogging l = logging;
+      if (l != null) l.uninstall();
       onDetached.run();
     }, "switchboard-detach-close");
     t.setDaemon(true);

@@ -139,7 +139,8 @@ final class PluginInstance {
   Teardown start(UnloadWatcher watcher) {
     move(PluginState.LOADING, PluginState.STARTING);
     owner = ExtensionOwners.create(id + "@" + version);
-    context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout());
+    context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout(),
+        dev.switchboard.control.server.Logs.get("switchboard.plugin." + id));
     Constructor<?> ctor = constructor;
     ManagedContext ctx = context;
     Plugin[] created = new Plugin[1];

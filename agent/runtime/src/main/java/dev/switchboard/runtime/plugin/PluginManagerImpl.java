@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 
 /** See {@link PluginManager} for the state machine this implements. */
 final class PluginManagerImpl implements PluginManager {
-  private static final System.Logger LOG = System.getLogger("switchboard.runtime.plugins");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("switchboard.runtime.plugins");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   private enum Lifecycle { OPEN, CLOSING, CLOSED }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UnloadWatcher implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger("switchboard.runtime.unload");
+  private static final System.Logger LOG = dev.switchboard.control.server.Logs.get("switchboard.runtime.unload");
   /** Longest sleep of the watcher thread while something is pending (deadlines are checked then). */
   private static final long MAX_SLEEP_MS = 1_000;
   /** Least time between two explicit collections for loaders that stay pending (when the interval is shorter). */

@@ -89,7 +89,7 @@ class DetachIT {
     assertThat(socket).doesNotExist();
     assertThat(token).doesNotExist();
     assertThat(runtimeTempDirs()).as("extracted runtime jar removed").isEmpty();
-    host.await(l -> l.contains("runtime detached; its loader is closed"), 30);
+    host.await(l -> l.contains("switchboard runtime: detached; control channel closed"), 30);
 
     // the runtime's loader is collected: the host's class histogram (a full GC each time) stops listing its classes
     String h = histogram();

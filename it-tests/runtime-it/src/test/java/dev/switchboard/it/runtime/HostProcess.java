@@ -105,6 +105,19 @@ final class HostProcess implements AutoCloseable {
     return h;
   }
 
+  /** A main class of this module's tests with {@code classPath} appended, ready when a line contains {@code ready}. */
+  static HostProcess testMainWith(Class<?> main, String classPath, String ready, String... jvmOptions) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Jdks.java17());
+    cmd.addAll(List.of(jvmOptions));
+    cmd.add("-cp");
+    cmd.add(location(main) + java.io.File.pathSeparator + classPath);
+    cmd.add(main.getName());
+    HostProcess h = new HostProcess(main.getSimpleName(), cmd, false);
+    h.await(l -> l.contains(ready), 30);
+    return h;
+  }
+
   /** A main class of this module's tests with the control channel on its class path (a controller process). */
   static HostProcess controller(Class<?> main, String readyPrefix, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
