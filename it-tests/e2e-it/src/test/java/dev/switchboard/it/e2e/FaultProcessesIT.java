@@ -27,17 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultProcessesIT {
   @RegisterExtension static final SystemTopology SYSTEM = SystemTopology.builder().build();
-  static final String PLUGIN = "response-header";
-  static final String V1 = PLUGIN + "/1.0.0";
-  static final Duration LONG = Duration.ofSeconds(60);
+  static final String PLUGIN = FaultFlips.PLUGIN;
+  static final String V1 = FaultFlips.V1;
+  static final Duration LONG = FaultFlips.LONG;
 
   @BeforeAll
   static void pluginActiveOnEveryPod() {
-    try (Checker c = SYSTEM.checker("fault setup")) {
-      SYSTEM.flags().artifact(Store.ETCD, PLUGIN, "1.0.0");
-      SYSTEM.flags().enable(Store.ETCD, PLUGIN, true);
-      c.awaitConverged("plugin active on every pod (first activation)");
-    }
+    FaultFlips.activateOnEveryPod(SYSTEM);
   }
 
   @AfterAll
@@ -46,13 +42,7 @@ class FaultProcessesIT {
   }
 
   static Duration flip(Checker c, String fault, Store store, boolean on) {
-    SYSTEM.flags().enable(store, PLUGIN, on);
-    Duration d = c.awaitConverged(fault + ": " + store + " enabled=" + on);
-    FaultReport.converged(fault + " (" + store.name().toLowerCase() + " write enabled=" + on + ")", d.toMillis(), "since the write");
-    // settled = mirrored into the other store: only then may the same key be written in the other store, else the
-    // two writes are concurrent and the bridge's conflict rule (etcd wins) decides, not their order
-    c.awaitStoresEqual(LONG);
-    return d;
+    return FaultFlips.flip(SYSTEM, c, fault, store, on);
   }
 
   /** The sidecar's "attached to runtime ... in pid ...; it reports N plugin(s)" lines, across container restarts. */
