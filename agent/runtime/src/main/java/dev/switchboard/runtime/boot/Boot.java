@@ -23,7 +23,9 @@ public final class Boot {
   public static final String STARTED_PROPERTY = "switchboard.runtime.version";
   static final String ENTRY_CLASS = "dev.switchboard.runtime.control.RuntimeEntry";
 
-  private static Consumer<Map<String, String>> reattach; // guarded by Boot.class
+  private static volatile Consumer<Map<String, String>> reattach; // written under Boot.class and NOTES; note() reads it under NOTES
+  /** Lines of the bootstrap written before the runtime's hook existed; guarded by itself. */
+  private static final java.util.List<String> NOTES = new java.util.ArrayList<>();
 
   private Boot() {}
 
@@ -72,16 +74,24 @@ public final class Boot {
       Runnable onDetached = () -> detached(loader, jars, api.appended());
       @SuppressWarnings("unchecked")
       Consumer<Map<String, String>> hook = (Consumer<Map<String, String>>) m.invoke(null, args, inst, onDetached);
-      reattach = hook;
+      java.util.List<String> early;
+      synchronized (NOTES) {
+        reattach = hook;
+        early = java.util.List.copyOf(NOTES);
+        NOTES.clear();
+      }
+      for (String line : early) hook.accept(Map.of("bootLog", line));
       System.setProperty(STARTED_PROPERTY, jars.version());
       long tEnd = System.nanoTime();
       hook.accept(Map.of("bootLog", "runtime " + jars.version() + " started via " + how + " in " + millis(tEnd - t0)
           + " ms (nested jars " + millis(tExtracted - t0) + " ms, loader " + millis(tLoaded - tExtracted) + " ms, control channel "
           + millis(tEnd - tLoaded) + " ms)"));
     } catch (java.lang.reflect.InvocationTargetException e) {
+      flushNotes();
       Throwable c = e.getCause();
       throw new IllegalStateException("switchboard runtime failed to start: " + c, c);
     } catch (Exception e) {
+      flushNotes();
       throw new IllegalStateException("switchboard runtime failed to start: " + e, e);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
@@ -94,7 +104,9 @@ public final class Boot {
    * The plugin API jar stays when it was appended to the host's class path (the host's loader keeps it open).
    */
   private static synchronized void detached(IsolatedLoader loader, NestedJars jars, boolean apiAppended) {
-    reattach = null;
+    synchronized (NOTES) {
+      reattach = null;
+    }
     System.clearProperty(STARTED_PROPERTY);
     try {
       loader.close();
@@ -113,15 +125,27 @@ public final class Boot {
    * {@link #log} only while no runtime runs yet.
    */
   static void note(String message) {
+    // not Boot.class: the binding may run on a thread loading an API class while the attach thread holds Boot.class
+    // and waits for that same binding; a line written before the runtime's hook exists is kept for it
     Consumer<Map<String, String>> hook;
-    synchronized (Boot.class) {
+    synchronized (NOTES) {
       hook = reattach;
+      if (hook == null) {
+        NOTES.add(message);
+        return;
+      }
     }
-    if (hook == null) {
-      log(message);
-    } else {
-      hook.accept(Map.of("bootLog", message));
+    hook.accept(Map.of("bootLog", message));
+  }
+
+  /** The runtime did not start: its early lines go to stderr. */
+  private static void flushNotes() {
+    java.util.List<String> early;
+    synchronized (NOTES) {
+      early = java.util.List.copyOf(NOTES);
+      NOTES.clear();
     }
+    for (String line : early) log(line);
   }
 
   /** Only where no runtime runs to log through the host's framework (a failed start, a failed cleanup). */
