@@ -133,7 +133,10 @@ final class CtlStore {
     if (value != null) m.put(name, value);
   }
 
-  KeySpace open() {
+  /** The client options of the one store given (etcd or ZooKeeper; the other is null). */
+  private record Options(EtcdOptions etcd, ZooKeeperOptions zookeeper) {}
+
+  private Options options() {
     // operators read our output, not the store clients' INFO logs (override with the property)
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -145,21 +148,54 @@ final class CtlStore {
     if (e == null && z == null) throw usage("give --etcd URL[,URL] or --zookeeper HOST:PORT[,...] (or SWITCHBOARD_ETCD_ENDPOINTS / SWITCHBOARD_ZOOKEEPER_CONNECT)");
     if (e != null && z != null) throw usage("give one store: --etcd or --zookeeper, not both (the bridge syncs them)");
     StoreSecurity security = s.security();
-    EtcdOptions eo;
-    ZooKeeperOptions zo;
     try {
       // one-shot commands: a generous deadline (a fresh client's first request includes connecting)
       java.time.Duration deadline = java.time.Duration.ofSeconds(15);
-      eo = e == null ? null : security.apply(EtcdOptions.builder().endpoints(e).operationTimeout(deadline)).build();
-      zo = z == null ? null : security.apply(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline)).build();
+      return new Options(
+          e == null ? null : security.apply(EtcdOptions.builder().endpoints(e).operationTimeout(deadline)).build(),
+          z == null ? null : security.apply(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline)).build());
     } catch (IllegalArgumentException ex) {
       throw usage((e != null ? "--etcd: " : "--zookeeper: ") + ex.getMessage());
     }
+  }
+
+  KeySpace open() {
+    Options o = options();
     try {
-      return eo != null ? KeySpaces.etcd(eo) : KeySpaces.zookeeper(zo);
+      return o.etcd() != null ? KeySpaces.etcd(o.etcd()) : KeySpaces.zookeeper(o.zookeeper());
     } catch (StoreException ex) {
       // an unreadable key or password file: the operation cannot run (exit 1), nothing else to clean up
-      throw new Failed("cannot open " + (eo != null ? "etcd" : "ZooKeeper") + ": " + ex.getMessage());
+      throw new Failed("cannot open " + (o.etcd() != null ? "etcd" : "ZooKeeper") + ": " + ex.getMessage());
+    }
+  }
+
+  /**
+   * Runs an administrative body with a raw client of the one store given (the store factory's, so TLS and
+   * credentials are the same as for every other verb); failures are exit 1.
+   */
+  int runAdmin(java.util.function.Consumer<io.etcd.jetcd.Client> etcdBody,
+      java.util.function.Consumer<org.apache.curator.framework.CuratorFramework> zkBody) {
+    Options o = options();
+    try {
+      if (o.etcd() != null) {
+        try (io.etcd.jetcd.Client c = dev.switchboard.store.StoreClients.etcd(o.etcd())) {
+          etcdBody.accept(c);
+        }
+      } else {
+        try (org.apache.curator.framework.CuratorFramework c = dev.switchboard.store.StoreClients.zookeeper(o.zookeeper())) {
+          c.start();
+          if (!c.blockUntilConnected(15, TimeUnit.SECONDS)) throw new Failed("ZooKeeper " + o.zookeeper().connectString() + ": not connected within 15 s");
+          zkBody.accept(c);
+        }
+      }
+      return Main.EXIT_OK;
+    } catch (Failed | StoreException f) {
+      System.err.println("switchboard ctl: " + f.getMessage());
+      return Main.EXIT_FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("switchboard ctl: interrupted");
+      return Main.EXIT_FAILED;
     }
   }
 
