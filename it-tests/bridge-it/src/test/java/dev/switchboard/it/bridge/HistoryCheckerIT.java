@@ -129,6 +129,8 @@ class HistoryCheckerIT {
       AtomicLong maxConverge = new AtomicLong();
       AtomicInteger bursts = new AtomicInteger();
       losses.set(0);
+      kills.set(0);
+      freezes.set(0);
       AtomicInteger races = new AtomicInteger();
       List<CompletableFuture<Void>> writers = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
@@ -141,17 +143,26 @@ class HistoryCheckerIT {
         Random r = new Random(seed * 37 + k);
         writers.add(CompletableFuture.runAsync(() -> raceWriter(key, r, e, z, end, violations, races)));
       }
+      // faults in turn, a fifth of the run apart (at most 30 s), none starting in the last 5 s: a
+      // short run gets one of each
       Random fr = new Random(seed);
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 4 + fr.nextInt(1000));
-      killLeaderAndRestart();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 4 + fr.nextInt(1000));
-      freezeZooKeeper(Duration.ofSeconds(7));
+      long gap = Math.min(TimeUnit.SECONDS.toMillis(seconds) / 5, 30_000);
+      for (int f = 0; System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gap + 5_000) < end; f++) {
+        Thread.sleep(gap + fr.nextInt(1000));
+        if (f % 2 == 0) {
+          killLeaderAndRestart();
+          kills.incrementAndGet();
+        } else {
+          freezeZooKeeper(Duration.ofSeconds(7));
+          freezes.incrementAndGet();
+        }
+      }
       for (CompletableFuture<Void> w : writers) {
         w.get(seconds + 120, TimeUnit.SECONDS);
       }
       int logged = checkConflicts(violations);
-      System.out.printf("history checker: seed %d: %d bursts, %d losses, %d cross-store races, %d conflicts (logged by all bridges, all on race keys, counted), slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
-          seed, bursts.get(), losses.get(), races.get(), logged, maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
+      System.out.printf("history checker: seed %d: %d bursts, %d losses, %d cross-store races (%d ended on etcd's write, %d on ZooKeeper's: made after etcd's was copied), %d conflicts (logged by all bridges, all on race keys, counted), %d bridge kills, %d ZooKeeper freezes, slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
+          seed, bursts.get(), losses.get(), races.get(), raceEtcd.get(), raceZk.get(), logged, kills.get(), freezes.get(), maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
       if (!violations.isEmpty()) {
         for (String v : violations.subList(0, Math.min(4, violations.size()))) {
           if (!v.startsWith("/")) {
@@ -173,6 +184,10 @@ class HistoryCheckerIT {
   }
 
   final AtomicInteger losses = new AtomicInteger();
+  final AtomicInteger kills = new AtomicInteger();
+  final AtomicInteger freezes = new AtomicInteger();
+  final AtomicInteger raceEtcd = new AtomicInteger();
+  final AtomicInteger raceZk = new AtomicInteger();
 
   /**
    * Every conflict logged by any bridge (killed ones too) is on a race key and gave ZooKeeper etcd's
@@ -340,6 +355,7 @@ class HistoryCheckerIT {
         if (!Objects.equals(v, ev) && !Objects.equals(v, zv)) {
           violations.add(key + ": race of " + ev + " / " + zv + " ended on " + v);
         }
+        (Objects.equals(v, ev) ? raceEtcd : raceZk).incrementAndGet();
         if (System.nanoTime() - done > BOUND.toNanos() && !duringFault(done, System.nanoTime())) {
           violations.add(key + ": race took " + (System.nanoTime() - done) / 1_000_000 + " ms outside any fault");
         }
