@@ -117,7 +117,7 @@ public final class PluginAdvice implements AdviceSink {
   }
 
   synchronized void switchedOff(AdviceEntry e) {
-    switchedOff.add(e.advice.target() + " after " + e.failures() + " handler failures (last: " + e.lastFailure() + ")");
+    switchedOff.add(e.advice.target() + " after " + e.failures() + " handler failures");
   }
 
   /** Handler failures so far, over every advice of this instance. */
