@@ -144,6 +144,7 @@ final class ManagerHandler implements ControlHandler {
     m.put("unloadCheck", check);
     m.put("metaspaceUsedBytes", metaspaceUsed());
     m.put("loadedClasses", loadedClasses());
+    m.put("advice", manager.get().adviceStats());
     return m;
   }
 
