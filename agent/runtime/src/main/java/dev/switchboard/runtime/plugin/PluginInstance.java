@@ -8,6 +8,7 @@ import dev.switchboard.api.PluginDescriptor;
 import dev.switchboard.api.Reconfigurable;
 import dev.switchboard.api.runtime.CleanupReport;
 import dev.switchboard.api.runtime.ExtensionOwners;
+import dev.switchboard.api.runtime.TrafficSplit;
 import dev.switchboard.api.runtime.ManagedContext;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
@@ -120,6 +121,13 @@ final class PluginInstance {
     return state.get();
   }
 
+  /** Drops a loaded instance that is not started after all (no plugin code ran): its loader is closed. */
+  void discard() {
+    move(PluginState.LOADING, PluginState.FAILED);
+    loader.close();
+    loader = null;
+  }
+
   private void move(PluginState from, PluginState to) {
     if (!state.compareAndSet(from, to)) {
       throw new IllegalStateException("plugin " + id + "@" + version + ": illegal transition " + from + " -> " + to
@@ -179,6 +187,28 @@ final class PluginInstance {
   String adviceSummary() {
     dev.switchboard.runtime.advice.PluginAdvice a = advice;
     return a == null ? null : a.summary();
+  }
+
+  /** Makes the staged extensions visible beside {@code primary}'s, calls shared by {@code split}: ACTIVE. */
+  void publishBeside(PluginInstance primary, TrafficSplit split) {
+    ExtensionOwners.publishBeside(owner, primary.owner, split);
+    move(PluginState.STARTING, PluginState.ACTIVE);
+  }
+
+  /** A new split between this instance and the one it shares calls with. */
+  void reroute(TrafficSplit split) {
+    ExtensionOwners.reroute(owner, split);
+  }
+
+  /** Ends a split: this (active) instance serves alone, {@code other}'s registrations are removed. */
+  void takeOver(PluginInstance other) {
+    ExtensionOwners.publish(owner, other.owner);
+  }
+
+  /** Calls a traffic split sent to this instance. */
+  long routedCalls() {
+    Extensions.Owner o = owner;
+    return o == null ? 0 : ExtensionOwners.routedCalls(o);
   }
 
   boolean reconfigurable() {

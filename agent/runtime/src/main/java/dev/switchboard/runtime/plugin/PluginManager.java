@@ -3,6 +3,7 @@ package dev.switchboard.runtime.plugin;
 import dev.switchboard.api.ApiVersion;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.TrafficRequest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,6 +70,21 @@ public interface PluginManager extends AutoCloseable {
 
   /** Deactivates; completes with INACTIVE (also for an unknown id) or FAILED. */
   CompletableFuture<PluginStatus> deactivate(String pluginId);
+
+  /**
+   * Two versions of one plugin live with calls shared, or the end of that ({@link TrafficRequest}): SPLIT loads
+   * and starts the second jar beside the active instance (side by side, whatever its restart policy) or keeps the
+   * one already beside it, then sets the split; PROMOTE / ABORT keep one version and drain, stop and unload the
+   * other. Completes with ACTIVE (the version that ran first while split) or FAILED with the reason; a refused
+   * request leaves what served serving. Activate and deactivate end a split first (the second version goes).
+   */
+  CompletableFuture<PluginStatus> traffic(TrafficRequest request);
+
+  /**
+   * Per plugin with two live versions: {@code versions} (version → {@code {weight, calls, sha256}}, calls counted
+   * since the split started), {@code hashKey}, {@code pinHeader}, {@code pins}.
+   */
+  java.util.Map<String, Object> trafficFigures();
 
   /** The status of every plugin this manager has seen, sorted by id. */
   List<PluginStatus> statuses();

@@ -7,6 +7,7 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
+import dev.switchboard.control.TrafficRequest;
 import dev.switchboard.control.UnloadOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ final class PluginManagerImpl implements PluginManager {
     PluginInstance active; // touched only by the running operation
     long unloadGeneration; // touched only by the running operation
     volatile PluginStatus status;
+    /** Two versions live with calls shared (written by the running operation, read for figures), or null. */
+    volatile TrafficSplits.Live traffic;
 
     Slot(String id) {
       this.id = id;
@@ -122,6 +125,7 @@ final class PluginManagerImpl implements PluginManager {
   // ---- operations (run one at a time per slot) ----
 
   private PluginStatus doActivate(Slot slot, ActivateRequest req) {
+    endSplit(slot);
     PluginInstance cur = slot.active;
     if (cur == null) {
       return fresh(slot, req);
@@ -269,6 +273,7 @@ final class PluginManagerImpl implements PluginManager {
   }
 
   private PluginStatus doDeactivate(Slot slot) {
+    endSplit(slot);
     PluginInstance cur = slot.active;
     PluginStatus prev = slot.status;
     if (cur == null) {
@@ -293,6 +298,102 @@ final class PluginManagerImpl implements PluginManager {
         unload, t.leakedThreads()));
     resolveLater(slot, gen, t.unload(), unload);
     return s;
+  }
+
+  // ---- two versions live (traffic) ----
+
+  @Override
+  public CompletableFuture<PluginStatus> traffic(TrafficRequest req) {
+    Slot slot = slots.get(req.pluginId());
+    if (slot == null || lifecycle.get() != Lifecycle.OPEN) {
+      return CompletableFuture.completedFuture(failed(req.pluginId(), null, null,
+          "traffic: " + req.pluginId() + " is not active (activate its first version before sharing calls)"));
+    }
+    return submit(slot, () -> doTraffic(slot, req));
+  }
+
+  private PluginStatus doTraffic(Slot slot, TrafficRequest req) {
+    PluginInstance cur = slot.active;
+    if (cur == null) {
+      return failed(slot.id, null, null, "traffic: " + slot.id + " is not active (activate its first version before sharing calls)");
+    }
+    TrafficSplits.Live live = slot.traffic;
+    if (req.action() != TrafficRequest.Action.SPLIT) {
+      if (live == null) {
+        return failed(slot.id, cur.version, cur.sha256, "traffic " + req.action().name().toLowerCase(java.util.Locale.ROOT)
+            + ": " + slot.id + " runs one version only (" + cur.version + ")");
+      }
+      slot.traffic = null;
+      if (req.action() == TrafficRequest.Action.PROMOTE) {
+        live.secondary().takeOver(cur);
+        slot.active = live.secondary();
+        return retire(slot, cur, live.secondary());
+      }
+      cur.takeOver(live.secondary());
+      return retire(slot, live.secondary(), cur);
+    }
+    if (live != null && live.secondary().sha256.equalsIgnoreCase(req.jar().sha256())) {
+      try {
+        live.secondary().reroute(TrafficSplits.split(req, cur.version, live.secondary().version));
+      } catch (IllegalArgumentException e) {
+        return failed(slot.id, cur.version, cur.sha256, "traffic: " + e.getMessage());
+      }
+      slot.traffic = new TrafficSplits.Live(cur, live.secondary(), req);
+      return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
+    }
+    endSplit(slot); // another second version: the one beside the active instance goes first
+    return startBeside(slot, cur, req);
+  }
+
+  private PluginStatus startBeside(Slot slot, PluginInstance cur, TrafficRequest req) {
+    String what = "traffic to " + req.jar().sha256().substring(0, 12);
+    PluginInstance next;
+    try {
+      next = PluginInstance.load(req.jar(), config, prepared);
+    } catch (PluginRefusedException e) {
+      return refusedWhileActive(slot, cur, null, req.jar().sha256(), what, e.getMessage(), e.permanent());
+    }
+    dev.switchboard.api.runtime.TrafficSplit split;
+    try {
+      split = TrafficSplits.split(req, cur.version, next.version);
+    } catch (IllegalArgumentException e) {
+      next.discard();
+      return failed(slot.id, next.version, next.sha256, "traffic: " + e.getMessage()).withRefusal(new Refusal(true, true));
+    }
+    PluginInstance.Teardown failedStart = next.start(watcher);
+    if (failedStart != null) {
+      resolveLater(slot, -1, failedStart.unload(), UnloadOutcome.PENDING);
+      return refusedWhileActive(slot, cur, next.version, next.sha256, "traffic to " + next.version, failedStart.failure(), false);
+    }
+    next.publishBeside(cur, split);
+    slot.traffic = new TrafficSplits.Live(cur, next, req);
+    return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
+  }
+
+  /** Ends a split before another operation: the instance beside the active one is removed, drained and unloaded. */
+  private void endSplit(Slot slot) {
+    TrafficSplits.Live live = slot.traffic;
+    if (live == null) {
+      return;
+    }
+    slot.traffic = null;
+    live.primary().takeOver(live.secondary());
+    PluginInstance.Teardown t = live.secondary().stop(watcher);
+    LOG.log(System.Logger.Level.INFO, "traffic split of " + slot.id + " ended: " + live.secondary().version + " removed"
+        + (t.failure() == null ? "" : " (" + t.failure() + ")"));
+    resolveLater(slot, -1, t.unload(), UnloadOutcome.PENDING);
+  }
+
+  @Override
+  public Map<String, Object> trafficFigures() {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    for (Slot s : slots.values()) {
+      TrafficSplits.Live live = s.traffic;
+      if (live != null) {
+        out.put(s.id, TrafficSplits.figures(live));
+      }
+    }
+    return out;
   }
 
   // ---- unload outcome ----
