@@ -11,18 +11,19 @@ import java.util.List;
  * with only exact-class advice, a name comparison per advice. Only subtype advice makes the weaver parse classes.
  */
 final class GatedTransformer implements ClassFileTransformer {
-  private final AdviceEngine engine;
+  private final java.util.function.Supplier<List<AdviceEntry>> weaving;
   private final ClassFileTransformer weaver;
 
-  GatedTransformer(AdviceEngine engine, ClassFileTransformer weaver) {
-    this.engine = engine;
+  /** @param weaving the advice to weave now ({@link AdviceEngine#weaving()}) */
+  GatedTransformer(java.util.function.Supplier<List<AdviceEntry>> weaving, ClassFileTransformer weaver) {
+    this.weaving = weaving;
     this.weaver = weaver;
   }
 
   private boolean mayMatch(String internalName) {
-    List<AdviceEntry> weaving = engine.weaving();
-    if (weaving.isEmpty() || internalName == null) return false;
-    for (AdviceEntry e : weaving) {
+    List<AdviceEntry> now = weaving.get();
+    if (now.isEmpty() || internalName == null) return false;
+    for (AdviceEntry e : now) {
       if (e.advice.match() == dev.switchboard.api.MethodAdvice.Match.SUBTYPES || e.internalName.equals(internalName)) return true;
     }
     return false;
