@@ -68,6 +68,40 @@ class MethodAdviceIT {
   }
 
   @Test
+  void twoPluginsAdvisingOneMethodRunInPluginIdOrderAndEachDeactivationLeavesTheOtherWorking() {
+    // activated in the reverse of the documented order: the chain follows the plugin ids, not activation order
+    Cli.Result b = cli.activate(Dist.plugin("advice-header-b", "1.0.0"));
+    assertThat(b.exit()).as(b.toString()).isZero();
+    Cli.Result a = cli.activate(Dist.plugin("advice-header", "1.0.0"));
+    assertThat(a.exit()).as(a.toString()).isZero();
+    HttpResponse<String> both = Http.get(host.port);
+    assertThat(both.body()).isEqualTo("hello");
+    assertThat(Http.header(both, HEADER)).as("advice-header's before handler runs first, then advice-header-b's")
+        .isEqualTo("both:advice-header/1.0.0,advice-header-b/1.0.0");
+    assertThat(advice(cli.statusJson())).containsEntry("sites", 1L).containsEntry("liveAdvice", 2L);
+
+    assertThat(cli.deactivate("advice-header").exit()).isZero();
+    for (int i = 0; i < 5; i++) assertThat(Http.header(Http.get(host.port), HEADER)).isEqualTo("advice-header-b/1.0.0");
+    assertThat(cli.settledUnload("advice-header")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    Map<String, Object> one = advice(cli.statusJson());
+    assertThat(one).as("the method stays woven for the remaining plugin").containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
+
+    assertThat(cli.deactivate("advice-header-b").exit()).isZero();
+    assertThat(cli.settledUnload("advice-header-b")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    Map<String, Object> none = advice(cli.statusJson());
+    System.out.println("advice stats with one of two plugins left: " + one + "; with none: " + none);
+    assertThat(none).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
+    assertThat((Long) none.get("retransformedClasses")).as("the last deactivation retransformed the class back")
+        .isGreaterThan((Long) one.get("retransformedClasses"));
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = Http.get(host.port);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("hello");
+      assertThat(Http.header(r, HEADER)).isNull();
+    }
+  }
+
+  @Test
   void upgradeUnderLoadFailsNoRequestAndEveryRequestSeesExactlyOneVersion() throws Exception {
     assertThat(cli.activate(Dist.plugin("advice-header", "1.0.0")).exit()).isZero();
     try (LoadGenerator load = new LoadGenerator(host.port, HEADER, 4, 200_000, Duration.ofSeconds(60)).start()) {

@@ -33,7 +33,11 @@ public final class AdviceHeaderPlugin implements Plugin {
         .build());
   }
 
-  /** Puts {@code header: value}; a value another version of this plugin put already shows as {@code both:...}. */
+  /**
+   * Puts {@code header: value}; a value an earlier handler put already (another version of this plugin, or another
+   * plugin running these sources under a second id) shows as {@code both:<earlier>,<this>}, which makes the order
+   * of the handlers visible.
+   */
   private static void mark(AdviceCall call, String header, String value) throws ReflectiveOperationException {
     Object request = call.argument(0);
     ClassLoader host = request.getClass().getClassLoader();
