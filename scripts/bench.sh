@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark harness. Not part of the default build or test run.
-#   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 20 attaches, 1000 cycles
+#   ./scripts/bench.sh                # full run: JMH dispatch, 200 flips per store, 20 attaches, 1000 cycles, JMH advice
 #   FLIPS=50 CYCLES=200 ./scripts/bench.sh   # shorter
 #   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
 #   MVN_OFFLINE=-o ./scripts/bench.sh    # build offline (the default is online: a fresh clone needs PF4J and JMH)
@@ -86,6 +86,13 @@ if step 8; then
 echo "== 8/8 upgrade 1.0.0<->2.0.0 under $LOAD_RATE req/s open-loop load, ${LOAD_SECONDS}s without and ${LOAD_SECONDS}s with swaps"
 "$JAVA" -Dswitchboard.testkit=local -Dswitchboard.dist=dist -cp "$CP" dev.switchboard.bench.UpgradeLoadBench "$LOAD_RATE" "$LOAD_SECONDS" "$R/upgrade-load.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll|StateCell|INFO: etcd'
 echo "load after upgrade-under-load bench: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 9; then
+echo "== 9/9 method advice per call: unadvised / advised (one before handler) / woven with the handler switched off (JMH: $JMH_ARGS)"
+# shellcheck disable=SC2086
+"$JAVA" -cp "$CP" org.openjdk.jmh.Main AdviceBench $JMH_ARGS -rf json -rff "$R/jmh-advice.json" | tee "$R/jmh-advice.txt" | grep -E '^(Benchmark|AdviceBench)'
+echo "load after advice JMH: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
 if [[ -n "${CHECKER_SECONDS:-}" ]]; then
