@@ -262,15 +262,15 @@ class HistoryCheckerIT {
 
   /** Both stores hold {@code last} (null: absent) and the bridge's ledger records exactly those writes, no intent pending. */
   private boolean converged(KeySpace e, KeySpace z, String key, String last) throws Exception {
-    Optional<Entry> ev = e.get(key).get(20, TimeUnit.SECONDS);
-    Optional<Entry> zv = z.get(key).get(20, TimeUnit.SECONDS);
+    Optional<Entry> ev = io(() -> e.get(key));
+    Optional<Entry> zv = io(() -> z.get(key));
     if (!Objects.equals(ev.map(Entry::valueUtf8).orElse(null), last) || !Objects.equals(zv.map(Entry::valueUtf8).orElse(null), last)) {
       return false;
     }
-    if (e.get(root + "/bridge/intent" + key).get(20, TimeUnit.SECONDS).isPresent()) {
+    if (io(() -> e.get(root + "/bridge/intent" + key)).isPresent()) {
       return false;
     }
-    Optional<Entry> entry = e.get(root + "/bridge/base" + key).get(20, TimeUnit.SECONDS);
+    Optional<Entry> entry = io(() -> e.get(root + "/bridge/base" + key));
     if (last == null || entry.isEmpty()) {
       return last == null && entry.isEmpty();
     }
@@ -286,15 +286,35 @@ class HistoryCheckerIT {
     return (er == -1 ? entry.get().revision() : er) == ev.get().revision() && zr == zv.get().revision() && Objects.equals(new String(value, StandardCharsets.UTF_8), last);
   }
 
+  /**
+   * One of the checker's own store operations, retried while its store is unavailable (a frozen
+   * ZooKeeper, a session being re-established after the thaw) for up to a minute: the test's clients
+   * are not under test. A write retried after a lost answer writes the same value again.
+   */
+  private static <T> T io(java.util.concurrent.Callable<CompletableFuture<T>> op) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return op.call().get(20, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException ex) {
+        boolean unavailable = ex.getCause() instanceof dev.switchboard.store.StoreException se && se.code() == dev.switchboard.store.StoreException.Code.UNAVAILABLE;
+        if (!unavailable || System.nanoTime() > deadline) {
+          throw ex;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   private static String read(KeySpace ks, String key) throws Exception {
-    return ks.get(key).get(20, TimeUnit.SECONDS).map(x -> x.valueUtf8()).orElse(null);
+    return io(() -> ks.get(key)).map(x -> x.valueUtf8()).orElse(null);
   }
 
   private static void write(KeySpace ks, String key, String value) throws Exception {
     if (value == null) {
-      ks.delete(key).get(20, TimeUnit.SECONDS);
+      io(() -> ks.delete(key));
     } else {
-      ks.put(key, b(value)).get(20, TimeUnit.SECONDS);
+      io(() -> ks.put(key, b(value)));
     }
   }
 
