@@ -349,7 +349,7 @@ final class PluginManagerImpl implements PluginManager {
     String what = "traffic to " + req.jar().sha256().substring(0, 12);
     PluginInstance next;
     try {
-      next = PluginInstance.load(req.jar(), config, prepared);
+      next = PluginInstance.load(req.jar(), config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.jar().sha256(), what, e.getMessage(), e.permanent());
     }

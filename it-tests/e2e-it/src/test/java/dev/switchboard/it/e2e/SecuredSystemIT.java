@@ -93,7 +93,7 @@ class SecuredSystemIT {
     for (int i = 0; i < NODES.size(); i++) {
       String node = NODES.get(i);
       int sidecarPort = Ports.free();
-      Pod pod = new Pod(i, node, work.resolve(node), artifacts, () -> agentYaml(node, sidecarPort), Ports.free(), sidecarPort, p -> { });
+      Pod pod = new Pod(i, node, work.resolve(node), artifacts, () -> agentYaml(node, sidecarPort), new Pod.HostSpec(HostApp.SAMPLE, "", Ports.free()), sidecarPort, p -> { });
       Path pki = Files2.dir(pod.dir().resolve("tmp").resolve("pki"), "rwxr-xr-x");
       String user = "agent-" + SERVICE + "-" + node;
       identityFiles(pki, "etcd", etcd.pki(), etcd.pki().client(user), user + "-etcd-pw");
