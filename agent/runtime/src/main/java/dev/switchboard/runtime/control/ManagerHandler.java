@@ -150,6 +150,7 @@ final class ManagerHandler implements ControlHandler {
     m.put("traffic", manager.get().trafficFigures());
     m.put("metaspaceUsedBytes", metaspaceUsed());
     m.put("loadedClasses", loadedClasses());
+    m.put("advice", manager.get().adviceStats());
     return m;
   }
 

@@ -115,6 +115,11 @@ public interface PluginManager extends AutoCloseable {
   /** See {@link #unloadFigures()}. */
   record UnloadFigures(long explicitGcs, long explicitGcMillis, int pending, long collected, long leaked) {}
 
+  /** Method advice figures: {@code available}, and with it {@code sites}, {@code liveAdvice}, {@code retransformedClasses}, {@code retransformMillis}. */
+  default java.util.Map<String, Object> adviceStats() {
+    return java.util.Map.of("available", false);
+  }
+
   /** The plugin API version this runtime offers. */
   ApiVersion apiVersion();
 
@@ -132,8 +137,18 @@ public interface PluginManager extends AutoCloseable {
   /** Builds a {@link PluginManager}. */
   final class Builder {
     private PluginManagerConfig config = PluginManagerConfig.builder().build();
+    private java.lang.instrument.Instrumentation inst;
+    private dev.switchboard.runtime.advice.AdviceRules adviceRules =
+        new dev.switchboard.runtime.advice.AdviceRules(java.util.List.of(), dev.switchboard.runtime.advice.AdviceRules.DEFAULT_MAX_FAILURES);
 
     Builder() {}
+
+    /** Enables method advice: woven through {@code inst} under {@code rules} (without it, advice is refused). */
+    public Builder advice(java.lang.instrument.Instrumentation inst, dev.switchboard.runtime.advice.AdviceRules rules) {
+      this.inst = Objects.requireNonNull(inst, "inst == null");
+      this.adviceRules = Objects.requireNonNull(rules, "rules == null");
+      return this;
+    }
 
     public Builder config(PluginManagerConfig config) {
       this.config = Objects.requireNonNull(config, "config == null");
@@ -141,7 +156,7 @@ public interface PluginManager extends AutoCloseable {
     }
 
     public PluginManager build() {
-      return new PluginManagerImpl(config);
+      return new PluginManagerImpl(config, inst, adviceRules);
     }
   }
 }

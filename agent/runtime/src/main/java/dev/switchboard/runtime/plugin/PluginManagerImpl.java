@@ -41,6 +41,7 @@ final class PluginManagerImpl implements PluginManager {
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
   private final ExecutorService ops;
   private final UnloadWatcher watcher;
+  private final AdviceSupport advice;
   /** Verified jars by sha256 for re-activations: at most 8 jars / 16 MiB uncompressed in the host's heap. */
   private final PreparedJars prepared = new PreparedJars(8, 16L << 20);
 
@@ -59,8 +60,10 @@ final class PluginManagerImpl implements PluginManager {
     }
   }
 
-  PluginManagerImpl(PluginManagerConfig config) {
+  PluginManagerImpl(PluginManagerConfig config, java.lang.instrument.Instrumentation inst,
+      dev.switchboard.runtime.advice.AdviceRules adviceRules) {
     this.config = config;
+    this.advice = AdviceSupport.on(inst, adviceRules, this::adviceChanged);
     this.watcher = new UnloadWatcher(config.unloadGcDelay(), config.unloadGcInterval(), System::gc);
     AtomicInteger n = new AtomicInteger();
     this.ops = Executors.newCachedThreadPool(r -> {
@@ -146,7 +149,7 @@ final class PluginManagerImpl implements PluginManager {
     emit(slot, status(slot, PluginState.LOADING, null, req.sha256(), null, keepUnload(slot), List.of()));
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared);
+      next = PluginInstance.load(req, config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of())
           .withRefusal(new Refusal(e.permanent(), false)));
@@ -176,7 +179,7 @@ final class PluginManagerImpl implements PluginManager {
   private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared);
+      next = PluginInstance.load(req, config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage(), e.permanent());
     }
@@ -346,7 +349,7 @@ final class PluginManagerImpl implements PluginManager {
     String what = "traffic to " + req.jar().sha256().substring(0, 12);
     PluginInstance next;
     try {
-      next = PluginInstance.load(req.jar(), config, prepared);
+      next = PluginInstance.load(req.jar(), config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.jar().sha256(), what, e.getMessage(), e.permanent());
     }
@@ -437,10 +440,23 @@ final class PluginManagerImpl implements PluginManager {
 
   // ---- statuses and events ----
 
+  /** A plugin's advice summary changed (handler failures, advice switched off, classes not woven): refresh its status. */
+  private void adviceChanged(String pluginId) {
+    Slot slot = slots.get(pluginId);
+    if (slot == null || lifecycle.get() == Lifecycle.CLOSED) return;
+    submit(slot, () -> {
+      PluginStatus s = slot.status;
+      if (s == null || s.state() != PluginState.ACTIVE || slot.active == null) return s;
+      PluginStatus next = status(slot, PluginState.ACTIVE, s.version(), s.sha256(), s.error(), s.unload(), s.leakedThreads());
+      return java.util.Objects.equals(next.error(), s.error()) ? s : emit(slot, next);
+    });
+  }
+
   private PluginStatus status(Slot slot, PluginState state, String version, String sha, String error, UnloadOutcome unload,
       List<String> leaked) {
     PluginStatus prev = slot.status;
     String since = prev != null && prev.state() == state ? prev.since() : now();
+    if (state == PluginState.ACTIVE && slot.active != null) error = AdviceSupport.merge(error, slot.active.adviceSummary());
     return new PluginStatus(slot.id, state, version, sha == null ? null : sha.toLowerCase(java.util.Locale.ROOT), since,
         error, unload, leaked);
   }
@@ -531,6 +547,15 @@ final class PluginManagerImpl implements PluginManager {
   }
 
   @Override
+  public Map<String, Object> adviceStats() {
+    if (advice.engine() == null) return Map.of("available", false);
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("available", true);
+    m.putAll(advice.engine().stats());
+    return m;
+  }
+
+  @Override
   public ApiVersion apiVersion() {
     return config.apiVersion();
   }
@@ -562,6 +587,7 @@ final class PluginManagerImpl implements PluginManager {
     lifecycle.set(Lifecycle.CLOSED);
     ops.shutdown();
     watcher.close();
+    advice.close();
     PluginCalls.releaseSpare();
   }
 }
