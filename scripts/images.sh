@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ETCD_IMAGE=switchboard-local/etcd:3.4
 JRE_IMAGE=switchboard-local/jre:17
 ZK_IMAGE=switchboard-local/zookeeper:3.9.3
-JRE_MODULES="java.base,java.management,java.naming,java.security.jgss,java.security.sasl,jdk.management,jdk.unsupported,jdk.attach,java.instrument,jdk.jcmd,java.xml,java.logging,jdk.crypto.ec,java.net.http,jdk.net,jdk.httpserver,java.sql,jdk.zipfs"
+JRE_MODULES="java.base,java.desktop,java.management,java.naming,java.security.jgss,java.security.sasl,jdk.management,jdk.unsupported,jdk.attach,java.instrument,jdk.jcmd,java.xml,java.logging,jdk.crypto.ec,java.net.http,jdk.net,jdk.httpserver,java.sql,jdk.zipfs"
 ZK_ARTIFACTS="zookeeper,zookeeper-jute,audience-annotations,slf4j-api,slf4j-simple,metrics-core,commons-io,snappy-java"
 LABEL=dev.switchboard.inputs
 BUILD="$SB_WORK/images"

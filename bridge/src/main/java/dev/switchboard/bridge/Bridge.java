@@ -85,7 +85,7 @@ public final class Bridge implements AutoCloseable {
     return active && leader.isLeader();
   }
 
-  private Engine engine() {
+  Engine engine() {
     return engine;
   }
 

@@ -90,8 +90,10 @@ final class KeyMerge {
     try {
       return apply(etcdKey, zkKey, r, d);
     } catch (StoreException ex) {
+      c.ledger().markUncertain(etcdKey);
       return failed(etcdKey, "write", "write failed: " + ex.getMessage());
     } catch (Exception ex) {
+      c.ledger().markUncertain(etcdKey);
       return failed(etcdKey, "ledger", "etcd transaction failed: " + ex);
     }
   }
@@ -151,16 +153,25 @@ final class KeyMerge {
     Ledger ledger = c.ledger();
     Ledger.Result res;
     if (d.target() == Side.ETCD) {
-      res = ledger.writeEtcd(etcdKey, d.value(), r.eVersion(), r.z() == null ? Base.UNKNOWN : r.z().revision());
+      // ZooKeeper still at the write the merge read (the etcd transaction below is conditional on
+      // etcd's): never copy an outdated value
+      res = zkUnchanged(zkKey, r) ? ledger.writeEtcd(etcdKey, d.value(), r.eVersion(), r.z() == null ? Base.UNKNOWN : r.z().revision()) : Ledger.Result.VERSION_CHANGED;
       if (res == Ledger.Result.OK) {
         recordState(etcdKey, ledger.base(etcdKey), r);
         wrote(etcdKey, zkKey, r, d);
       }
     } else if (d.target() == Side.ZOOKEEPER) {
       long etcdRevision = r.e() == null ? Base.UNKNOWN : r.e().revision();
-      res = ledger.intend(etcdKey, new Ledger.Intent(d.value(), r.z() == null ? KeySpace.ABSENT : r.z().revision(), true, etcdRevision));
+      // the intent is conditional on etcd still holding what the merge read: never copy an outdated value
+      res = ledger.intend(etcdKey, new Ledger.Intent(d.value(), r.z() == null ? KeySpace.ABSENT : r.z().revision(), true, etcdRevision), r.e() == null ? -1 : r.eVersion());
       if (res == Ledger.Result.OK) {
-        OptionalLong made = Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
+        OptionalLong made;
+        try {
+          made = Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
+        } catch (RuntimeException ex) {
+          ledger.markUncertain(etcdKey); // whether it happened is not known: the next merge re-reads the ledger and judges the intent
+          throw ex;
+        }
         if (made.isPresent()) {
           wrote(etcdKey, zkKey, r, d);
           Base entry = d.value() == null ? null : new Base(d.value(), etcdRevision, made.getAsLong());
@@ -169,7 +180,11 @@ final class KeyMerge {
             recordState(etcdKey, entry, r);
           }
         } else {
-          res = Ledger.Result.VERSION_CHANGED;
+          // the write's condition failed (ZooKeeper changed since the read, or its parents did
+          // meanwhile): it did not happen, so the intent goes — a later merge must not take it for
+          // a write that happened — and the next merge decides from fresh reads of both stores
+          // and the ledger
+          res = ledger.withdraw(etcdKey) == Ledger.Result.NOT_LEADER ? Ledger.Result.NOT_LEADER : Ledger.Result.VERSION_CHANGED;
         }
       }
     } else {
@@ -188,13 +203,19 @@ final class KeyMerge {
         LOG.warn("merge {}: refused, no longer the leader", etcdKey);
         return Outcome.NOT_LEADER;
       case VERSION_CHANGED:
+        ledger.markUncertain(etcdKey);
         c.metrics().fenceFailed(d.target() == null ? Side.ETCD : d.target());
-        LOG.info("merge {}: {} changed since it was read; merging again", etcdKey, d.target() == null ? "etcd" : d.target().label());
+        LOG.info("merge {}: the key changed since the merge read it (writing {}); merging again from fresh reads", etcdKey, d.target() == null ? "the ledger" : d.target().label());
         c.retryLater(etcdKey, 20);
         return Outcome.FENCED;
       default:
         return d.writesStore() ? Outcome.WROTE : Outcome.LEDGER_ONLY;
     }
+  }
+
+  private boolean zkUnchanged(String zkKey, Reads r) {
+    Optional<Entry> now = Futures.await(c.zk().get(zkKey), c.timeoutMs() * 2, "read " + zkKey);
+    return r.z() == null ? now.isEmpty() : now.isPresent() && now.get().revision() == r.z().revision();
   }
 
   private void recordState(String etcdKey, Base entry, Reads r) {

@@ -79,7 +79,7 @@ class BridgeSecuredStoresIT {
         + "  acl: [\"sasl:operator:cdrwa\", \"sasl:bridge:cdrwa\", \"world:anyone:r\"]\n"
         + "http: {listen: \"127.0.0.1:0\"}\n"
         + "leaderTtl: 3s\nantiEntropyInterval: 2s\n");
-    return ConfigLoader.load(f, Map.of("SWITCHBOARD_BRIDGE_ZOOKEEPER_SASL_PASSWORD", "br-pw"), Map.of());
+    return ConfigLoader.load(f, Map.of("SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD", "br-pw"), Map.of());
   }
 
   @Test

@@ -33,14 +33,22 @@ public final class ExtensionPoint<T> {
   @SuppressWarnings("rawtypes")
   private static final Extensions.Slot[] NONE = new Extensions.Slot[0];
 
-  /** An immutable snapshot of the extensions with its version (unique within the point, from 1). */
+  /**
+   * An immutable snapshot of the extensions with its version (unique within the point, from 1), and the
+   * traffic routes of plugins running two instances (null when none; then {@code routeOf} is null too).
+   */
   static final class Snapshot<T> {
     final Extensions.Slot<T>[] slots;
     final long version;
+    final Route[] routes;
+    /** Per slot: the index of its owner's route in {@code routes}, or -1. */
+    final int[] routeOf;
 
-    Snapshot(Extensions.Slot<T>[] slots, long version) {
+    Snapshot(Extensions.Slot<T>[] slots, long version, Route[] routes, int[] routeOf) {
       this.slots = slots;
       this.version = version;
+      this.routes = routes;
+      this.routeOf = routeOf;
     }
   }
 
@@ -49,7 +57,7 @@ public final class ExtensionPoint<T> {
   private long versions = 1; // guarded by this
 
   @SuppressWarnings("unchecked")
-  private volatile Snapshot<T> snapshot = new Snapshot<>(NONE, 1);
+  private volatile Snapshot<T> snapshot = new Snapshot<>(NONE, 1, null, null);
 
   ExtensionPoint(Class<T> type) {
     this.type = type;
@@ -96,14 +104,14 @@ public final class ExtensionPoint<T> {
    * re-reads the snapshot: if it changed meanwhile the counts are undone and the new snapshot is
    * used. A drain either sees this call counted or this call uses the new snapshot.
    */
-  private Extensions.Slot<T>[] enterCounted() {
+  private Snapshot<T> enterCounted() {
     for (;;) {
       Snapshot<T> s = snapshot;
       for (Extensions.Slot<T> slot : s.slots) {
         slot.owner.enter();
       }
       if (snapshot == s) {
-        return s.slots;
+        return s;
       }
       exitCounted(s.slots);
     }
@@ -126,13 +134,21 @@ public final class ExtensionPoint<T> {
 
   /** Like {@link #forEach(Consumer)} with an argument, so the action need not capture. */
   public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument) {
+    forEach(action, argument, null);
+  }
+
+  /**
+   * Like {@link #forEach(BiConsumer, Object)}; where a plugin runs two instances with a traffic split, {@code key}
+   * (the call's attributes, e.g. its request headers) decides which instance's extensions are called.
+   */
+  public <A> void forEach(BiConsumer<? super T, ? super A> action, A argument, RoutingKey key) {
     Snapshot<T> s = snapshot;
     if (s.slots.length == 0) {
       return; // nothing to call, nothing to drain
     }
     Callers.Caller c = callers.current();
     if (c == null || c.outer() != 0) {
-      forEachSlow(c, action, argument);
+      forEachSlow(c, action, argument, key);
       return;
     }
     try {
@@ -142,6 +158,10 @@ public final class ExtensionPoint<T> {
       throw t;
     }
     try {
+      if (s.routes != null) {
+        Routed.callAll(s, action, argument, key);
+        return;
+      }
       for (Extensions.Slot<T> slot : s.slots) {
         action.accept(slot.extension, argument);
       }
@@ -157,13 +177,21 @@ public final class ExtensionPoint<T> {
    * @return true if every extension was called and returned true
    */
   public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument) {
+    return forEachWhile(action, argument, null);
+  }
+
+  /**
+   * Like {@link #forEachWhile(BiPredicate, Object)}; where a plugin runs two instances with a traffic split,
+   * {@code key} decides which instance's extensions are called.
+   */
+  public <A> boolean forEachWhile(BiPredicate<? super T, ? super A> action, A argument, RoutingKey key) {
     Snapshot<T> s = snapshot;
     if (s.slots.length == 0) {
       return true;
     }
     Callers.Caller c = callers.current();
     if (c == null || c.outer() != 0) {
-      return forEachWhileSlow(c, action, argument);
+      return forEachWhileSlow(c, action, argument, key);
     }
     try {
       s = enter(c, s);
@@ -172,6 +200,9 @@ public final class ExtensionPoint<T> {
       throw t;
     }
     try {
+      if (s.routes != null) {
+        return Routed.callWhile(s, action, argument, key);
+      }
       for (Extensions.Slot<T> slot : s.slots) {
         if (!action.test(slot.extension, argument)) {
           return false;
@@ -184,24 +215,20 @@ public final class ExtensionPoint<T> {
   }
 
   /** A counted thread ({@code c == null}) or a re-entrant call. */
-  private <A> void forEachSlow(Callers.Caller c, BiConsumer<? super T, ? super A> action, A argument) {
+  private <A> void forEachSlow(Callers.Caller c, BiConsumer<? super T, ? super A> action, A argument, RoutingKey key) {
     if (c == null) {
-      Extensions.Slot<T>[] s = enterCounted();
+      Snapshot<T> s = enterCounted();
       try {
-        for (Extensions.Slot<T> slot : s) {
-          action.accept(slot.extension, argument);
-        }
+        Routed.callAll(s, action, argument, key);
       } finally {
-        exitCounted(s);
+        exitCounted(s.slots);
       }
       return;
     }
     long enclosing = c.upTo();
     Snapshot<T> s = enterAgain(c);
     try {
-      for (Extensions.Slot<T> slot : s.slots) {
-        action.accept(slot.extension, argument);
-      }
+      Routed.callAll(s, action, argument, key);
     } finally {
       if (c.upTo() != enclosing) {
         c.restoreUpTo(enclosing);
@@ -209,33 +236,24 @@ public final class ExtensionPoint<T> {
     }
   }
 
-  private <A> boolean forEachWhileSlow(Callers.Caller c, BiPredicate<? super T, ? super A> action, A argument) {
+  private <A> boolean forEachWhileSlow(Callers.Caller c, BiPredicate<? super T, ? super A> action, A argument, RoutingKey key) {
     if (c == null) {
-      Extensions.Slot<T>[] s = enterCounted();
+      Snapshot<T> s = enterCounted();
       try {
-        return callAll(s, action, argument);
+        return Routed.callWhile(s, action, argument, key);
       } finally {
-        exitCounted(s);
+        exitCounted(s.slots);
       }
     }
     long enclosing = c.upTo();
     Snapshot<T> s = enterAgain(c);
     try {
-      return callAll(s.slots, action, argument);
+      return Routed.callWhile(s, action, argument, key);
     } finally {
       if (c.upTo() != enclosing) {
         c.restoreUpTo(enclosing);
       }
     }
-  }
-
-  private static <T, A> boolean callAll(Extensions.Slot<T>[] slots, BiPredicate<? super T, ? super A> action, A argument) {
-    for (Extensions.Slot<T> slot : slots) {
-      if (!action.test(slot.extension, argument)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Threads inside a call of this point that may use a snapshot version in [lo, hi] (for the drain). */
@@ -294,7 +312,30 @@ public final class ExtensionPoint<T> {
         last = s.owner;
       }
     }
-    snapshot = new Snapshot<>(next.isEmpty() ? NONE : next.toArray(new Extensions.Slot[0]), version);
+    Extensions.Slot<T>[] slots = next.isEmpty() ? NONE : next.toArray(new Extensions.Slot[0]);
+    List<Route> routes = new ArrayList<>(0);
+    int[] routeOf = new int[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      Route r = slots[i].owner.route();
+      if (r == null) {
+        routeOf[i] = -1;
+        continue;
+      }
+      int at = routes.indexOf(r);
+      if (at < 0) {
+        at = routes.size();
+        routes.add(r);
+      }
+      routeOf[i] = at;
+    }
+    snapshot = routes.isEmpty() ? new Snapshot<>(slots, version, null, null)
+        : new Snapshot<>(slots, version, routes.toArray(new Route[0]), routeOf);
+  }
+
+  /** The routes of the current snapshot (for tests). */
+  List<Route> routes() {
+    Route[] r = snapshot.routes;
+    return r == null ? List.of() : List.of(r);
   }
 
   private static boolean containsIdentity(List<? extends Extensions.Slot<?>> list, Extensions.Slot<?> s) {

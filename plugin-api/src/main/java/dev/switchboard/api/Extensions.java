@@ -115,6 +115,10 @@ public final class Extensions {
     private final List<Span> spans = new ArrayList<>();
     private boolean published; // guarded by this
     private boolean closed; // guarded by this
+    /** The traffic split this owner shares with another instance of its plugin; written under MEMBERSHIP. */
+    private volatile Route route;
+    /** Calls a route sent to this owner. */
+    private final LongAdder routed = new LongAdder();
 
     Owner(String label) {
       this.label = Objects.requireNonNull(label, "label == null");
@@ -126,6 +130,27 @@ public final class Extensions {
 
     void enter() {
       inFlight.increment();
+    }
+
+    Route route() {
+      return route;
+    }
+
+    void countRouted() {
+      routed.increment();
+    }
+
+    long routedCalls() {
+      return routed.sum();
+    }
+
+    /** The types this owner has registrations for (the points a route change must rebuild). */
+    private synchronized List<Class<?>> types() {
+      List<Class<?>> out = new ArrayList<>();
+      for (Slot<?> s : slots) {
+        if (!out.contains(s.type)) out.add(s.type);
+      }
+      return out;
     }
 
     void exit() {
@@ -183,7 +208,47 @@ public final class Extensions {
       }
     }
 
+    /**
+     * Publishes this owner beside {@code primary} (already live) with calls shared by {@code split}: each
+     * point holding either one's extensions gets one new snapshot with the route, so no call sees both.
+     */
+    void publishBeside(Owner primary, dev.switchboard.api.runtime.TrafficSplit split) {
+      synchronized (MEMBERSHIP) {
+        Route r = new Route(primary, this, split);
+        primary.route = r;
+        this.route = r;
+        publishSlots(null);
+        rebuild(primary);
+      }
+    }
+
+    /** A new split between the two owners of this owner's route (this one is either of them). */
+    void reroute(dev.switchboard.api.runtime.TrafficSplit split) {
+      synchronized (MEMBERSHIP) {
+        Route old = route;
+        if (old == null) {
+          throw new IllegalStateException(label + " shares no traffic with another instance");
+        }
+        Route r = new Route(old.primary, old.secondary, split);
+        old.primary.route = r;
+        old.secondary.route = r;
+        rebuild(old.primary);
+        rebuild(old.secondary);
+      }
+    }
+
+    private static void rebuild(Owner o) {
+      for (Class<?> type : o.types()) {
+        point(type).swap(List.of(), List.of());
+      }
+    }
+
     private void publishLocked(Owner previous) {
+      route = null; // this owner serves alone from now on
+      publishSlots(previous);
+    }
+
+    private void publishSlots(Owner previous) {
       Map<Class<?>, List<Slot<?>>> add = new LinkedHashMap<>();
       synchronized (this) {
         if (closed) {
@@ -333,6 +398,21 @@ public final class Extensions {
     @Override
     public List<Registration> registrations(Owner owner) {
       return owner.registrations();
+    }
+
+    @Override
+    public void publishBeside(Owner secondary, Owner primary, dev.switchboard.api.runtime.TrafficSplit split) {
+      secondary.publishBeside(primary, split);
+    }
+
+    @Override
+    public void reroute(Owner owner, dev.switchboard.api.runtime.TrafficSplit split) {
+      owner.reroute(split);
+    }
+
+    @Override
+    public long routedCalls(Owner owner) {
+      return owner.routedCalls();
     }
   }
 }

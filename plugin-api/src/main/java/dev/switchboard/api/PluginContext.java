@@ -46,6 +46,21 @@ public interface PluginContext {
    */
   <T> Registration register(Class<T> type, T extension);
 
+  /**
+   * Weaves {@code advice} into the host's methods it names (classes loaded later are woven when they load).
+   * During {@link Plugin#start} the advice is staged and goes live when start returns (an upgrade replaces the
+   * previous version's advice method by method in one swap); afterwards it goes live at once. Removed, with the
+   * original bytecode restored, when the plugin stops or the registration is closed.
+   *
+   * @throws PluginException {@code ADVICE_REFUSED} when the runtime cannot weave (no instrumentation) or the
+   *     host refuses the target (JDK and Switchboard classes by default), {@code BAD_ADVICE} when the target
+   *     class is loaded and has no such method
+   */
+  default Registration advise(MethodAdvice advice) {
+    throw new PluginException(PluginException.Code.ADVICE_REFUSED, "this context cannot weave method advice ("
+        + getClass().getName() + ")");
+  }
+
   /** How long the runtime waits for {@link Plugin#stop}; long work in stop should respect it. */
   Duration stopTimeout();
 }

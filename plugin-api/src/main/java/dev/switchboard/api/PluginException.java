@@ -11,7 +11,11 @@ public final class PluginException extends RuntimeException {
     /** An operation on a context that was already closed. */
     CLOSED,
     /** A descriptor field is invalid. */
-    BAD_DESCRIPTOR
+    BAD_DESCRIPTOR,
+    /** A method advice declaration is invalid (names, descriptor, handlers). */
+    BAD_ADVICE,
+    /** The runtime or the host refuses a method advice, or a handler did what its advice did not opt in to. */
+    ADVICE_REFUSED
   }
 
   private final Code code;

@@ -4,7 +4,6 @@ import dev.switchboard.bridge.Bridge;
 import dev.switchboard.bridge.config.BridgeConfig;
 import dev.switchboard.bridge.config.ConfigException;
 import dev.switchboard.bridge.config.ConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,18 +15,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code switchboard bridge --config bridge.yaml}: keeps etcd and ZooKeeper in sync both ways
  * (docs/reference.md §3, §6, docs/bridge.md). Every simple key is also a flag and an environment variable
- * {@code SWITCHBOARD_BRIDGE_...}; flags beat the environment, which beats the file.
+ * {@code SWITCHBOARD_...} (the agent's naming rule); flags beat the environment, which beats the file.
  */
 @Command(
     name = "bridge",
     mixinStandardHelpOptions = true,
     description = {
       "Keeps etcd and ZooKeeper in sync both ways (three-way merge with a ledger, one leader, fenced writes).",
-      "Every key is also an environment variable SWITCHBOARD_BRIDGE_<KEY> (e.g. SWITCHBOARD_BRIDGE_ETCD_ENDPOINTS);",
-      "flags > environment > file. Mappings are set in the file only."
+      "Every key is also an environment variable SWITCHBOARD_<KEY> (e.g. SWITCHBOARD_ETCD_ENDPOINTS; the old",
+      "SWITCHBOARD_BRIDGE_<KEY> names still work, with a warning); flags > environment > file. Mappings are set in the file only."
     })
 final class BridgeCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "bridge.yaml (or SWITCHBOARD_BRIDGE_CONFIG)")
+  @Option(names = "--config", paramLabel = "FILE", description = "bridge.yaml (or SWITCHBOARD_CONFIG)")
   Path config;
 
   @Option(names = "--root", description = "key root (default /switchboard)") String root;
@@ -72,16 +71,9 @@ final class BridgeCommand implements Callable<Integer> {
         flags.put(a, "");
       }
     }
-    Path file = config;
-    if (file == null && System.getenv("SWITCHBOARD_BRIDGE_CONFIG") != null) {
-      file = Path.of(System.getenv("SWITCHBOARD_BRIDGE_CONFIG"));
-    }
     BridgeConfig cfg;
     try {
-      if (file != null && !Files.isReadable(file)) {
-        throw new ConfigException("--config: cannot read " + file);
-      }
-      cfg = ConfigLoader.load(file, System.getenv(), flags);
+      cfg = ConfigLoader.load(config, System.getenv(), flags);
     } catch (ConfigException e) {
       System.err.println("switchboard bridge: " + e.getMessage());
       System.err.println("Keys (YAML path: environment variable / flag):");

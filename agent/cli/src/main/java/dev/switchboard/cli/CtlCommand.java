@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
       CtlCommand.Promote.class,
       CtlCommand.Abort.class,
       CtlStatus.class,
-      CtlKeygen.class
+      CtlKeygen.class,
+      CtlRoles.class
     })
 final class CtlCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();

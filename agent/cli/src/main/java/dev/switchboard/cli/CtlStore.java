@@ -7,6 +7,10 @@ import dev.switchboard.store.Keys;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoreSecurity;
 import dev.switchboard.store.ZooKeeperOptions;
+import dev.switchboard.store.config.ConfigLayer;
+import dev.switchboard.store.config.ConfigSchema;
+import dev.switchboard.store.config.ConfigValues;
+import dev.switchboard.store.config.StoreSection;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +20,10 @@ import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** Store options shared by every {@code ctl} verb: {@code --etcd}, {@code --zookeeper}, {@code --root}. */
+/**
+ * Store options shared by every {@code ctl} verb: {@code --etcd}, {@code --zookeeper}, {@code --root} and the
+ * etcdctl-style security flags, read through the shared configuration layer's store section.
+ */
 final class CtlStore {
   @Option(names = "--etcd", paramLabel = "URL[,URL]", description = "etcd endpoints (env SWITCHBOARD_ETCD_ENDPOINTS)")
   String etcd;
@@ -76,71 +83,120 @@ final class CtlStore {
     }
   }
 
+  /** ctl reads the store section of the shared configuration layer: same keys, variables and checks as agent and bridge. */
+  static final ConfigSchema SCHEMA = ConfigSchema.of("ctl", StoreSection.KEYS);
+
+  private StoreSection section;
+
   String root() {
-    String r = root != null ? root : env("SWITCHBOARD_ROOT");
-    if (r == null) r = "/switchboard";
-    if (r.length() > 1 && r.endsWith("/")) r = r.substring(0, r.length() - 1);
-    Optional<String> problem = Keys.pathProblem(r);
-    if (problem.isPresent()) throw usage("--root: " + problem.get());
-    return r;
+    return section().root();
   }
 
-  KeySpace open() {
+  /**
+   * The store section from the flags (etcdctl's names mapped onto the section's keys) over the
+   * environment ({@code SWITCHBOARD_ETCD_ENDPOINTS}, ...); every problem at once, as a usage error.
+   */
+  StoreSection section() {
+    if (section != null) return section;
+    java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+    flag(flags, "--root", root);
+    flag(flags, "--etcd-endpoints", etcd);
+    flag(flags, "--zookeeper-connect", zookeeper);
+    flag(flags, "--etcd-tls-ca", cacert);
+    flag(flags, "--etcd-tls-cert", cert);
+    flag(flags, "--etcd-tls-key", key);
+    flag(flags, "--etcd-user", user);
+    flag(flags, "--etcd-password-file", passwordFile);
+    flag(flags, "--zookeeper-tls-ca", zkCacert);
+    flag(flags, "--zookeeper-tls-cert", zkCert);
+    flag(flags, "--zookeeper-tls-key", zkKey);
+    flag(flags, "--zookeeper-sasl-user", zkUser);
+    flag(flags, "--zookeeper-sasl-password-file", zkPasswordFile);
+    flag(flags, "--zookeeper-digest-user", zkDigestUser);
+    flag(flags, "--zookeeper-digest-password-file", zkDigestPasswordFile);
+    flag(flags, "--zookeeper-acl", zkAcl);
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    // the short names ctl has always read
+    if (env.get("SWITCHBOARD_ETCD_ENDPOINTS") == null && env.get("SWITCHBOARD_ETCD") != null) env.put("SWITCHBOARD_ETCD_ENDPOINTS", env.get("SWITCHBOARD_ETCD"));
+    if (env.get("SWITCHBOARD_ZOOKEEPER_CONNECT") == null && env.get("SWITCHBOARD_ZOOKEEPER") != null) env.put("SWITCHBOARD_ZOOKEEPER_CONNECT", env.get("SWITCHBOARD_ZOOKEEPER"));
+    // a flag naming one store hides the other store's variable: ctl talks to one store
+    if (etcd != null && zookeeper == null) env.remove("SWITCHBOARD_ZOOKEEPER_CONNECT");
+    if (zookeeper != null && etcd == null) env.remove("SWITCHBOARD_ETCD_ENDPOINTS");
+    ConfigValues v = ConfigLayer.load(SCHEMA, null, env, flags);
+    StoreSection s = StoreSection.read(v);
+    if (!v.problems().isEmpty()) throw usage(String.join("; ", v.problems()));
+    section = s;
+    return s;
+  }
+
+  private static void flag(java.util.Map<String, String> m, String name, String value) {
+    if (value != null) m.put(name, value);
+  }
+
+  /** The client options of the one store given (etcd or ZooKeeper; the other is null). */
+  private record Options(EtcdOptions etcd, ZooKeeperOptions zookeeper) {}
+
+  private Options options() {
     // operators read our output, not the store clients' INFO logs (override with the property)
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     quietClientLibraries();
-    String e = etcd != null ? etcd : env("SWITCHBOARD_ETCD_ENDPOINTS", "SWITCHBOARD_ETCD");
-    String z = zookeeper != null ? zookeeper : env("SWITCHBOARD_ZOOKEEPER_CONNECT", "SWITCHBOARD_ZOOKEEPER");
-    if (etcd != null && zookeeper == null) z = null;
-    if (zookeeper != null && etcd == null) e = null;
+    StoreSection s = section();
+    java.util.List<String> e = s.etcdEndpoints();
+    String z = s.zookeeperConnect();
     if (e == null && z == null) throw usage("give --etcd URL[,URL] or --zookeeper HOST:PORT[,...] (or SWITCHBOARD_ETCD_ENDPOINTS / SWITCHBOARD_ZOOKEEPER_CONNECT)");
     if (e != null && z != null) throw usage("give one store: --etcd or --zookeeper, not both (the bridge syncs them)");
-    java.util.List<String> problems = new java.util.ArrayList<>();
-    StoreSecurity security = StoreSecurity.parse(securityValues(), System::getenv, "SWITCHBOARD_", problems);
-    if (!problems.isEmpty()) throw usage(String.join("; ", problems));
-    EtcdOptions eo;
-    ZooKeeperOptions zo;
+    StoreSecurity security = s.security();
     try {
       // one-shot commands: a generous deadline (a fresh client's first request includes connecting)
       java.time.Duration deadline = java.time.Duration.ofSeconds(15);
-      eo = e == null ? null : security.apply(EtcdOptions.builder(e).operationTimeout(deadline)).build();
-      zo = z == null ? null : security.apply(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline)).build();
+      return new Options(
+          e == null ? null : security.apply(EtcdOptions.builder().endpoints(e).operationTimeout(deadline)).build(),
+          z == null ? null : security.apply(ZooKeeperOptions.builder(z).operationTimeout(deadline).connectionTimeout(deadline)).build());
     } catch (IllegalArgumentException ex) {
       throw usage((e != null ? "--etcd: " : "--zookeeper: ") + ex.getMessage());
     }
+  }
+
+  KeySpace open() {
+    Options o = options();
     try {
-      return eo != null ? KeySpaces.etcd(eo) : KeySpaces.zookeeper(zo);
+      return o.etcd() != null ? KeySpaces.etcd(o.etcd()) : KeySpaces.zookeeper(o.zookeeper());
     } catch (StoreException ex) {
       // an unreadable key or password file: the operation cannot run (exit 1), nothing else to clean up
-      throw new Failed("cannot open " + (eo != null ? "etcd" : "ZooKeeper") + ": " + ex.getMessage());
+      throw new Failed("cannot open " + (o.etcd() != null ? "etcd" : "ZooKeeper") + ": " + ex.getMessage());
     }
   }
 
-  /** Flags beat the environment (SWITCHBOARD_ + upper-case key path, as for the agent). */
-  private java.util.Map<String, Object> securityValues() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    pick(m, "etcd.tls.ca", cacert, "SWITCHBOARD_ETCD_TLS_CA");
-    pick(m, "etcd.tls.cert", cert, "SWITCHBOARD_ETCD_TLS_CERT");
-    pick(m, "etcd.tls.key", key, "SWITCHBOARD_ETCD_TLS_KEY");
-    pick(m, "etcd.user", user, "SWITCHBOARD_ETCD_USER");
-    pick(m, "etcd.passwordFile", passwordFile, "SWITCHBOARD_ETCD_PASSWORD_FILE");
-    pick(m, "etcd.authority", null, "SWITCHBOARD_ETCD_AUTHORITY");
-    pick(m, "zookeeper.tls.ca", zkCacert, "SWITCHBOARD_ZOOKEEPER_TLS_CA");
-    pick(m, "zookeeper.tls.cert", zkCert, "SWITCHBOARD_ZOOKEEPER_TLS_CERT");
-    pick(m, "zookeeper.tls.key", zkKey, "SWITCHBOARD_ZOOKEEPER_TLS_KEY");
-    pick(m, "zookeeper.sasl.user", zkUser, "SWITCHBOARD_ZOOKEEPER_SASL_USER");
-    pick(m, "zookeeper.sasl.passwordFile", zkPasswordFile, "SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD_FILE");
-    pick(m, "zookeeper.digest.user", zkDigestUser, "SWITCHBOARD_ZOOKEEPER_DIGEST_USER");
-    pick(m, "zookeeper.digest.passwordFile", zkDigestPasswordFile, "SWITCHBOARD_ZOOKEEPER_DIGEST_PASSWORD_FILE");
-    pick(m, "zookeeper.acl", zkAcl, "SWITCHBOARD_ZOOKEEPER_ACL");
-    return m;
-  }
-
-  private static void pick(java.util.Map<String, Object> m, String path, String flag, String envName) {
-    String v = flag != null ? flag : env(envName);
-    if (v != null) m.put(path, v);
+  /**
+   * Runs an administrative body with a raw client of the one store given (the store factory's, so TLS and
+   * credentials are the same as for every other verb); failures are exit 1.
+   */
+  int runAdmin(java.util.function.Consumer<io.etcd.jetcd.Client> etcdBody,
+      java.util.function.Consumer<org.apache.curator.framework.CuratorFramework> zkBody) {
+    Options o = options();
+    try {
+      if (o.etcd() != null) {
+        try (io.etcd.jetcd.Client c = dev.switchboard.store.StoreClients.etcd(o.etcd())) {
+          etcdBody.accept(c);
+        }
+      } else {
+        try (org.apache.curator.framework.CuratorFramework c = dev.switchboard.store.StoreClients.zookeeper(o.zookeeper())) {
+          c.start();
+          if (!c.blockUntilConnected(15, TimeUnit.SECONDS)) throw new Failed("ZooKeeper " + o.zookeeper().connectString() + ": not connected within 15 s");
+          zkBody.accept(c);
+        }
+      }
+      return Main.EXIT_OK;
+    } catch (Failed | StoreException f) {
+      System.err.println("switchboard ctl: " + f.getMessage());
+      return Main.EXIT_FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("switchboard ctl: interrupted");
+      return Main.EXIT_FAILED;
+    }
   }
 
   CommandLine.ParameterException usage(String message) {
@@ -196,14 +252,6 @@ final class CtlStore {
 
   static Optional<String> get(KeySpace ks, String key) {
     return await(ks.get(key), "reading " + key + " from " + ks.storeName()).map(en -> en.valueUtf8());
-  }
-
-  private static String env(String... names) {
-    for (String n : names) {
-      String v = System.getenv(n);
-      if (v != null && !v.isBlank()) return v;
-    }
-    return null;
   }
 
   /** Runs {@code body} with an open store; maps failures to exit 1. */

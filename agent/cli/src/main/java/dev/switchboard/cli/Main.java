@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       CtlCommand.class,
       HostCommand.class,
+      DevCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

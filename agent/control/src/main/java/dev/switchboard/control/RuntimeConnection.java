@@ -32,6 +32,15 @@ public interface RuntimeConnection extends AutoCloseable {
   }
 
   /**
+   * Shares one plugin's calls between its active version and a second one, or ends that ({@link TrafficRequest});
+   * completes with the plugin's status (ACTIVE, or FAILED when refused: the active version keeps serving). An
+   * older runtime refuses the request (unknown type).
+   */
+  default CompletableFuture<PluginStatus> traffic(TrafficRequest request) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("traffic not supported by " + getClass().getName()));
+  }
+
+  /**
    * On-demand unload check: the runtime runs one explicit (full) collection, settles the unload
    * outcomes it can ({@code collected}, or {@code leaked} past the runtime's collect timeout) and
    * answers every plugin's status. Stops the host for one collection. A runtime older than this

@@ -64,7 +64,7 @@ public record StoreSecurity(
    * password variables from {@code env}; every problem is added to {@code problems} naming the key
    * and the value.
    *
-   * @param envPrefix {@code SWITCHBOARD_} (agent, ctl) or {@code SWITCHBOARD_BRIDGE_} (bridge)
+   * @param envPrefix {@code SWITCHBOARD_} (every process, through {@code store.config.StoreSection})
    */
   @SuppressWarnings("unchecked")
   public static StoreSecurity parse(Map<String, ?> values, Function<String, String> env, String envPrefix, List<String> problems) {

@@ -342,13 +342,39 @@ public final class Ledger {
     return r;
   }
 
-  /** Records the intent of a ZooKeeper write before it is made; fenced on leadership. */
-  public Result intend(String etcdKey, Intent intent) throws Exception {
+  /**
+   * Records the intent of a ZooKeeper write before it is made, if the etcd key is still at {@code
+   * etcdModRevision} ({@code -1}: absent) — the value the merge decided from; fenced on leadership.
+   * {@link Result#VERSION_CHANGED} when etcd changed since the merge read it: copying the value
+   * read would put an outdated value into ZooKeeper and record an agreement that never existed.
+   */
+  public Result intend(String etcdKey, Intent intent, long etcdModRevision) throws Exception {
     byte[] encoded = intent.encode();
-    Result r = run(etcdKey, List.of(), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(encoded), PutOption.DEFAULT)), encoded.length);
+    ByteSequence k = bs(etcdKey);
+    Cmp unchanged = etcdModRevision < 0
+        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(etcdModRevision));
+    Result r = run(etcdKey, List.of(unchanged), List.of(Op.put(bs(intentPrefix + etcdKey), ByteSequence.from(encoded), PutOption.DEFAULT)), encoded.length);
     if (r == Result.OK) {
       intents.put(etcdKey, intent);
     }
     return r;
+  }
+
+  /**
+   * Removes the key's intent: its ZooKeeper write is known not to have happened (its condition
+   * failed). Fenced on leadership; the ledger entry is left as it is.
+   */
+  public Result withdraw(String etcdKey) throws Exception {
+    Result r = run(etcdKey, List.of(), List.of(Op.delete(bs(intentPrefix + etcdKey), DeleteOption.DEFAULT)), 0);
+    if (r == Result.OK) {
+      intents.remove(etcdKey);
+    }
+    return r;
+  }
+
+  /** Makes the next merge of the key re-read its ledger entry and intent from etcd (a write's outcome is not known). */
+  public void markUncertain(String etcdKey) {
+    uncertain.add(etcdKey);
   }
 }

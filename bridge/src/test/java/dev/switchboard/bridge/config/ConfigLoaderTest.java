@@ -56,7 +56,7 @@ class ConfigLoaderTest {
         conflictWinner: etcd
         """);
     BridgeConfig c = ConfigLoader.load(f,
-        Map.of("SWITCHBOARD_BRIDGE_CONFLICT_WINNER", "zookeeper", "SWITCHBOARD_BRIDGE_ETCD_ENDPOINTS", "http://127.0.0.1:3,http://127.0.0.1:4",
+        Map.of("SWITCHBOARD_CONFLICT_WINNER", "zookeeper", "SWITCHBOARD_ETCD_ENDPOINTS", "http://127.0.0.1:3,http://127.0.0.1:4",
             "PATH", "/bin"),
         Map.of("--conflict-winner", "etcd", "--leader-ttl", "3s"));
     assertThat(c.conflictWinner()).isEqualTo(Side.ETCD);
@@ -67,14 +67,14 @@ class ConfigLoaderTest {
   @Test
   void unknownOrInvalidKeysStopStartUpNamingThem() throws Exception {
     String base = "etcd: {endpoints: [http://127.0.0.1:1]}\nzookeeper: {connect: 127.0.0.1:2}\n";
-    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "colour: red\n"), Map.of(), Map.of())).hasMessageContaining("unknown key \"colour\"");
-    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "http: {port: 1}\n"), Map.of(), Map.of())).hasMessageContaining("unknown key \"http.port\"");
-    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "leaderTtl: soon\n"), Map.of(), Map.of())).hasMessageContaining("\"leaderTtl\" is not a duration");
-    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "conflictWinner: consul\n"), Map.of(), Map.of())).hasMessageContaining("conflictWinner");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "colour: red\n"), Map.of(), Map.of())).hasMessageContaining("key 'colour' is unknown");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "http: {port: 1}\n"), Map.of(), Map.of())).hasMessageContaining("key 'http.port' is unknown");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "leaderTtl: soon\n"), Map.of(), Map.of())).hasMessageContaining("key 'leaderTtl' is not a duration > 0 like 500ms, 10s, 2m, 1h: 'soon'");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "conflictWinner: consul\n"), Map.of(), Map.of())).hasMessageContaining("conflictWinner 'consul' is not etcd or zookeeper");
     assertThatThrownBy(() -> ConfigLoader.load(yaml(base), Map.of("SWITCHBOARD_BRIDGE_COLOUR", "red"), Map.of())).hasMessageContaining("SWITCHBOARD_BRIDGE_COLOUR");
     assertThatThrownBy(() -> ConfigLoader.load(yaml("zookeeper: {connect: 127.0.0.1:2}\n"), Map.of(), Map.of())).hasMessageContaining("etcd.endpoints");
     assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "mappings:\n  - etcd: /a/{x}\n    zookeeper: /b/{y}\n"), Map.of(), Map.of())).hasMessageContaining("mappings[0]");
-    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "maxValueBytes: 99999999\n"), Map.of(), Map.of())).hasMessageContaining("maxValueBytes");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(base + "maxValueBytes: 99999999\n"), Map.of(), Map.of())).hasMessageContaining("maxValueBytes '99999999' must be within 1..");
   }
 
   @Test
@@ -99,7 +99,7 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(5))
         .hasMessageContaining("etcd.colour")
         .hasMessageContaining("ftp://x")
-        .hasMessageContaining("\"workers\" is not a number: \"many\"")
+        .hasMessageContaining("key 'workers' is not a whole number: 'many'")
         .hasMessageContaining("leaderTtl")
         .hasMessageContaining("SWITCHBOARD_BRIDGE_NOPE");
   }
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
           connect: 127.0.0.1:2281
           sasl: {user: bridge}
           acl: ["sasl:bridge:cdrwa", "world:anyone:r"]
-        """.formatted(pw)), Map.of("SWITCHBOARD_BRIDGE_ZOOKEEPER_SASL_PASSWORD", "zk-secret"), Map.of());
+        """.formatted(pw)), Map.of("SWITCHBOARD_ZOOKEEPER_SASL_PASSWORD", "zk-secret"), Map.of());
     assertThat(c.etcdOptions().tls().ca()).isEqualTo(Path.of("/etc/ca.pem"));
     assertThat(c.etcdOptions().user()).isEqualTo("bridge");
     assertThat(new String(c.etcdOptions().password().read())).isEqualTo("secret");
@@ -135,7 +135,32 @@ class ConfigLoaderTest {
         """);
     assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
         .hasMessageContaining("etcd.user 'bridge' needs a password")
-        .hasMessageContaining("SWITCHBOARD_BRIDGE_ETCD_PASSWORD")
+        .hasMessageContaining("SWITCHBOARD_ETCD_PASSWORD")
         .hasMessageContaining("zookeeper.acl");
+  }
+
+  @Test
+  void theOldBridgeVariablesStillWorkWithADeprecationWarning() throws Exception {
+    BridgeConfig c = ConfigLoader.load(yaml("""
+        etcd: {endpoints: [http://127.0.0.1:1]}
+        zookeeper: {connect: 127.0.0.1:2, sasl: {user: bridge}}
+        """), Map.of("SWITCHBOARD_BRIDGE_WORKERS", "3", "SWITCHBOARD_BRIDGE_ID", "bridge-9", "SWITCHBOARD_BRIDGE_ZOOKEEPER_SASL_PASSWORD", "zk-old"), Map.of());
+    assertThat(c.workers()).isEqualTo(3);
+    assertThat(c.id()).isEqualTo("bridge-9");
+    assertThat(new String(c.zookeeperOptions().saslPassword().read())).isEqualTo("zk-old");
+  }
+
+  @Test
+  void theAgentAndTheBridgeReadTheStoreSectionTheSameWay() throws Exception {
+    // the same variables the agent reads; a value the agent rejects, the bridge rejects with the same words
+    Map<String, String> env = Map.of("SWITCHBOARD_ETCD_ENDPOINTS", "http://127.0.0.1:1", "SWITCHBOARD_ZOOKEEPER_CONNECT", "127.0.0.1:2",
+        "SWITCHBOARD_ROOT", "/sb/", "SWITCHBOARD_ETCD_USER", "bridge", "SWITCHBOARD_ETCD_PASSWORD", "x");
+    BridgeConfig c = ConfigLoader.load(null, env, Map.of());
+    assertThat(c.root()).isEqualTo("/sb");
+    assertThat(c.etcdEndpoints()).containsExactly("http://127.0.0.1:1");
+    assertThat(c.etcdOptions().user()).isEqualTo("bridge");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SWITCHBOARD_ETCD_ENDPOINTS", "ftp://x", "SWITCHBOARD_ZOOKEEPER_CONNECT", "h:2"), Map.of()))
+        .hasMessageContaining("etcd.endpoints 'ftp://x' is not usable")
+        .hasMessageContaining("(from environment SWITCHBOARD_ETCD_ENDPOINTS)");
   }
 }

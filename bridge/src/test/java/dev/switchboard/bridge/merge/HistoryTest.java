@@ -114,6 +114,44 @@ class HistoryTest {
     assertThat(s.conflicts).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(Side.class)
+  void aLateCopyOfAnIntermediateValueOfAnEtcdBurstIsRefusedSoTheNextBurstOnZooKeeperIsKept(Side winner) {
+    // the history checker's lost burst: an etcd burst ends on the value ZooKeeper already holds, so
+    // its writer sees both stores equal and switches to ZooKeeper, while the bridge is still copying
+    // an intermediate value of the burst; that copy, made, recorded an agreement that never
+    // existed ("true" in both) and ZooKeeper's delete was then judged a race with etcd's "false"
+    Sim s = synced(winner, "false");
+    s.write(E, "true").deliver(E);
+    Sim.Pending copy = s.begin();
+    assertThat(copy.d().target()).isEqualTo(Z);
+    s.write(E, "false").deliver(E);
+    s.finish(copy);
+    assertThat(s.zk()).as("the outdated copy is refused").isEqualTo("false");
+    s.write(Z, null);
+    s.deliverAll().settle();
+    assertThat(s.etcd()).isNull();
+    assertThat(s.zk()).isNull();
+    assertThat(s.conflicts).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Side.class)
+  void aLateCopyOfAnIntermediateValueOfAZooKeeperBurstIsRefusedSoTheNextBurstOnEtcdIsKept(Side winner) {
+    Sim s = synced(winner, "false");
+    s.write(Z, "true").deliver(Z);
+    Sim.Pending copy = s.begin();
+    assertThat(copy.d().target()).isEqualTo(E);
+    s.write(Z, "false").deliver(Z);
+    s.finish(copy);
+    assertThat(s.etcd()).as("the outdated copy is refused").isEqualTo("false");
+    s.write(E, null);
+    s.deliverAll().settle();
+    assertThat(s.etcd()).isNull();
+    assertThat(s.zk()).isNull();
+    assertThat(s.conflicts).isZero();
+  }
+
   @Test
   void theValueOnlyRuleLosesTheReWrittenValueThatTheRevisionRuleKeeps() {
     Sim old = new Sim(E, true);
@@ -142,13 +180,20 @@ class HistoryTest {
     assertThat(failures).as("replay with -Dhistory.seed=<seed> -Dhistory.runs=1 (base seed " + base + ")").isEmpty();
   }
 
-  /** Returns null when every burst ended with its last write in both stores, else what went wrong. */
+  /**
+   * Returns null when every burst ended with its last write in both stores, else what went wrong.
+   * A merge may be split (read and decide, then later write) with client writes in between. A writer
+   * goes on to its next burst once the bridge recorded both stores holding its last write (the
+   * ledger names exactly those writes), now and then at once: older watch events and a split merge
+   * may still be on their way, as against real processes.
+   */
   static String runSingleStoreBursts(long seed, boolean valueOnly) {
     Random r = new Random(seed);
     Side winner = r.nextBoolean() ? E : Z;
     Sim s = new Sim(winner, valueOnly);
     String[] values = {"true", "false", null};
     StringBuilder log = new StringBuilder();
+    Sim.Pending pending = null;
     for (int burst = 0; burst < 8; burst++) {
       Side side = r.nextBoolean() ? E : Z;
       int n = 1 + r.nextInt(6);
@@ -160,22 +205,43 @@ class HistoryTest {
         log.append(side.label().charAt(0)).append(':').append(v).append(' ');
         int steps = r.nextInt(4);
         for (int k = 0; k < steps; k++) {
-          switch (r.nextInt(4)) {
+          switch (r.nextInt(5)) {
             case 0 -> s.deliver(E);
             case 1 -> s.deliver(Z);
-            case 2 -> s.merge();
+            case 2, 3 -> {
+              if (pending != null) {
+                s.finish(pending); // one merge of a key at a time: the split one completes first
+                pending = null;
+              } else if (valueOnly || r.nextBoolean()) {
+                s.merge();
+              } else {
+                pending = s.begin(); // its write comes later, after more client writes maybe
+              }
+            }
             default -> {
               int f = r.nextInt(20);
               if (f == 0) {
                 s.newProcess();
+                pending = null; // a replaced process makes no more writes
                 log.append("[new process] ");
               } else if (f == 1) {
                 s.failover();
+                pending = null;
                 log.append("[failover] ");
               }
             }
           }
         }
+      }
+      boolean recorded = java.util.Objects.equals(s.etcd(), lastWrite) && java.util.Objects.equals(s.zk(), lastWrite)
+          && Base.same(s.ledger, Agreed.of(s.e, s.z).toBase());
+      if (!valueOnly && recorded && r.nextInt(2) == 0) {
+        log.append("|> "); // the bridge recorded the burst's last write in both stores: the writer goes on at once
+        continue;
+      }
+      if (pending != null) {
+        s.finish(pending);
+        pending = null;
       }
       s.settle();
       log.append("| ");

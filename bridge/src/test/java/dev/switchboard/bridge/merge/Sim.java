@@ -98,6 +98,58 @@ final class Sim {
     return this;
   }
 
+  /** A merge that has read both stores and decided, its write not yet made. */
+  record Pending(Seen e, Seen z, Decision d) {}
+
+  /** The first half of a merge: reads both stores and decides (the write comes with {@link #finish}). */
+  Pending begin() {
+    Decision d = Merge.decide(e, z, state.base(ledger), winner, state);
+    if (TRACE) {
+      System.out.println("begin E=" + s(e) + " Z=" + s(z) + " base=" + state.base(ledger) + " -> " + d);
+    }
+    return new Pending(e, z, d);
+  }
+
+  private static boolean same(Seen a, Seen b) {
+    return a == null ? b == null : b != null && a.revision() == b.revision();
+  }
+
+  /**
+   * The second half: the write, fenced as the engine fences it — on both stores still holding what
+   * the merge read: a ZooKeeper write on the znode's version and (its intent's condition) etcd's
+   * mod_revision; an etcd write on etcd's mod_revision and (checked just before) ZooKeeper's mzxid.
+   * A refused write changes nothing (the engine merges the key again).
+   */
+  Sim finish(Pending p) {
+    Decision d = p.d();
+    last = d;
+    if (d.target() == null) {
+      Agreed a = Agreed.of(p.e(), p.z());
+      if (!Base.same(ledger, a.toBase())) {
+        ledger = a.toBase();
+        state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision());
+      }
+      return this;
+    }
+    if (!same(p.e(), e) || !same(p.z(), z)) {
+      if (TRACE) {
+        System.out.println("finish " + d + ": refused (changed since the read)");
+      }
+      return this;
+    }
+    if (d.conflict()) {
+      conflicts++;
+    }
+    storeWrites++;
+    Side t = d.target();
+    set(t, d.value() == null ? null : new Seen(d.value(), t == Side.ETCD ? ++etcdRev : ++zkRev));
+    Seen zs = t == Side.ZOOKEEPER ? z : p.z(); // an etcd write records ZooKeeper as read
+    Agreed a = d.value() == null ? Agreed.NOTHING : new Agreed(d.value(), e.revision(), zs == null ? Base.UNKNOWN : zs.revision());
+    ledger = a.toBase();
+    state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision());
+    return this;
+  }
+
   /** One merge of the key from fresh reads. */
   Sim merge() {
     long er = e == null ? 0 : e.revision();

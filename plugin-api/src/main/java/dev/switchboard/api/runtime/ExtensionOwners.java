@@ -33,6 +33,12 @@ public final class ExtensionOwners {
     boolean awaitDrained(Extensions.Owner owner, Duration timeout) throws InterruptedException;
 
     List<Registration> registrations(Extensions.Owner owner);
+
+    void publishBeside(Extensions.Owner secondary, Extensions.Owner primary, TrafficSplit split);
+
+    void reroute(Extensions.Owner owner, TrafficSplit split);
+
+    long routedCalls(Extensions.Owner owner);
   }
 
   /**
@@ -90,6 +96,25 @@ public final class ExtensionOwners {
   /** Waits until no call into {@code owner}'s extensions runs; false when {@code timeout} passed first. */
   public static boolean awaitDrained(Extensions.Owner owner, Duration timeout) throws InterruptedException {
     return access().awaitDrained(owner, timeout);
+  }
+
+  /**
+   * Makes {@code secondary}'s staged registrations live beside {@code primary}'s (already live), with the calls
+   * of every extension point shared between the two by {@code split}: each call reaches one of them. {@link
+   * #publish} of either one later ends the split (that one serves alone, the other is removed).
+   */
+  public static void publishBeside(Extensions.Owner secondary, Extensions.Owner primary, TrafficSplit split) {
+    access().publishBeside(secondary, primary, split);
+  }
+
+  /** A new split between {@code owner} and the instance it shares traffic with. */
+  public static void reroute(Extensions.Owner owner, TrafficSplit split) {
+    access().reroute(owner, split);
+  }
+
+  /** Calls a traffic split sent to {@code owner} (one per call of a point, however many extensions it has there). */
+  public static long routedCalls(Extensions.Owner owner) {
+    return access().routedCalls(owner);
   }
 
   /** {@code owner}'s current registrations. */

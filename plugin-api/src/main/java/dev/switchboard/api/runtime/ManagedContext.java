@@ -38,6 +38,7 @@ public final class ManagedContext implements PluginContext {
   private final ThreadFactory threadFactory;
   private volatile PluginConfig config;
   private volatile ClassLoader contextLoader;
+  private volatile AdviceSink adviceSink;
   private boolean closed; // guarded by this
 
   /**
@@ -159,6 +160,27 @@ public final class ManagedContext implements PluginContext {
     return ExtensionOwners.register(owner, type, extension);
   }
 
+  /** Where {@link #advise} goes (the runtime's weaver); without one, advice is refused. */
+  public void adviceSink(AdviceSink sink) {
+    this.adviceSink = sink;
+  }
+
+  @Override
+  public Registration advise(dev.switchboard.api.MethodAdvice advice) {
+    Objects.requireNonNull(advice, "advice == null");
+    AdviceSink sink = adviceSink;
+    synchronized (this) {
+      if (closed) {
+        throw new PluginException(PluginException.Code.CLOSED, "context of " + pluginId + " is closed");
+      }
+    }
+    if (sink == null) {
+      throw new PluginException(PluginException.Code.ADVICE_REFUSED, "method advice is not available here (the runtime "
+          + "has no instrumentation, or this is a test harness): " + advice.target());
+    }
+    return sink.advise(advice);
+  }
+
   @Override
   public Duration stopTimeout() {
     return stopTimeout;
@@ -268,6 +290,7 @@ public final class ManagedContext implements PluginContext {
     }
     threads.clear();
     contextLoader = null;
+    adviceSink = null;
     return new CleanupReport(leaked, problems);
   }
 

@@ -301,6 +301,11 @@ final class ClientConnection implements RuntimeConnection {
   }
 
   @Override
+  public CompletableFuture<PluginStatus> traffic(dev.switchboard.control.TrafficRequest request) {
+    return request(Protocol.TRAFFIC, TrafficCodec.body(request)).thenApply(ok(m -> Codec.status(Fields.object(m, "status"))));
+  }
+
+  @Override
   public CompletableFuture<List<PluginStatus>> checkUnload() {
     return request(Protocol.CHECK_UNLOAD, Map.of()).thenApply(ok(m -> {
       List<PluginStatus> out = new ArrayList<>();

@@ -20,6 +20,9 @@ import java.nio.file.Path;
  * client → runtime  detach     {id}                     stop every plugin, answer {statuses}, then close every
  *                                                        connection, remove socket and token and unload the runtime
  *                                                        (added later: an older runtime refuses it as an unknown type)
+ * client → runtime  traffic    {id, pluginId, action: split|promote|abort, jarPath, sha256, configJson, weights,
+ *                                hashKey, pinHeader, pins}   two versions of a plugin live, calls shared; result {status}
+ *                                                        (added later: an older runtime refuses it as an unknown type)
  * runtime → client  result     {id, ok:true, status | statuses | stats} or {id, ok:false, code, message}
  * runtime → client  event      {status}                              pushed state changes
  * </pre>
@@ -55,6 +58,8 @@ public final class Protocol {
   public static final String CHECK_UNLOAD = "checkUnload";
   /** Stop every plugin and remove the runtime from the host (additive, like {@link #CHECK_UNLOAD}). */
   public static final String DETACH = "detach";
+  /** Two versions of one plugin live with calls shared, or the end of that (additive, like {@link #CHECK_UNLOAD}). */
+  public static final String TRAFFIC = "traffic";
   public static final String RESULT = "result";
   public static final String EVENT = "event";
 

@@ -210,6 +210,11 @@ final class ServerConnection {
       case Protocol.CHECK_UNLOAD:
         reply(id, call(h::checkUnload), l -> Map.of("statuses", statuses(l)));
         break;
+      case Protocol.TRAFFIC: {
+        dev.switchboard.control.TrafficRequest r = TrafficCodec.read(m);
+        reply(id, call(() -> h.traffic(r)), s -> Map.of("status", Codec.status(s)));
+        break;
+      }
       case Protocol.DETACH:
         reply(id, call(h::detach), l -> Map.of("statuses", statuses(l))).thenRun(h::detached);
         break;

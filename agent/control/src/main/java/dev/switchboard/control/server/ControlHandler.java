@@ -38,6 +38,10 @@ public interface ControlHandler {
    * On-demand unload check: one explicit collection, then the statuses with the unload outcomes it
    * settled. Handlers that cannot check complete exceptionally.
    */
+  default CompletableFuture<PluginStatus> traffic(dev.switchboard.control.TrafficRequest request) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("traffic not supported"));
+  }
+
   default CompletableFuture<List<PluginStatus>> checkUnload() {
     return CompletableFuture.failedFuture(new UnsupportedOperationException("checkUnload not supported"));
   }

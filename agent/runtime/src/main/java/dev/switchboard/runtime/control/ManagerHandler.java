@@ -117,6 +117,11 @@ final class ManagerHandler implements ControlHandler {
   }
 
   @Override
+  public CompletableFuture<PluginStatus> traffic(dev.switchboard.control.TrafficRequest request) {
+    return manager.get().traffic(request);
+  }
+
+  @Override
   public List<PluginStatus> statuses() {
     return manager.get().statuses();
   }
@@ -142,8 +147,10 @@ final class ManagerHandler implements ControlHandler {
     check.put("explicitGcs", f.explicitGcs());
     check.put("explicitGcMillis", f.explicitGcMillis());
     m.put("unloadCheck", check);
+    m.put("traffic", manager.get().trafficFigures());
     m.put("metaspaceUsedBytes", metaspaceUsed());
     m.put("loadedClasses", loadedClasses());
+    m.put("advice", manager.get().adviceStats());
     return m;
   }
 

@@ -125,7 +125,11 @@ public final class RuntimeEntry {
         LOG.log(System.Logger.Level.WARNING, "switchboard runtime: " + problem);
       }
       PluginManagerConfig cfg = b.build();
-      PluginManager m = PluginManager.builder().config(cfg).build();
+      java.util.List<String> adviceProblems = new java.util.ArrayList<>();
+      dev.switchboard.runtime.advice.AdviceRules rules = dev.switchboard.runtime.advice.AdviceRules.from(System::getProperty,
+          adviceProblems);
+      for (String problem : adviceProblems) LOG.log(System.Logger.Level.WARNING, "switchboard runtime: " + problem);
+      PluginManager m = PluginManager.builder().config(cfg).advice(inst, rules).build();
       m.addListener(this::onStatus);
       manager = m;
       OffThreadLog.log(LOG, System.Logger.Level.INFO, "switchboard runtime: plugin manager ready; host exports " + exports

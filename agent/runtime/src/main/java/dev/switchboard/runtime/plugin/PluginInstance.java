@@ -8,6 +8,7 @@ import dev.switchboard.api.PluginDescriptor;
 import dev.switchboard.api.Reconfigurable;
 import dev.switchboard.api.runtime.CleanupReport;
 import dev.switchboard.api.runtime.ExtensionOwners;
+import dev.switchboard.api.runtime.TrafficSplit;
 import dev.switchboard.api.runtime.ManagedContext;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
@@ -43,12 +44,15 @@ final class PluginInstance {
   private Plugin plugin;
   private ManagedContext context;
   private Extensions.Owner owner;
+  private final dev.switchboard.runtime.advice.AdviceEngine adviceEngine; // null: advice unavailable
+  private dev.switchboard.runtime.advice.PluginAdvice advice;
 
   /** What tearing an instance down found. */
   record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<UnloadOutcome> unload) {}
 
   private PluginInstance(String id, String sha256, String version, boolean stopFirst, PluginManagerConfig settings,
-      JsonSchema schema, String configCanonical) {
+      JsonSchema schema, String configCanonical, dev.switchboard.runtime.advice.AdviceEngine adviceEngine) {
+    this.adviceEngine = adviceEngine;
     this.id = id;
     this.sha256 = sha256;
     this.version = version;
@@ -64,7 +68,8 @@ final class PluginInstance {
    * text was validated for that jar last time), creates the loader and
    * checks the entry class without initialising it. No plugin code runs.
    */
-  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared) {
+  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared,
+      dev.switchboard.runtime.advice.AdviceEngine adviceEngine) {
     Path jarPath = Path.of(req.jarPath());
     PreparedJars.Prepared p = prepared.get(req, settings); // read, verified, parsed (or cached by sha256)
     JarImage jar = p.jar();
@@ -73,7 +78,7 @@ final class PluginInstance {
     PluginConfig config = valid.config();
     PluginDescriptor d = parsed.descriptor();
     PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), parsed.stopFirst(), settings, parsed.schema(),
-        valid.canonical());
+        valid.canonical(), adviceEngine);
     PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
         settings.currentExports());
     try {
@@ -116,6 +121,13 @@ final class PluginInstance {
     return state.get();
   }
 
+  /** Drops a loaded instance that is not started after all (no plugin code ran): its loader is closed. */
+  void discard() {
+    move(PluginState.LOADING, PluginState.FAILED);
+    loader.close();
+    loader = null;
+  }
+
   private void move(PluginState from, PluginState to) {
     if (!state.compareAndSet(from, to)) {
       throw new IllegalStateException("plugin " + id + "@" + version + ": illegal transition " + from + " -> " + to
@@ -141,6 +153,10 @@ final class PluginInstance {
     owner = ExtensionOwners.create(id + "@" + version);
     context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout(),
         dev.switchboard.control.server.Logs.get("switchboard.plugin." + id));
+    if (adviceEngine != null) {
+      advice = adviceEngine.create(id, id + "@" + version);
+      context.adviceSink(advice);
+    }
     Constructor<?> ctor = constructor;
     ManagedContext ctx = context;
     Plugin[] created = new Plugin[1];
@@ -162,8 +178,37 @@ final class PluginInstance {
 
   /** Makes the staged extensions visible, replacing {@code previous}'s in one swap per point: ACTIVE. */
   void publish(PluginInstance previous) {
+    if (advice != null) adviceEngine.publish(advice, previous == null ? null : previous.advice);
     ExtensionOwners.publish(owner, previous == null ? null : previous.owner);
     move(PluginState.STARTING, PluginState.ACTIVE);
+  }
+
+  /** Null, or what went wrong with this instance's method advice. */
+  String adviceSummary() {
+    dev.switchboard.runtime.advice.PluginAdvice a = advice;
+    return a == null ? null : a.summary();
+  }
+
+  /** Makes the staged extensions visible beside {@code primary}'s, calls shared by {@code split}: ACTIVE. */
+  void publishBeside(PluginInstance primary, TrafficSplit split) {
+    ExtensionOwners.publishBeside(owner, primary.owner, split);
+    move(PluginState.STARTING, PluginState.ACTIVE);
+  }
+
+  /** A new split between this instance and the one it shares calls with. */
+  void reroute(TrafficSplit split) {
+    ExtensionOwners.reroute(owner, split);
+  }
+
+  /** Ends a split: this (active) instance serves alone, {@code other}'s registrations are removed. */
+  void takeOver(PluginInstance other) {
+    ExtensionOwners.publish(owner, other.owner);
+  }
+
+  /** Calls a traffic split sent to this instance. */
+  long routedCalls() {
+    Extensions.Owner o = owner;
+    return o == null ? 0 : ExtensionOwners.routedCalls(o);
   }
 
   boolean reconfigurable() {
@@ -203,6 +248,10 @@ final class PluginInstance {
       Thread.currentThread().interrupt();
       problems.add("drain: interrupted");
     }
+    if (advice != null) {
+      String drain = adviceEngine.remove(advice, settings.drainTimeout());
+      if (drain != null) problems.add("advice " + drain);
+    }
     Plugin p = plugin;
     PluginCalls.Outcome o = PluginCalls.run("switchboard-" + id + "-stop", loader, settings.stopTimeout(), () -> {
       p.stop();
@@ -216,6 +265,8 @@ final class PluginInstance {
   private Teardown teardown(String failure, PluginState from, UnloadWatcher watcher) {
     PluginClassLoader l = loader;
     CleanupReport report = context.close(settings.threadTimeout(), belongsTo(l));
+    if (advice != null) adviceEngine.remove(advice, java.time.Duration.ZERO); // a failed start's staged advice
+    advice = null;
     ExtensionOwners.unregisterAll(owner);
     plugin = null;
     context = null;

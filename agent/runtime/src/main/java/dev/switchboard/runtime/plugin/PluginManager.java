@@ -3,6 +3,7 @@ package dev.switchboard.runtime.plugin;
 import dev.switchboard.api.ApiVersion;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginStatus;
+import dev.switchboard.control.TrafficRequest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,6 +71,21 @@ public interface PluginManager extends AutoCloseable {
   /** Deactivates; completes with INACTIVE (also for an unknown id) or FAILED. */
   CompletableFuture<PluginStatus> deactivate(String pluginId);
 
+  /**
+   * Two versions of one plugin live with calls shared, or the end of that ({@link TrafficRequest}): SPLIT loads
+   * and starts the second jar beside the active instance (side by side, whatever its restart policy) or keeps the
+   * one already beside it, then sets the split; PROMOTE / ABORT keep one version and drain, stop and unload the
+   * other. Completes with ACTIVE (the version that ran first while split) or FAILED with the reason; a refused
+   * request leaves what served serving. Activate and deactivate end a split first (the second version goes).
+   */
+  CompletableFuture<PluginStatus> traffic(TrafficRequest request);
+
+  /**
+   * Per plugin with two live versions: {@code versions} (version → {@code {weight, calls, sha256}}, calls counted
+   * since the split started), {@code hashKey}, {@code pinHeader}, {@code pins}.
+   */
+  java.util.Map<String, Object> trafficFigures();
+
   /** The status of every plugin this manager has seen, sorted by id. */
   List<PluginStatus> statuses();
 
@@ -99,6 +115,11 @@ public interface PluginManager extends AutoCloseable {
   /** See {@link #unloadFigures()}. */
   record UnloadFigures(long explicitGcs, long explicitGcMillis, int pending, long collected, long leaked) {}
 
+  /** Method advice figures: {@code available}, and with it {@code sites}, {@code liveAdvice}, {@code retransformedClasses}, {@code retransformMillis}. */
+  default java.util.Map<String, Object> adviceStats() {
+    return java.util.Map.of("available", false);
+  }
+
   /** The plugin API version this runtime offers. */
   ApiVersion apiVersion();
 
@@ -116,8 +137,18 @@ public interface PluginManager extends AutoCloseable {
   /** Builds a {@link PluginManager}. */
   final class Builder {
     private PluginManagerConfig config = PluginManagerConfig.builder().build();
+    private java.lang.instrument.Instrumentation inst;
+    private dev.switchboard.runtime.advice.AdviceRules adviceRules =
+        new dev.switchboard.runtime.advice.AdviceRules(java.util.List.of(), dev.switchboard.runtime.advice.AdviceRules.DEFAULT_MAX_FAILURES);
 
     Builder() {}
+
+    /** Enables method advice: woven through {@code inst} under {@code rules} (without it, advice is refused). */
+    public Builder advice(java.lang.instrument.Instrumentation inst, dev.switchboard.runtime.advice.AdviceRules rules) {
+      this.inst = Objects.requireNonNull(inst, "inst == null");
+      this.adviceRules = Objects.requireNonNull(rules, "rules == null");
+      return this;
+    }
 
     public Builder config(PluginManagerConfig config) {
       this.config = Objects.requireNonNull(config, "config == null");
@@ -125,7 +156,7 @@ public interface PluginManager extends AutoCloseable {
     }
 
     public PluginManager build() {
-      return new PluginManagerImpl(config);
+      return new PluginManagerImpl(config, inst, adviceRules);
     }
   }
 }

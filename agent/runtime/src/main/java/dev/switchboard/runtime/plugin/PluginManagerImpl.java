@@ -7,6 +7,7 @@ import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
+import dev.switchboard.control.TrafficRequest;
 import dev.switchboard.control.UnloadOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class PluginManagerImpl implements PluginManager {
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
   private final ExecutorService ops;
   private final UnloadWatcher watcher;
+  private final AdviceSupport advice;
   /** Verified jars by sha256 for re-activations: at most 8 jars / 16 MiB uncompressed in the host's heap. */
   private final PreparedJars prepared = new PreparedJars(8, 16L << 20);
 
@@ -50,14 +52,18 @@ final class PluginManagerImpl implements PluginManager {
     PluginInstance active; // touched only by the running operation
     long unloadGeneration; // touched only by the running operation
     volatile PluginStatus status;
+    /** Two versions live with calls shared (written by the running operation, read for figures), or null. */
+    volatile TrafficSplits.Live traffic;
 
     Slot(String id) {
       this.id = id;
     }
   }
 
-  PluginManagerImpl(PluginManagerConfig config) {
+  PluginManagerImpl(PluginManagerConfig config, java.lang.instrument.Instrumentation inst,
+      dev.switchboard.runtime.advice.AdviceRules adviceRules) {
     this.config = config;
+    this.advice = AdviceSupport.on(inst, adviceRules, this::adviceChanged);
     this.watcher = new UnloadWatcher(config.unloadGcDelay(), config.unloadGcInterval(), System::gc);
     AtomicInteger n = new AtomicInteger();
     this.ops = Executors.newCachedThreadPool(r -> {
@@ -119,6 +125,7 @@ final class PluginManagerImpl implements PluginManager {
   // ---- operations (run one at a time per slot) ----
 
   private PluginStatus doActivate(Slot slot, ActivateRequest req) {
+    endSplit(slot);
     PluginInstance cur = slot.active;
     if (cur == null) {
       return fresh(slot, req);
@@ -142,7 +149,7 @@ final class PluginManagerImpl implements PluginManager {
     emit(slot, status(slot, PluginState.LOADING, null, req.sha256(), null, keepUnload(slot), List.of()));
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared);
+      next = PluginInstance.load(req, config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of())
           .withRefusal(new Refusal(e.permanent(), false)));
@@ -172,7 +179,7 @@ final class PluginManagerImpl implements PluginManager {
   private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared);
+      next = PluginInstance.load(req, config, prepared, advice.engine());
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage(), e.permanent());
     }
@@ -266,6 +273,7 @@ final class PluginManagerImpl implements PluginManager {
   }
 
   private PluginStatus doDeactivate(Slot slot) {
+    endSplit(slot);
     PluginInstance cur = slot.active;
     PluginStatus prev = slot.status;
     if (cur == null) {
@@ -290,6 +298,102 @@ final class PluginManagerImpl implements PluginManager {
         unload, t.leakedThreads()));
     resolveLater(slot, gen, t.unload(), unload);
     return s;
+  }
+
+  // ---- two versions live (traffic) ----
+
+  @Override
+  public CompletableFuture<PluginStatus> traffic(TrafficRequest req) {
+    Slot slot = slots.get(req.pluginId());
+    if (slot == null || lifecycle.get() != Lifecycle.OPEN) {
+      return CompletableFuture.completedFuture(failed(req.pluginId(), null, null,
+          "traffic: " + req.pluginId() + " is not active (activate its first version before sharing calls)"));
+    }
+    return submit(slot, () -> doTraffic(slot, req));
+  }
+
+  private PluginStatus doTraffic(Slot slot, TrafficRequest req) {
+    PluginInstance cur = slot.active;
+    if (cur == null) {
+      return failed(slot.id, null, null, "traffic: " + slot.id + " is not active (activate its first version before sharing calls)");
+    }
+    TrafficSplits.Live live = slot.traffic;
+    if (req.action() != TrafficRequest.Action.SPLIT) {
+      if (live == null) {
+        return failed(slot.id, cur.version, cur.sha256, "traffic " + req.action().name().toLowerCase(java.util.Locale.ROOT)
+            + ": " + slot.id + " runs one version only (" + cur.version + ")");
+      }
+      slot.traffic = null;
+      if (req.action() == TrafficRequest.Action.PROMOTE) {
+        live.secondary().takeOver(cur);
+        slot.active = live.secondary();
+        return retire(slot, cur, live.secondary());
+      }
+      cur.takeOver(live.secondary());
+      return retire(slot, live.secondary(), cur);
+    }
+    if (live != null && live.secondary().sha256.equalsIgnoreCase(req.jar().sha256())) {
+      try {
+        live.secondary().reroute(TrafficSplits.split(req, cur.version, live.secondary().version));
+      } catch (IllegalArgumentException e) {
+        return failed(slot.id, cur.version, cur.sha256, "traffic: " + e.getMessage());
+      }
+      slot.traffic = new TrafficSplits.Live(cur, live.secondary(), req);
+      return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
+    }
+    endSplit(slot); // another second version: the one beside the active instance goes first
+    return startBeside(slot, cur, req);
+  }
+
+  private PluginStatus startBeside(Slot slot, PluginInstance cur, TrafficRequest req) {
+    String what = "traffic to " + req.jar().sha256().substring(0, 12);
+    PluginInstance next;
+    try {
+      next = PluginInstance.load(req.jar(), config, prepared, advice.engine());
+    } catch (PluginRefusedException e) {
+      return refusedWhileActive(slot, cur, null, req.jar().sha256(), what, e.getMessage(), e.permanent());
+    }
+    dev.switchboard.api.runtime.TrafficSplit split;
+    try {
+      split = TrafficSplits.split(req, cur.version, next.version);
+    } catch (IllegalArgumentException e) {
+      next.discard();
+      return failed(slot.id, next.version, next.sha256, "traffic: " + e.getMessage()).withRefusal(new Refusal(true, true));
+    }
+    PluginInstance.Teardown failedStart = next.start(watcher);
+    if (failedStart != null) {
+      resolveLater(slot, -1, failedStart.unload(), UnloadOutcome.PENDING);
+      return refusedWhileActive(slot, cur, next.version, next.sha256, "traffic to " + next.version, failedStart.failure(), false);
+    }
+    next.publishBeside(cur, split);
+    slot.traffic = new TrafficSplits.Live(cur, next, req);
+    return emit(slot, status(slot, PluginState.ACTIVE, cur.version, cur.sha256, null, keepUnload(slot), keepLeaked(slot)));
+  }
+
+  /** Ends a split before another operation: the instance beside the active one is removed, drained and unloaded. */
+  private void endSplit(Slot slot) {
+    TrafficSplits.Live live = slot.traffic;
+    if (live == null) {
+      return;
+    }
+    slot.traffic = null;
+    live.primary().takeOver(live.secondary());
+    PluginInstance.Teardown t = live.secondary().stop(watcher);
+    LOG.log(System.Logger.Level.INFO, "traffic split of " + slot.id + " ended: " + live.secondary().version + " removed"
+        + (t.failure() == null ? "" : " (" + t.failure() + ")"));
+    resolveLater(slot, -1, t.unload(), UnloadOutcome.PENDING);
+  }
+
+  @Override
+  public Map<String, Object> trafficFigures() {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    for (Slot s : slots.values()) {
+      TrafficSplits.Live live = s.traffic;
+      if (live != null) {
+        out.put(s.id, TrafficSplits.figures(live));
+      }
+    }
+    return out;
   }
 
   // ---- unload outcome ----
@@ -336,10 +440,23 @@ final class PluginManagerImpl implements PluginManager {
 
   // ---- statuses and events ----
 
+  /** A plugin's advice summary changed (handler failures, advice switched off, classes not woven): refresh its status. */
+  private void adviceChanged(String pluginId) {
+    Slot slot = slots.get(pluginId);
+    if (slot == null || lifecycle.get() == Lifecycle.CLOSED) return;
+    submit(slot, () -> {
+      PluginStatus s = slot.status;
+      if (s == null || s.state() != PluginState.ACTIVE || slot.active == null) return s;
+      PluginStatus next = status(slot, PluginState.ACTIVE, s.version(), s.sha256(), s.error(), s.unload(), s.leakedThreads());
+      return java.util.Objects.equals(next.error(), s.error()) ? s : emit(slot, next);
+    });
+  }
+
   private PluginStatus status(Slot slot, PluginState state, String version, String sha, String error, UnloadOutcome unload,
       List<String> leaked) {
     PluginStatus prev = slot.status;
     String since = prev != null && prev.state() == state ? prev.since() : now();
+    if (state == PluginState.ACTIVE && slot.active != null) error = AdviceSupport.merge(error, slot.active.adviceSummary());
     return new PluginStatus(slot.id, state, version, sha == null ? null : sha.toLowerCase(java.util.Locale.ROOT), since,
         error, unload, leaked);
   }
@@ -430,6 +547,15 @@ final class PluginManagerImpl implements PluginManager {
   }
 
   @Override
+  public Map<String, Object> adviceStats() {
+    if (advice.engine() == null) return Map.of("available", false);
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("available", true);
+    m.putAll(advice.engine().stats());
+    return m;
+  }
+
+  @Override
   public ApiVersion apiVersion() {
     return config.apiVersion();
   }
@@ -461,6 +587,7 @@ final class PluginManagerImpl implements PluginManager {
     lifecycle.set(Lifecycle.CLOSED);
     ops.shutdown();
     watcher.close();
+    advice.close();
     PluginCalls.releaseSpare();
   }
 }

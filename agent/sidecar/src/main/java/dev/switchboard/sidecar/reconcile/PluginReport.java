@@ -4,9 +4,12 @@ import java.util.Objects;
 
 /**
  * The status of one plugin on this node, as published in the status key and {@code /v1/status}
- * (docs/reference.md §1): {@code {"state", "desired", "version", "sha256", "since", "error", "generation"}}.
+ * (docs/reference.md §1): {@code {"state", "desired", "version", "sha256", "since", "error", "generation"}}, plus
+ * {@code "unload"} once the runtime has unloaded a version of the plugin.
  *
  * @param active whether the runtime last reported the plugin ACTIVE (for metrics; not published)
+ * @param unload the outcome of the plugin's last unload as the runtime reported it ({@code pending}, {@code collected},
+ *     {@code leaked}), or null when the runtime has unloaded none (or does not know the plugin)
  */
 public record PluginReport(
     String plugin,
@@ -17,11 +20,18 @@ public record PluginReport(
     String since,
     String error,
     long generation,
-    boolean active) {
+    boolean active,
+    String unload) {
   public PluginReport {
     Objects.requireNonNull(plugin, "plugin == null");
     Objects.requireNonNull(state, "state == null");
     Objects.requireNonNull(since, "since == null");
+  }
+
+  /** A report without an unload outcome. */
+  public PluginReport(String plugin, String state, boolean desired, String version, String sha256, String since, String error,
+      long generation, boolean active) {
+    this(plugin, state, desired, version, sha256, since, error, generation, active, null);
   }
 
   /** Same content ignoring {@code since}. */
@@ -34,6 +44,7 @@ public record PluginReport(
         && Objects.equals(sha256, o.sha256)
         && Objects.equals(error, o.error)
         && generation == o.generation
-        && active == o.active;
+        && active == o.active
+        && Objects.equals(unload, o.unload);
   }
 }

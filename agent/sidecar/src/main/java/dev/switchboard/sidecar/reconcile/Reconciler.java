@@ -438,7 +438,8 @@ public final class Reconciler implements AutoCloseable {
     boolean active = a != null && a.state() == PluginState.ACTIVE;
     // the runtime's time for the state it reports (a re-adopted plugin stays ACTIVE since its start, not since the adoption)
     String since = a != null && a.since() != null && state.equals(a.state().name()) ? a.since() : now();
-    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, since, error, s.target.generation(), active);
+    String unload = a == null || a.unload() == null ? null : a.unload().wire();
+    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, since, error, s.target.generation(), active, unload);
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));

@@ -23,6 +23,7 @@ public final class StatusJson {
     o.put("since", r.since());
     o.put("error", r.error());
     o.put("generation", r.generation());
+    if (r.unload() != null) o.put("unload", r.unload());
     return o;
   }
 

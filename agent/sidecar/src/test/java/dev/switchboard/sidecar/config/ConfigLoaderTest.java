@@ -130,7 +130,7 @@ class ConfigLoaderTest {
         .anySatisfy(p -> assertThat(p).contains("prefer must be etcd or zookeeper"))
         .anySatisfy(p -> assertThat(p).contains("exactly one of host.pid, host.pidFile, host.match"))
         .anySatisfy(p -> assertThat(p).contains("host.match is not a valid regular expression"))
-        .anySatisfy(p -> assertThat(p).contains("http.listen must be host:port"));
+        .anySatisfy(p -> assertThat(p).contains("http.listen 'localhost' must be host:port"));
   }
 
   @Test
@@ -185,5 +185,13 @@ class ConfigLoaderTest {
         .hasMessageContaining("key 'artifacts.requireSignature' is not true or false: 'maybe'");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(), List.of("--config", file(FULL).toString(), "--artifacts-require-signature", "true")))
         .hasMessageContaining("artifacts.requireSignature is true but artifacts.trustedKeys is empty");
+  }
+
+  @Test
+  void oldSquashedNamesStillWorkWithAWarning() throws Exception {
+    AgentConfig c = ConfigLoader.load(Map.of("SWITCHBOARD_HOST_PIDFILE", "/run/app.pid", "SWITCHBOARD_ZOOKEEPER_CONNECT", "h:1"),
+        List.of("--service", "s", "--cachedir", "/var/c"));
+    assertThat(c.hostPidFile()).isEqualTo(Path.of("/run/app.pid"));
+    assertThat(c.cacheDir()).isEqualTo(Path.of("/var/c"));
   }
 }

@@ -97,6 +97,20 @@ class ReconcilerTest {
   }
 
   @Test
+  void theUnloadOutcomeTheRuntimePushesAfterADeactivationIsPublished() {
+    start();
+    reconciler.submit("p", on(V1), true);
+    awaitState("p", "ACTIVE");
+    assertThat(reports.get("p").unload()).as("nothing unloaded yet").isNull();
+    runtime.deactivateUnload = UnloadOutcome.PENDING; // as the runtime answers; the outcome follows as an event
+    reconciler.submit("p", off(), true);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reports.get("p").unload()).isEqualTo("pending"));
+    runtime.push(new PluginStatus("p", PluginState.INACTIVE, null, null, Instant.now().toString(), null, UnloadOutcome.COLLECTED, List.of()));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reports.get("p").unload()).isEqualTo("collected"));
+    assertThat(reports.get("p").state()).isEqualTo("INACTIVE");
+  }
+
+  @Test
   void rapidFlipsAreCoalescedAndTheLastWriteWins() {
     start();
     runtime.hold = true;

@@ -28,6 +28,8 @@ public final class FakeConnection implements RuntimeConnection {
   public final List<Runnable> held = new CopyOnWriteArrayList<>();
   public final List<Consumer<PluginStatus>> listeners = new CopyOnWriteArrayList<>();
   public volatile boolean open = true;
+  /** What a deactivation answers as the unload outcome (the runtime answers pending and pushes the outcome later). */
+  public volatile UnloadOutcome deactivateUnload = UnloadOutcome.COLLECTED;
   /** When set: activations whose config contains this text are refused like the runtime refuses them. */
   public volatile String refuseConfigContaining;
   public volatile Refusal refusal;
@@ -67,7 +69,7 @@ public final class FakeConnection implements RuntimeConnection {
   public CompletableFuture<PluginStatus> deactivate(String id) {
     ops.add("deactivate " + id);
     return answer(() -> {
-      PluginStatus s = new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, UnloadOutcome.COLLECTED, List.of());
+      PluginStatus s = new PluginStatus(id, PluginState.INACTIVE, null, null, Instant.now().toString(), null, deactivateUnload, List.of());
       plugins.remove(id);
       return s;
     });

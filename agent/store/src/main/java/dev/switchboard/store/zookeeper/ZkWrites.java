@@ -86,9 +86,16 @@ final class ZkWrites {
       try {
         client.create().creatingParentContainersIfNeeded().storingStatIn(created).forPath(key, value);
         return created.getMzxid();
+      } catch (KeeperException.NoNodeException parentGone) {
+        return FAILED; // a parent removed between its creation and the create (an emptied container, another client): re-read and decide again
       } catch (KeeperException.NodeExistsException e) {
         Stat s = new Stat();
-        byte[] d = client.getData().storingStatIn(s).forPath(key);
+        byte[] d;
+        try {
+          d = client.getData().storingStatIn(s).forPath(key);
+        } catch (KeeperException.NoNodeException deletedMeanwhile) {
+          return FAILED; // created and deleted by someone else since: the key changed under the write
+        }
         if (d != null && d.length > 0) {
           return FAILED;
         }
@@ -127,10 +134,17 @@ final class ZkWrites {
       try {
         client.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(key, value);
         return true;
+      } catch (KeeperException.NoNodeException parentGone) {
+        return false; // a parent removed meanwhile: the caller re-reads
       } catch (KeeperException.NodeExistsException e) {
         // a directory (empty data) counts as absent: fill it, fenced on its version
         Stat s = new Stat();
-        byte[] d = client.getData().storingStatIn(s).forPath(key);
+        byte[] d;
+        try {
+          d = client.getData().storingStatIn(s).forPath(key);
+        } catch (KeeperException.NoNodeException deletedMeanwhile) {
+          return false;
+        }
         if (d != null && d.length > 0) {
           return false;
         }

@@ -91,6 +91,54 @@ class ZooKeeperKeySpaceIT {
   }
 
   @Test
+  void aFencedCreateRacingOtherClientsThatCreateAndDeleteTheKeyAndItsParentEndsInAFailedConditionNeverAnError() throws Exception {
+    // another client creates the key, deletes it and removes its parent (as ZooKeeper does with an
+    // emptied CONTAINER) while the adapter creates the key: the create or its NodeExists follow-up
+    // meets NoNode midway; that is the key changing under a conditional write, not an error
+    String parent = prefix() + "/p";
+    String k = parent + "/enabled";
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread other = new Thread(() -> {
+      while (!stop.get()) {
+        try {
+          raw.create().creatingParentContainersIfNeeded().forPath(k, b("other"));
+        } catch (Exception ignored) {
+          // exists already (the adapter's create): deleted next
+        }
+        try {
+          raw.delete().forPath(k);
+        } catch (Exception ignored) {
+          // gone already
+        }
+        try {
+          raw.delete().forPath(parent);
+        } catch (Exception ignored) {
+          // not empty (the adapter's create) or gone already
+        }
+      }
+    });
+    other.start();
+    int made = 0;
+    int refused = 0;
+    try (KeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {
+      for (int i = 0; i < 1500; i++) {
+        java.util.OptionalLong w = ks.writeIfVersion(k, b("mine"), KeySpace.ABSENT).get(); // throws if it failed with an error
+        if (w.isPresent()) {
+          made++;
+        } else {
+          refused++;
+        }
+        assertThat(ks.putIfVersion(k, b("mine"), KeySpace.ABSENT).get()).isNotNull();
+      }
+    } finally {
+      stop.set(true);
+      other.join();
+    }
+    assertThat(made).as("creates made").isPositive();
+    assertThat(refused).as("creates refused by the other client's writes").isPositive();
+  }
+
+  @Test
   void fencedWritesUseZnodeVersionsAndCreateFailsWhenTheKeyExists() throws Exception {
     String k = prefix() + "/deep/k";
     try (KeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {

@@ -3,6 +3,7 @@ package dev.switchboard.it.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.store.Entry;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +43,22 @@ import org.junit.jupiter.api.io.TempDir;
  * -9) and restarted as the new standby, ZooKeeper frozen past the bridge's session timeout (etcd
  * writers go on, ZooKeeper writers wait for the thaw and write at once after it).
  *
- * <p>Seeded: the seed is printed; {@code -Dchecker.seed=<seed>} replays the same writers' choices.
- * Runs only when {@code -Dchecker.seconds=<n>} sets the run's length (45 s is the short run;
- * {@code CHECKER_SECONDS=1800 ./scripts/bench.sh} the long one): it is not in the default build
- * until it is green (see docs/bridge.md, "Status of the history checker").
+ * <p>A burst has converged when both stores hold its last write and the bridge recorded that state:
+ * its ledger entry names exactly the two writes both stores hold (etcd mod_revision, ZooKeeper
+ * mzxid), or there is no entry when the key is absent from both, and no write intent is pending.
+ * Only then does the writer go on (maybe on the other store), after a random quiet gap of 0-300 ms.
+ * A writer that went on as soon as both stores held equal values would race the bridge whenever the
+ * other store held that value already (a burst ending on the value it started from): the bridge
+ * then still copies the burst while the next one starts in the other store.
+ *
+ * <p>Races: every conflict the bridges log must be on a race key and decided by the configured rule
+ * (etcd wins: ZooKeeper is given etcd's value), a live bridge's conflict counter must equal the
+ * conflicts it logged, and burst keys must have none.
+ *
+ * <p>Seeded: the seed is printed; {@code -Dchecker.seed=<seed>} replays the same writers' choices
+ * (the interleaving with the bridge's own timing is not replayed). {@code -Dchecker.seconds=<n>}
+ * sets the run's length: 30 s in the default build, {@code CHECKER_SECONDS=1800 ./scripts/bench.sh}
+ * the long run.
  */
 class HistoryCheckerIT {
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(3);
@@ -101,10 +113,9 @@ class HistoryCheckerIT {
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "checker.seconds", matches = "\\d+", disabledReason = "run with -Dchecker.seconds=<n> (scripts/bench.sh: CHECKER_SECONDS); not yet green, see docs/bridge.md")
   void everyBurstsLastWriteReachesBothStoresWithinTheBoundThroughBridgeKillsAndAZooKeeperFreeze() throws Exception {
     long seed = Long.getLong("checker.seed", System.nanoTime());
-    int seconds = Integer.getInteger("checker.seconds", 45);
+    int seconds = Integer.getInteger("checker.seconds", 30);
     System.out.printf("history checker: seed %d, %d s (replay: -Dchecker.seed=%d -Dchecker.seconds=%d)%n", seed, seconds, seed, seconds);
     root = "/hc-" + UUID.randomUUID().toString().substring(0, 8);
     KeySpace e = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).operationTimeout(Duration.ofSeconds(10)).build());
@@ -117,6 +128,9 @@ class HistoryCheckerIT {
       List<String> violations = Collections.synchronizedList(new ArrayList<>());
       AtomicLong maxConverge = new AtomicLong();
       AtomicInteger bursts = new AtomicInteger();
+      losses.set(0);
+      kills.set(0);
+      freezes.set(0);
       AtomicInteger races = new AtomicInteger();
       List<CompletableFuture<Void>> writers = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
@@ -129,19 +143,31 @@ class HistoryCheckerIT {
         Random r = new Random(seed * 37 + k);
         writers.add(CompletableFuture.runAsync(() -> raceWriter(key, r, e, z, end, violations, races)));
       }
+      // faults in turn, a fifth of the run apart (at most 30 s), none starting in the last 5 s: a
+      // short run gets one of each
       Random fr = new Random(seed);
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 4 + fr.nextInt(1000));
-      killLeaderAndRestart();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 4 + fr.nextInt(1000));
-      freezeZooKeeper(Duration.ofSeconds(7));
+      long gap = Math.min(TimeUnit.SECONDS.toMillis(seconds) / 5, 30_000);
+      for (int f = 0; System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gap + 5_000) < end; f++) {
+        Thread.sleep(gap + fr.nextInt(1000));
+        if (f % 2 == 0) {
+          killLeaderAndRestart();
+          kills.incrementAndGet();
+        } else {
+          freezeZooKeeper(Duration.ofSeconds(7));
+          freezes.incrementAndGet();
+        }
+      }
       for (CompletableFuture<Void> w : writers) {
         w.get(seconds + 120, TimeUnit.SECONDS);
       }
-      long conflicts = bridges.stream().filter(BridgeProcess::alive).mapToLong(BridgeProcess::conflicts).sum();
-      System.out.printf("history checker: %d bursts, %d cross-store races, %d conflicts counted (live bridges), slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
-          bursts.get(), races.get(), conflicts, maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
+      int logged = checkConflicts(violations);
+      System.out.printf("history checker: seed %d: %d bursts, %d losses, %d cross-store races (%d ended on etcd's write, %d on ZooKeeper's: made after etcd's was copied), %d conflicts (logged by all bridges, all on race keys, counted), %d bridge kills, %d ZooKeeper freezes, slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
+          seed, bursts.get(), losses.get(), races.get(), raceEtcd.get(), raceZk.get(), logged, kills.get(), freezes.get(), maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
       if (!violations.isEmpty()) {
         for (String v : violations.subList(0, Math.min(4, violations.size()))) {
+          if (!v.startsWith("/")) {
+            continue;
+          }
           String key = v.substring(0, v.indexOf(':'));
           for (BridgeProcess b : bridges) {
             System.out.println("---- " + b + " on " + key);
@@ -155,6 +181,41 @@ class HistoryCheckerIT {
       e.close();
       z.close();
     }
+  }
+
+  final AtomicInteger losses = new AtomicInteger();
+  final AtomicInteger kills = new AtomicInteger();
+  final AtomicInteger freezes = new AtomicInteger();
+  final AtomicInteger raceEtcd = new AtomicInteger();
+  final AtomicInteger raceZk = new AtomicInteger();
+
+  /**
+   * Every conflict logged by any bridge (killed ones too) is on a race key and gave ZooKeeper etcd's
+   * value (the configured rule, etcd wins); each live bridge counted exactly the conflicts it
+   * logged. Returns how many were logged.
+   */
+  private int checkConflicts(List<String> violations) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("conflict on (\\S+): etcd=(\\S+) zookeeper=\\S+ .*; (\\S+) wins \\(conflictWinner\\), zookeeper := (\\S+)$");
+    int total = 0;
+    for (BridgeProcess b : bridges) {
+      int mine = 0;
+      for (String l : b.logText().lines().filter(x -> x.contains("conflict on ")).toList()) {
+        mine++;
+        java.util.regex.Matcher m = line.matcher(l);
+        if (!m.find()) {
+          violations.add("conflict not decided by the rule (etcd wins): " + l);
+        } else if (!m.group(1).contains("/race")) {
+          violations.add("conflict on a key without cross-store races: " + l);
+        } else if (!m.group(3).equals("etcd") || !m.group(2).equals(m.group(4))) {
+          violations.add("conflict not decided by the rule (etcd wins): " + l);
+        }
+      }
+      if (b.alive() && b.conflicts() != mine) {
+        violations.add(b + " counted " + b.conflicts() + " conflicts but logged " + mine);
+      }
+      total += mine;
+    }
+    return total;
   }
 
   private void killLeaderAndRestart() throws Exception {
@@ -186,6 +247,32 @@ class HistoryCheckerIT {
       zkFrozen.set(false);
     }
     f[1] = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // sessions re-established after the thaw
+  }
+
+  /** Both stores hold {@code last} (null: absent) and the bridge's ledger records exactly those writes, no intent pending. */
+  private boolean converged(KeySpace e, KeySpace z, String key, String last) throws Exception {
+    Optional<Entry> ev = e.get(key).get(20, TimeUnit.SECONDS);
+    Optional<Entry> zv = z.get(key).get(20, TimeUnit.SECONDS);
+    if (!Objects.equals(ev.map(Entry::valueUtf8).orElse(null), last) || !Objects.equals(zv.map(Entry::valueUtf8).orElse(null), last)) {
+      return false;
+    }
+    if (e.get(root + "/bridge/intent" + key).get(20, TimeUnit.SECONDS).isPresent()) {
+      return false;
+    }
+    Optional<Entry> entry = e.get(root + "/bridge/base" + key).get(20, TimeUnit.SECONDS);
+    if (last == null || entry.isEmpty()) {
+      return last == null && entry.isEmpty();
+    }
+    // [1][etcd revision, -1: the entry's own][ZooKeeper mzxid][value]
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(entry.get().value());
+    if (buf.remaining() < 17 || buf.get() != 1) {
+      return false;
+    }
+    long er = buf.getLong();
+    long zr = buf.getLong();
+    byte[] value = new byte[buf.remaining()];
+    buf.get(value);
+    return (er == -1 ? entry.get().revision() : er) == ev.get().revision() && zr == zv.get().revision() && Objects.equals(new String(value, StandardCharsets.UTF_8), last);
   }
 
   private static String read(KeySpace ks, String key) throws Exception {
@@ -224,14 +311,15 @@ class HistoryCheckerIT {
         long deadline = done + FAULT_BOUND.toNanos();
         long converged = -1;
         while (System.nanoTime() < deadline) {
-          if (Objects.equals(read(e, key), last) && Objects.equals(read(z, key), last)) {
+          if (converged(e, z, key, last)) {
             converged = System.nanoTime();
             break;
           }
           Thread.sleep(20);
         }
         if (converged < 0) {
-          violations.add(key + ": burst ending " + last + " not in both stores after " + FAULT_BOUND.toMillis() + " ms: etcd " + read(e, key) + ", zookeeper " + read(z, key) + "; history " + history);
+          losses.incrementAndGet();
+          violations.add(key + ": burst ending " + last + " not in both stores (recorded by the bridge) after " + FAULT_BOUND.toMillis() + " ms: etcd " + read(e, key) + ", zookeeper " + read(z, key) + "; history " + history);
           return;
         }
         long took = converged - done;
@@ -267,6 +355,7 @@ class HistoryCheckerIT {
         if (!Objects.equals(v, ev) && !Objects.equals(v, zv)) {
           violations.add(key + ": race of " + ev + " / " + zv + " ended on " + v);
         }
+        (Objects.equals(v, ev) ? raceEtcd : raceZk).incrementAndGet();
         if (System.nanoTime() - done > BOUND.toNanos() && !duringFault(done, System.nanoTime())) {
           violations.add(key + ": race took " + (System.nanoTime() - done) / 1_000_000 + " ms outside any fault");
         }

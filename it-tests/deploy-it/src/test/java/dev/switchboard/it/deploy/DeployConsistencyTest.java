@@ -99,12 +99,12 @@ class DeployConsistencyTest {
   void bridgeConfigsLoadWithTheRealConfigLoader() {
     List<String> files = new ArrayList<>(List.of("compose/bridge.yaml", "systemd/bridge.yaml"));
     if (Files.exists(deploy().resolve("bridge.example.yaml"))) files.add("bridge.example.yaml");
-    for (String f : files) bridge(f, DeployFiles.text(deploy().resolve(f)), Map.of("SWITCHBOARD_BRIDGE_ID", "bridge-1"));
+    for (String f : files) bridge(f, DeployFiles.text(deploy().resolve(f)), Map.of("SWITCHBOARD_ID", "bridge-1"));
     BridgeConfig k8s = bridge("ConfigMap switchboard-bridge",
         DeployFiles.k8s("ConfigMap").get("switchboard-bridge").path("data").path("bridge.yaml").asText(),
-        Map.of("SWITCHBOARD_BRIDGE_ID", "switchboard-bridge-6c9d-abcde"));
+        Map.of("SWITCHBOARD_ID", "switchboard-bridge-6c9d-abcde"));
     assertThat(k8s.id()).isEqualTo("switchboard-bridge-6c9d-abcde");
-    BridgeConfig compose = bridge("compose/bridge.yaml", DeployFiles.text(deploy().resolve("compose/bridge.yaml")), Map.of("SWITCHBOARD_BRIDGE_ID", "bridge-2"));
+    BridgeConfig compose = bridge("compose/bridge.yaml", DeployFiles.text(deploy().resolve("compose/bridge.yaml")), Map.of("SWITCHBOARD_ID", "bridge-2"));
     assertThat(compose.httpPort()).isEqualTo(9465);
     assertThat(compose.httpHost()).isEqualTo("0.0.0.0");
     assertThat(compose.etcdEndpoints()).hasSize(3);

@@ -9,12 +9,16 @@ public final class Bridge {
   private final int port;
   final Box box;
 
-  Bridge(int index, String id, Path config, int port) {
+  /** {@code extra}: further bind mounts (certificates, password files) besides the configuration. */
+  Bridge(int index, String id, Path config, int port, com.github.dockerjava.api.model.Bind... extra) {
     this.index = index;
     this.id = id;
     this.port = port;
+    java.util.List<com.github.dockerjava.api.model.Bind> binds = new java.util.ArrayList<>();
+    binds.add(Pod.bind(config, "/etc/switchboard/bridge.yaml", true));
+    binds.addAll(java.util.List.of(extra));
     this.box = new Box(id, Pod.container(E2eImages.image(E2eImages.Kind.BRIDGE), id)
-        .withCreateContainerCmdModifier(c -> c.getHostConfig().withBinds(Pod.bind(config, "/etc/switchboard/bridge.yaml", true))), () -> Http.ok(port, "/healthz"));
+        .withCreateContainerCmdModifier(c -> c.getHostConfig().withBinds(binds)), () -> Http.ok(port, "/healthz"));
   }
 
   public int index() {

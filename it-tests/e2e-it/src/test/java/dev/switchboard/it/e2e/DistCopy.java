@@ -16,7 +16,7 @@ import java.util.zip.ZipFile;
  * place, so neither the image build context nor the plugin jars nor {@code switchboard ctl} ever read it directly.
  */
 final class DistCopy {
-  private static final String[] TOP = {"switchboard.jar", "switchboard-runtime.jar", "sample-host.jar"};
+  private static final String[] TOP = {"switchboard.jar", "switchboard-runtime.jar", "sample-host.jar", "spring-boot-host.jar"};
   private static volatile DistCopy instance;
 
   private final Path dir;
@@ -34,7 +34,7 @@ final class DistCopy {
     }
   }
 
-  /** The copy's root (holds switchboard.jar, switchboard-runtime.jar, sample-host.jar, plugins/). */
+  /** The copy's root (holds switchboard.jar, switchboard-runtime.jar, sample-host.jar, spring-boot-host.jar, plugins/). */
   Path dir() {
     return dir;
   }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * The sidecar, bridge and sample-host images, built from {@code deploy/docker/Dockerfile.*} with the build argument
+ * The sidecar, bridge and host (sample host, Spring Boot sample host) images, built from {@code deploy/docker/Dockerfile.*} with the build argument
  * {@code BASE_IMAGE} ({@link E2eSettings#baseImage()}) and a private copy of {@code dist/} as the context. An image is
  * tagged {@code switchboard-e2e/<kind>:<hash>} where the hash covers the Dockerfile, the base image id and every
  * file in the context, so an unchanged image is not rebuilt (neither by the next test class nor by the next run);
@@ -29,7 +29,8 @@ final class E2eImages {
   enum Kind {
     SIDECAR("Dockerfile.sidecar", List.of("switchboard.jar", "switchboard-runtime.jar")),
     BRIDGE("Dockerfile.bridge", List.of("switchboard.jar")),
-    SAMPLE_HOST("Dockerfile.sample-host", List.of("sample-host.jar", "switchboard-runtime.jar"));
+    SAMPLE_HOST("Dockerfile.sample-host", List.of("sample-host.jar", "switchboard-runtime.jar")),
+    SPRING_BOOT_HOST("Dockerfile.spring-boot-host", List.of("spring-boot-host.jar", "switchboard-runtime.jar"));
 
     final String dockerfile;
     final List<String> files;

@@ -19,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * A "pod" as Kubernetes runs it with {@code shareProcessNamespace}: a pause container owns the PID namespace and the
  * shared directories ({@code /tmp} and the plugin cache {@code /var/cache/switchboard}, both bind mounts of
- * directories under {@code target/e2e/<class>/<node>}, writable by uid 65534); the sample-host container and the
+ * directories under {@code target/e2e/<class>/<node>}, writable by uid 65534); the host container and the
  * sidecar container join it ({@code --pid container:<pause>}, {@code --volumes-from <pause>}), so either can be
  * killed and restarted while the other keeps running. Everything on the host network.
  */
@@ -35,7 +35,10 @@ public final class Pod {
   private final Host host;
   private final Sidecar sidecar;
 
-  Pod(int index, String node, Path dir, Path artifacts, java.util.function.Supplier<String> agentYaml, int hostPort, int sidecarPort,
+  /** The pod's host container: which application, its JVM options ({@code JDK_JAVA_OPTIONS}, empty for none), its port. */
+  record HostSpec(HostApp app, String javaOptions, int port) {}
+
+  Pod(int index, String node, Path dir, Path artifacts, java.util.function.Supplier<String> agentYaml, HostSpec hostSpec, int sidecarPort,
       Consumer<Pod> onHostRestart) {
     this.index = index;
     this.node = node;
@@ -52,7 +55,7 @@ public final class Pod {
             bind(tmp, "/tmp", false), bind(cache, CACHE_DIR, false), bind(artifacts, ARTIFACTS_DIR, true),
             bind(pauseClasses, "/e2e-pause", true)));
     this.pause = new Box("pause-" + node, p, () -> true);
-    this.host = new Host(this, hostPort, onHostRestart);
+    this.host = new Host(this, hostSpec, onHostRestart);
     this.sidecar = new Sidecar(this, sidecarPort, config, agentYaml);
   }
 
@@ -120,19 +123,21 @@ public final class Pod {
     return node;
   }
 
-  /** The sample host (a plain JVM that knows nothing of Switchboard) in its own container. */
+  /** The host application (the sample host, a plain JVM that knows nothing of Switchboard, or the Spring Boot one) in its own container. */
   public static final class Host {
     private final Pod pod;
     private final int port;
     final Box box;
     private final Consumer<Pod> onRestart;
 
-    Host(Pod pod, int port, Consumer<Pod> onRestart) {
+    Host(Pod pod, HostSpec spec, Consumer<Pod> onRestart) {
       this.pod = pod;
-      this.port = port;
+      this.port = spec.port();
       this.onRestart = onRestart;
-      this.box = new Box("host-" + pod.node, pod.member(E2eImages.image(E2eImages.Kind.SAMPLE_HOST), "host-" + pod.node)
-          .withCommand("--port", String.valueOf(port)), () -> Http.ok(port, "/"));
+      GenericContainer<?> c = pod.member(E2eImages.image(spec.app().image), "host-" + pod.node)
+          .withCommand(spec.app().args(port).toArray(String[]::new));
+      if (!spec.javaOptions().isEmpty()) c.withEnv("JDK_JAVA_OPTIONS", spec.javaOptions());
+      this.box = new Box("host-" + pod.node, c, () -> Http.ok(port, "/"));
     }
 
     /** The host's HTTP port on 127.0.0.1. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole system in containers, one per test class ({@code @RegisterExtension static final}): etcd (3 members) and
- * ZooKeeper (3 servers) from the test kit, two bridges, and pods of a sample host plus its sidecar sharing a PID
+ * ZooKeeper (3 servers) from the test kit, two bridges, and pods of a host (the sample host, or the Spring Boot sample
+ * host: {@link SystemTopologyBuilder#host(HostApp)}) plus its sidecar sharing a PID
  * namespace, {@code /tmp} and the plugin cache (see {@link Pod}). Images come from {@code deploy/docker} ({@link
  * E2eImages}); everything runs on the host network on ports chosen at run time.
  *
@@ -171,13 +172,13 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
       long[] t = new long[4];
       // pods (pause + host) need no store: they start while the stores and the other images come up
       CompletableFuture<Void> hosts = CompletableFuture.runAsync(() -> {
-        E2eImages.image(E2eImages.Kind.SAMPLE_HOST);
+        E2eImages.image(spec.hostApp.image);
         E2eImages.image(E2eImages.Kind.SIDECAR);
         for (int i = 0; i < spec.nodes.size(); i++) {
           String node = spec.nodes.get(i);
           int sidecarPort = Ports.free();
-          pods.add(new Pod(i, node, work.resolve(node), artifacts, () -> agentYaml(node, sidecarPort), Ports.free(), sidecarPort,
-              this::hostRestarted));
+          pods.add(new Pod(i, node, work.resolve(node), artifacts, () -> agentYaml(node, sidecarPort),
+              new Pod.HostSpec(spec.hostApp, spec.hostJavaOptions, Ports.free()), sidecarPort, this::hostRestarted));
         }
         t[0] = System.nanoTime();
         parallel(pods.stream().map(p -> (Runnable) p::startPause).toList());
@@ -222,7 +223,7 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
   private String agentYaml(String node, int port) {
     return "service: " + spec.service + "\nnode: " + node + "\nroot: " + ROOT + "\n"
         + "etcd: {endpoints: [" + etcd.endpoints() + "]}\nzookeeper: {connect: \"" + zk.connectString() + "\"}\nprefer: etcd\n"
-        + "host:\n  match: \"sample-host\\\\.jar\"\n  exports: [" + SPI_EXPORTS + "]\n"
+        + "host:\n  match: \"" + spec.hostApp.matchYaml + "\"\n  exports: [" + SPI_EXPORTS + "]\n"
         + "cacheDir: " + Pod.CACHE_DIR + "\ncontrolDir: /tmp/switchboard\n"
         + "runtimeJar: /opt/switchboard/runtime/switchboard-runtime.jar\n"
         + "http: {listen: \"127.0.0.1:" + port + "\"}\n" + spec.agentYaml;

@@ -2,7 +2,10 @@ package dev.switchboard.it.e2e;
 
 import java.util.List;
 
-/** {@link SystemTopology} settings; defaults: service {@code shop}, pods {@code pod-a}, {@code pod-b}, 2 bridges, 3 etcd, 3 ZooKeeper. */
+/**
+ * {@link SystemTopology} settings; defaults: service {@code shop}, pods {@code pod-a}, {@code pod-b}, 2 bridges, 3 etcd,
+ * 3 ZooKeeper, the sample host in every pod.
+ */
 public final class SystemTopologyBuilder {
   String service = "shop";
   List<String> nodes = List.of("pod-a", "pod-b");
@@ -12,6 +15,8 @@ public final class SystemTopologyBuilder {
   String agentYaml = "";
   String bridgeYaml = "antiEntropyInterval: 10s\nleaderTtl: 5s\n";
   boolean shared = true;
+  HostApp hostApp = HostApp.SAMPLE;
+  String hostJavaOptions = "";
 
   public SystemTopologyBuilder service(String service) {
     this.service = service;
@@ -41,6 +46,18 @@ public final class SystemTopologyBuilder {
     return this;
   }
 
+  /** The application every pod's host container runs (default: the sample host). */
+  public SystemTopologyBuilder host(HostApp app) {
+    this.hostApp = java.util.Objects.requireNonNull(app, "app == null");
+    return this;
+  }
+
+  /** JVM options of every pod's host JVM (passed as {@code JDK_JAVA_OPTIONS}, since the images' entry points are fixed). */
+  public SystemTopologyBuilder hostJavaOptions(String options) {
+    this.hostJavaOptions = java.util.Objects.requireNonNull(options, "options == null");
+    return this;
+  }
+
   /** Extra YAML lines appended to every sidecar's agent.yaml. */
   public SystemTopologyBuilder agentYaml(String extra) {
     this.agentYaml = extra.endsWith("\n") || extra.isEmpty() ? extra : extra + "\n";
@@ -65,7 +82,7 @@ public final class SystemTopologyBuilder {
 
   String key() {
     return String.join("|", service, String.join(",", nodes), String.valueOf(bridges), String.valueOf(etcdMembers),
-        String.valueOf(zooKeeperServers), agentYaml, bridgeYaml);
+        String.valueOf(zooKeeperServers), agentYaml, bridgeYaml, hostApp.name(), hostJavaOptions);
   }
 
   public SystemTopology build() {

@@ -54,6 +54,30 @@ final class HostCli {
     return Json.parseObject(r.stdout().trim());
   }
 
+  /**
+   * The plugin's status once its unload outcome is settled: runs {@code --check-unload} (one full GC in
+   * the host each) until the outcome is no longer {@code pending}. A loader can stay reachable for a
+   * moment after a deactivation (a JIT compilation of the plugin's hot code still in the host's
+   * compile queue holds its class, for one); the runtime's own deadline (30 s) turns a loader that
+   * stays reachable into {@code leaked}, so this fails on a real leak and never passes on one.
+   */
+  Map<String, Object> settledUnload(String pluginId) {
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    int checks = 0;
+    Map<String, Object> p;
+    do {
+      p = plugins(statusJsonCheckingUnload()).get(pluginId);
+      checks++;
+      assertThat(p).as("status of " + pluginId).isNotNull();
+      if (!"pending".equals(p.get("unload"))) {
+        if (checks > 1) System.out.println("unload of " + pluginId + " settled after " + checks + " on-demand checks: " + p.get("unload"));
+        return p;
+      }
+      HostProcess.sleep(250);
+    } while (System.nanoTime() < end);
+    throw new AssertionError("unload of " + pluginId + " still pending after " + checks + " on-demand checks over 60 s: " + p);
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> plugins(Map<String, Object> status) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();

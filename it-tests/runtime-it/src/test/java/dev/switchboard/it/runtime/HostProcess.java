@@ -131,6 +131,16 @@ final class HostProcess implements AutoCloseable {
     return h;
   }
 
+  /** {@code java -jar dist/switchboard.jar args...} as a long-running process, ready when a line contains {@code ready}. */
+  static HostProcess cli(String ready, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Jdks.java17(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+        Dist.cli().toString()));
+    cmd.addAll(List.of(args));
+    HostProcess h = new HostProcess("switchboard " + args[0], cmd, false);
+    h.await(l -> l.contains(ready), 60);
+    return h;
+  }
+
   static String location(Class<?> c) {
     try {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

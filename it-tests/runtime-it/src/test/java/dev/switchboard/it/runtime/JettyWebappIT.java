@@ -60,7 +60,7 @@ class JettyWebappIT {
       assertThat(after.statusCode()).isEqualTo(200);
       assertThat(after.body()).isEqualTo("hello from the webapp");
       assertThat(Http.header(after, "X-Switchboard-Servlet")).isNull();
-      Map<String, Object> p = HostCli.plugins(cli.statusJsonCheckingUnload()).get("servlet-header");
+      Map<String, Object> p = cli.settledUnload("servlet-header");
       assertThat(p).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
       assertThat(jetty.process.isAlive()).isTrue();
       assertThat(get(jetty.port).statusCode()).isEqualTo(200);

@@ -100,7 +100,7 @@ class SpringBootHostIT {
       HttpResponse<String> after = Http.get(host.port);
       assertThat(after.body()).isEqualTo("hello");
       assertThat(Http.header(after, HEADER)).isNull();
-      Map<String, Object> p = HostCli.plugins(cli.statusJsonCheckingUnload()).get("response-header");
+      Map<String, Object> p = cli.settledUnload("response-header");
       assertThat(p).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
       @SuppressWarnings("unchecked")
       Map<String, Object> unloads = (Map<String, Object>) HostCli.stats(cli.statusJson()).get("unloads");

@@ -30,7 +30,7 @@ class Temurin25HostIT {
 
       assertThat(cli.deactivate("response-header").exit()).isZero();
       assertThat(Http.header(Http.get(host.port), SampleHostIT.HEADER)).isNull();
-      assertThat(HostCli.plugins(cli.statusJsonCheckingUnload()).get("response-header")).containsEntry("unload", "collected");
+      assertThat(cli.settledUnload("response-header")).containsEntry("unload", "collected");
     }
   }
 }
