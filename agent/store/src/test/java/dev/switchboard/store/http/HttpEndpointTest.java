@@ -15,7 +15,7 @@ class HttpEndpointTest {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).build(); // generous: a loaded machine may take seconds for the first request
     return client.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
