@@ -49,7 +49,7 @@ public final class AdviceEngine implements AutoCloseable {
     this.rules = rules;
     this.notifier = new Notifier(changed);
     this.retransforms = new Retransforms(inst, this);
-    this.transformer = new Weaver(this).transformer();
+    this.transformer = new GatedTransformer(this::weaving, new Weaver(this).transformer());
   }
 
   /**

@@ -14,6 +14,8 @@ final class AdviceEntry {
   final PluginAdvice owner;
   final MethodAdvice advice;
   final long seq;
+  /** The target type's internal name ({@code org/example/Outer$Inner}). */
+  final String internalName;
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean off;
   private volatile String lastFailure;
@@ -22,6 +24,7 @@ final class AdviceEntry {
     this.owner = owner;
     this.advice = advice;
     this.seq = seq;
+    this.internalName = advice.typeName().replace('.', '/');
   }
 
   /** Whether this advice applies to {@code site} (type by name or supertype, method name, descriptor). */

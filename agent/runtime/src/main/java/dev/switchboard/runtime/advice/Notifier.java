@@ -23,8 +23,10 @@ final class Notifier implements AutoCloseable {
     ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "switchboard-advice-notifier");
       t.setDaemon(true);
+      t.setContextClassLoader(Notifier.class.getClassLoader()); // never the loader of the (host or plugin) thread that failed
       return t;
     });
+    s.prestartCoreThread(); // created now, on a runtime thread, not later on a host thread
     s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.thread = s;
   }

@@ -202,6 +202,8 @@ final class PluginInstance {
 
   /** Ends a split: this (active) instance serves alone, {@code other}'s registrations are removed. */
   void takeOver(PluginInstance other) {
+    // method advice is not split: the second version's advice stays staged during a split and replaces the other's here
+    if (advice != null) adviceEngine.publish(advice, other.advice);
     ExtensionOwners.publish(owner, other.owner);
   }
 

@@ -61,8 +61,8 @@ class MethodAdviceIT {
     Cli.Result d = cli.deactivate("advice-header");
     assertThat(d.exit()).as(d.toString()).isZero();
     for (int i = 0; i < 5; i++) assertThat(Http.header(Http.get(host.port), HEADER)).isNull();
-    Map<String, Object> status = cli.statusJsonCheckingUnload();
-    assertThat(HostCli.plugins(status).get("advice-header")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    assertThat(cli.settledUnload("advice-header")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    Map<String, Object> status = cli.statusJson();
     assertThat(advice(status)).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
     System.out.println("advice stats after deactivation: " + advice(status));
   }
@@ -84,10 +84,9 @@ class MethodAdviceIT {
       assertThat(load.headerValues.keySet()).as("requests that ran both versions' advice")
           .containsOnly("advice-header/1.0.0", "advice-header/2.0.0");
     }
-    Map<String, Object> status = cli.statusJsonCheckingUnload();
-    assertThat(HostCli.plugins(status).get("advice-header")).containsEntry("state", "ACTIVE").containsEntry("version", "2.0.0")
+    assertThat(cli.settledUnload("advice-header")).containsEntry("state", "ACTIVE").containsEntry("version", "2.0.0")
         .containsEntry("unload", "collected");
-    assertThat(advice(status)).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
+    assertThat(advice(cli.statusJson())).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
     assertThat(cli.deactivate("advice-header").exit()).isZero();
     assertThat(Http.header(Http.get(host.port), HEADER)).isNull();
   }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testkit.Dist;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +21,8 @@ class MethodAdviceJava25IT {
       assertThat(Http.header(Http.get(host.port), MethodAdviceIT.HEADER)).isEqualTo("advice-header/1.0.0");
       assertThat(cli.deactivate("advice-header").exit()).isZero();
       assertThat(Http.header(Http.get(host.port), MethodAdviceIT.HEADER)).isNull();
-      Map<String, Object> status = cli.statusJsonCheckingUnload();
-      assertThat(HostCli.plugins(status).get("advice-header")).containsEntry("unload", "collected");
-      assertThat(MethodAdviceIT.advice(status)).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
+      assertThat(cli.settledUnload("advice-header")).containsEntry("unload", "collected");
+      assertThat(MethodAdviceIT.advice(cli.statusJson())).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
     }
   }
 }
