@@ -5,6 +5,8 @@
 #   ONLY="5 6 7 8" SKIP_BUILD=1 ./scripts/bench.sh   # only some steps (numbers as printed)
 #   MVN_OFFLINE=-o ./scripts/bench.sh    # build offline (the default is online: a fresh clone needs PF4J and JMH)
 #   CHECKER_SECONDS=1800 ./scripts/bench.sh            # also the bridge history checker, 30 min (long run)
+#   ONLY=9 FLEET_SIZES="100 300 1000" ./scripts/bench.sh   # the fleet step only, at these sizes
+#   ONLY=10 SKIP_BUILD=1 ./scripts/bench.sh   # the method advice JMH only (advised vs unadvised call)
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,9 @@ MEM_PLUGINS=${MEM_PLUGINS:-20}
 LOAD_RATE=${LOAD_RATE:-1000}    # req/s during the upgrade-under-load step
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}
+FLEET_SIZES=${FLEET_SIZES:-100 300}  # simulated agents per fleet run (step 9)
+FLEET_JVMS=${FLEET_JVMS:-4}         # worker JVMs holding them
+FLEET_ACK_MS=${FLEET_ACK_MS:-20}    # the stand-in host's activation / deactivation time
 ONLY=${ONLY:-}
 step() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
 MVN_OFFLINE=${MVN_OFFLINE:-}   # empty (online) unless set, e.g. to -o
@@ -89,7 +94,15 @@ echo "load after upgrade-under-load bench: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
 if step 9; then
-echo "== 9/9 method advice per call: unadvised / advised (one before handler) / woven with the handler switched off (JMH: $JMH_ARGS)"
+echo "== 9 fleet: $FLEET_SIZES simulated agents in $FLEET_JVMS JVMs (own store sessions each, stand-in host acking in ${FLEET_ACK_MS} ms): flips, rollout, etcd and ZooKeeper restarts"
+for n in $FLEET_SIZES; do
+  "$JAVA" -Dswitchboard.testkit=local -cp "$CP" dev.switchboard.fleet.FleetBench "$n" "$FLEET_JVMS" "$FLEET_ACK_MS" "$R/fleet-$n.json" 2>&1 | grep -v -E 'DEBUG|SLF4J|TcpMetrics|Epoll'
+  echo "load after the fleet of $n: $(uptime)" | tee -a "$R/machine.txt"
+done
+fi
+
+if step 10; then
+echo "== 10 method advice per call: unadvised / advised (one before handler) / woven with the handler switched off (JMH: $JMH_ARGS)"
 # shellcheck disable=SC2086
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main AdviceBench $JMH_ARGS -rf json -rff "$R/jmh-advice.json" | tee "$R/jmh-advice.txt" | grep -E '^(Benchmark|AdviceBench)'
 echo "load after advice JMH: $(uptime)" | tee -a "$R/machine.txt"
@@ -106,5 +119,5 @@ fi
 "$JAVA" -cp "$CP" dev.switchboard.bench.Summary "$R" "$(nproc) cores; $(tr '\n' ' ' < "$R/machine.txt")"
 DEST=bench-results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$DEST"
-cp "$R"/*.json "$R"/*.txt "$R/table.md" "$DEST"/
+cp "$R"/*.json "$R"/*.txt "$R"/*.md "$DEST"/
 echo "results: $R/bench-results.json (copy in $DEST)"

@@ -17,7 +17,7 @@ done
 if [[ -z "$stale" ]]; then
   # any pom or main source of a module that feeds dist/ newer than the CLI jar
   newer="$(find plugin-api agent bridge sample-plugins pom.xml \
-      \( -path '*/target' -o -path 'sample-plugins/plugin-template' \) -prune -o \
+      \( -path '*/target' -o -path 'sample-plugins/plugin-template' -o -path 'sample-plugins/service-plugin-template' \) -prune -o \
       \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer dist/switchboard.jar -print 2>/dev/null | head -1)"
   [[ -n "$newer" ]] && stale="$newer is newer than dist/switchboard.jar"
 fi

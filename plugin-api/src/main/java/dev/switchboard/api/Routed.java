@@ -50,7 +50,8 @@ final class Routed {
   }
 
   private static Extensions.Owner[] choose(Route[] routes, RoutingKey key) {
-    int draw = ThreadLocalRandom.current().nextInt(Route.BUCKETS);
+    int b = key == null ? -1 : key.bucket();
+    int draw = b >= 0 ? b % Route.BUCKETS : ThreadLocalRandom.current().nextInt(Route.BUCKETS);
     Extensions.Owner[] out = new Extensions.Owner[routes.length];
     for (int i = 0; i < routes.length; i++) {
       out[i] = routes[i].choose(key, draw);

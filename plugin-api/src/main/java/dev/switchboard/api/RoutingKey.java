@@ -13,4 +13,13 @@ public interface RoutingKey {
 
   /** The attribute's value, or null when the call has none. */
   String attribute(String name);
+
+  /**
+   * A number in [0, 10000) fixed for one request, used instead of a random draw per call when the split has no
+   * hash key (or the call no value for it): a host that calls several points for one request returns the same
+   * number for each so the request reaches one version throughout. -1 (the default): a random draw per call.
+   */
+  default int bucket() {
+    return -1;
+  }
 }

@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "host",
     mixinStandardHelpOptions = true,
-    description = "Drive host JVMs directly: list, status, activate, deactivate, detach.",
-    subcommands = {HostList.class, HostStatus.class, HostActivate.class, HostDeactivate.class, HostDetach.class})
+    description = "Drive host JVMs directly: list, status, activate, deactivate, detach, traffic, promote, abort.",
+    subcommands = {HostList.class, HostStatus.class, HostActivate.class, HostDeactivate.class, HostDetach.class, HostTraffic.class,
+        HostTraffic.Promote.class, HostTraffic.Abort.class})
 final class HostCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

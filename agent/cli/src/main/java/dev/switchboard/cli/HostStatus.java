@@ -51,6 +51,7 @@ final class HostStatus implements Callable<Integer> {
               + ", plugin API " + conn.info().apiVersion() + ", metaspace " + stats.get("metaspaceUsedBytes") + " bytes");
           if (statuses.isEmpty()) System.out.println("(no plugins)");
           for (PluginStatus s : statuses) HostSupport.printStatus(System.out, s);
+          HostTraffic.printTraffic(System.out, stats.get("traffic"));
         }
         return Main.EXIT_OK;
       }

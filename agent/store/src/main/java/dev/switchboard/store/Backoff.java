@@ -26,6 +26,17 @@ public record Backoff(Duration initial, Duration max) {
     return Duration.ofMillis(Math.min(max.toMillis(), ms));
   }
 
+  /**
+   * {@code delayMillis} spread uniformly over {@code [delayMillis / 2, delayMillis]} ("equal jitter"): clients that
+   * lost a store at the same moment (a restart) do not all come back at the same moment, and no retry waits longer
+   * than the un-jittered delay.
+   */
+  public static long jitter(long delayMillis) {
+    if (delayMillis < 0) throw new IllegalArgumentException("delayMillis is negative: " + delayMillis);
+    long half = delayMillis / 2;
+    return half + java.util.concurrent.ThreadLocalRandom.current().nextLong(delayMillis - half + 1);
+  }
+
   /** For loops that keep the current delay: the delay after {@code currentMillis}, doubled and capped. */
   public long nextMillis(long currentMillis) {
     return Math.min(max.toMillis(), Math.max(initial.toMillis(), currentMillis) * 2);

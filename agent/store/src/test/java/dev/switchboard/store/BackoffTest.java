@@ -26,6 +26,19 @@ class BackoffTest {
   }
 
   @Test
+  void aJitteredDelayLiesBetweenHalfAndAllOfTheDelayAndSpreadsAFleetsRetries() {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      long d = Backoff.jitter(1000);
+      assertThat(d).isBetween(500L, 1000L);
+      seen.add(d);
+    }
+    assertThat(seen).as("1000 agents retrying after one restart do not retry at one moment").hasSizeGreaterThan(100);
+    assertThat(Backoff.jitter(0)).isZero();
+    assertThatThrownBy(() -> Backoff.jitter(-1)).hasMessageContaining("delayMillis is negative: -1");
+  }
+
+  @Test
   void badBoundsAreRefusedNamingTheValue() {
     assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).hasMessageContaining("initial is not positive: PT0S");
     assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("max PT1S is below initial PT2S");

@@ -80,7 +80,12 @@ public final class FleetRun {
   public void awaitStarted() throws Exception {
     long t0 = System.nanoTime();
     for (FleetObserver v : List.of(etcdView, zkView)) {
-      v.await("status of all " + nodes.size() + " agents", timeout, o -> matching(o, "INACTIVE", nodes, 0).size() == nodes.size());
+      try {
+        v.await("status of all " + nodes.size() + " agents", timeout, o -> matching(o, "INACTIVE", nodes, 0).size() == nodes.size());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new java.util.concurrent.TimeoutException(e.getMessage() + " in " + (v == etcdView ? "etcd" : "ZooKeeper") + ": "
+            + lagging(v, "INACTIVE", nodes, 0));
+      }
     }
     result.value("all " + nodes.size() + " agents started and reporting", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
   }

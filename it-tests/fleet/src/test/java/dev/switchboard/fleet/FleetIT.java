@@ -34,8 +34,8 @@ class FleetIT {
     String root = "/switchboard";
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     FleetResult result = new FleetResult();
-    try (KeySpace e = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).build());
-        KeySpace z = KeySpaces.zookeeper(ZooKeeperOptions.builder(zk.connectString()).build())) {
+    try (KeySpace e = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).operationTimeout(Duration.ofSeconds(30)).build());
+        KeySpace z = KeySpaces.zookeeper(ZooKeeperOptions.builder(zk.connectString()).operationTimeout(Duration.ofSeconds(30)).build())) {
       FleetRun.seed(e, root, "fleet", "rh");
       FleetRun.seed(z, root, "fleet", "rh");
       List<FleetAgent> agents = FleetWorker.start(etcd.endpoints(), zk.connectString(), root, "fleet", 0, N, Duration.ofMillis(20), timer);

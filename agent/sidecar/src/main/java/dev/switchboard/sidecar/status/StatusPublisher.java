@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the status keys of docs/reference.md §1 to every connected store with {@link KeySpace#putLive}
  * (leased in etcd, ephemeral in ZooKeeper), in order, from one thread. A store that (re)connects
- * gets every key written again.
+ * gets every key written again. Writes of one key are coalesced: while one is on its way to a store, newer values
+ * replace each other and only the newest is written next.
  */
 public final class StatusPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
@@ -33,6 +34,14 @@ public final class StatusPublisher implements AutoCloseable {
   private final Map<String, byte[]> current = new TreeMap<>();
   /** One ordered lane per store: a write is issued only after the previous one completed. */
   private final Map<KeySpace, ExecutorService> lanes = new java.util.IdentityHashMap<>();
+  /**
+   * Per store, the newest value (or {@link #DELETE}) of each key whose write is queued on the lane and not started:
+   * a newer value replaces it there instead of queueing another write (coalescing), so a burst of reports costs one
+   * write per key and in-flight write, and the newest value is always the one written next.
+   */
+  private final Map<KeySpace, Map<String, byte[]>> queued = new java.util.IdentityHashMap<>();
+  /** Marks a queued delete (compared by identity). */
+  private static final byte[] DELETE = new byte[0];
 
   public StatusPublisher(List<KeySpace> stores, String root, String service, String node) {
     this.stores = List.copyOf(stores);
@@ -40,6 +49,7 @@ public final class StatusPublisher implements AutoCloseable {
     this.service = service;
     this.node = node;
     for (KeySpace ks : this.stores) {
+      queued.put(ks, new java.util.concurrent.ConcurrentHashMap<>());
       lanes.put(ks, Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-status-" + ks.storeName());
         t.setDaemon(true);
@@ -63,11 +73,7 @@ public final class StatusPublisher implements AutoCloseable {
     String key = DesiredKeys.pluginStatusKey(root, service, node, plugin);
     submit(() -> {
       current.remove(key);
-      for (KeySpace ks : stores) {
-        lane(ks, () -> {
-          if (ks.state() == StoreState.CONNECTED) ks.deleteLive(key).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        }, "delete status key " + key);
-      }
+      for (KeySpace ks : stores) write(ks, key, DELETE);
     });
   }
 
@@ -78,10 +84,15 @@ public final class StatusPublisher implements AutoCloseable {
     });
   }
 
+  /** Queues the newest value of {@code key} for {@code ks}; a write of the key already queued takes it instead. */
   private void write(KeySpace ks, String key, byte[] value) {
+    Map<String, byte[]> q = queued.get(ks);
+    if (q.put(key, value) != null) return; // coalesced into the queued write
     lane(ks, () -> {
-      if (ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
-      ks.putLive(key, value).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      byte[] v = q.remove(key);
+      if (v == null || ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
+      if (v == DELETE) ks.deleteLive(key).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      else ks.putLive(key, v).get(10, java.util.concurrent.TimeUnit.SECONDS);
     }, "write status key " + key);
   }
 

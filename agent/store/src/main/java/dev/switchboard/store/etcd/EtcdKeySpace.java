@@ -50,6 +50,7 @@ public final class EtcdKeySpace implements KeySpace {
   final EtcdOptions options;
   final Client client;
   final KV kv;
+  private final EtcdWrites writes;
   final StateCell state = new StateCell("etcd");
   final ScheduledExecutorService scheduler;
   final EtcdLiveKeys live;
@@ -62,6 +63,7 @@ public final class EtcdKeySpace implements KeySpace {
     this.options = options;
     this.client = dev.switchboard.store.StoreClients.etcd(options);
     this.kv = client.getKVClient();
+    this.writes = new EtcdWrites(kv, options.operationTimeout().toMillis(), this::map);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("switchboard-etcd-probe"));
     this.live = new EtcdLiveKeys(this);
     scheduler.scheduleWithFixedDelay(this::probe, 0, 1000, TimeUnit.MILLISECONDS);
@@ -284,8 +286,7 @@ public final class EtcdKeySpace implements KeySpace {
     Keys.requirePath(key);
     checkValue(key, value);
     byte[] copy = value.clone();
-    return guard(kv.put(bytes(key), bytes(copy)), "put " + key)
-        .thenApply(r -> new Entry(key, copy, r.getHeader().getRevision()));
+    return writes.write(key, copy).thenApply(r -> new Entry(key, copy, r.revision()));
   }
 
   @Override
@@ -303,7 +304,7 @@ public final class EtcdKeySpace implements KeySpace {
   public CompletableFuture<Boolean> delete(String key) {
     checkOpen();
     Keys.requirePath(key);
-    return guard(kv.delete(bytes(key)), "delete " + key).thenApply(r -> r.getDeleted() > 0);
+    return writes.write(key, null).thenApply(EtcdWrites.Result::deleted);
   }
 
   @Override

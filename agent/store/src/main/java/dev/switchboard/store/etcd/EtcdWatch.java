@@ -255,7 +255,7 @@ final class EtcdWatch implements Watch {
     long delay = retryMs;
     retryMs = new Backoff(ks.options.retryDelay(), Duration.ofMillis(MAX_RETRY_MS)).nextMillis(retryMs);
     try {
-      thread.schedule(() -> run(this::connect), delay, TimeUnit.MILLISECONDS);
+      thread.schedule(() -> run(this::connect), Backoff.jitter(delay), TimeUnit.MILLISECONDS); // spread a fleet's retries
     } catch (RejectedExecutionException e) {
       // closed
     }

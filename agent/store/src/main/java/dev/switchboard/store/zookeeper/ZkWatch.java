@@ -168,7 +168,7 @@ final class ZkWatch implements Watch {
     long d = retryMs;
     retryMs = RETRY.nextMillis(retryMs);
     try {
-      thread.schedule(() -> resync("retry"), d, TimeUnit.MILLISECONDS);
+      thread.schedule(() -> resync("retry"), Backoff.jitter(d), TimeUnit.MILLISECONDS); // spread a fleet's retries
     } catch (RejectedExecutionException e) {
       // closed
     }

@@ -50,7 +50,7 @@ class DeployConsistencyTest {
 
   @Test
   void dockerfilesTakeTheBaseImageAsABuildArgumentAndCopyWhatDistHolds() {
-    for (String n : List.of("Dockerfile.sidecar", "Dockerfile.bridge", "Dockerfile.sample-host")) {
+    for (String n : List.of("Dockerfile.sidecar", "Dockerfile.bridge", "Dockerfile.sample-host", "Dockerfile.spring-boot-host")) {
       Dockerfile d = Dockerfile.read(deploy().resolve("docker").resolve(n));
       assertThat(d.all("ARG")).as(n).contains("BASE_IMAGE=eclipse-temurin:17-jre");
       assertThat(d.one("FROM")).as(n).isEqualTo("${BASE_IMAGE}");
@@ -70,6 +70,11 @@ class DeployConsistencyTest {
     List<String> hostCmd = host.execForm("CMD");
     assertThat(hostCmd).containsExactly("--port", host.one("EXPOSE"));
     assertThat(host.execForm("ENTRYPOINT")).containsSubsequence("-jar", host.copies().get("sample-host.jar"));
+    Dockerfile boot = Dockerfile.read(deploy().resolve("docker/Dockerfile.spring-boot-host"));
+    assertThat(boot.execForm("CMD")).containsExactly("--server.port=" + boot.one("EXPOSE"));
+    assertThat(boot.execForm("ENTRYPOINT")).containsSubsequence("-jar", boot.copies().get("spring-boot-host.jar"));
+    assertThat(boot.copies().get("switchboard-runtime.jar")).as("the runtime jar at the sidecar's path (it is injected by path)")
+        .isEqualTo(sidecar.copies().get("switchboard-runtime.jar"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.switchboard.it.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.it.deploy.TemplateBuilds.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sample-plugins/plugin-template builds offline as a plugin author would build it (after the
- * plugin API is installed), prints the jar's sha256 and the ctl line, and the jar it produces
+ * plugin API is installed: {@link TemplateBuilds}), prints the jar's sha256 and the ctl line, and the jar it produces
  * activates in a real sample host through {@code switchboard host activate}.
  */
 class PluginTemplateIT {
@@ -40,26 +40,21 @@ class PluginTemplateIT {
   @BeforeAll
   static void buildTheTemplate() throws Exception {
     Path root = Paths.root();
-    Result install = run(root, Duration.ofMinutes(5), "mvn", "-B", "-o", "-q", repo(), "-DskipTests", "install",
-        "-pl", "plugin-api,sample-plugins/sample-spi", "-am");
-    assertThat(install.code).as("install of plugin-api:\n" + install.output).isZero();
-
     // a release signing key, as a plugin author makes one; the build prints the signing set-artifact line with it
     Result keygen = run(root, Duration.ofMinutes(1), Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
         "ctl", "keygen", shared.resolve("keys/release").toString());
-    assertThat(keygen.code).as("ctl keygen:\n" + keygen.output).isZero();
+    assertThat(keygen.code()).as("ctl keygen:\n" + keygen.output()).isZero();
     signKey = shared.resolve("keys/release.key");
 
     Path project = shared.resolve("plugin-template");
-    copy(root.resolve("sample-plugins/plugin-template"), project);
-    Result build = run(project, Duration.ofMinutes(5), "mvn", "-B", "-o", repo(), "-Dswitchboard.signKey=" + signKey, "package");
-    assertThat(build.code).as("template build:\n" + build.output).isZero();
-    assertThat(build.output).contains("Tests run: 4, Failures: 0, Errors: 0");
+    Result build = TemplateBuilds.build("plugin-template", project, "-Dswitchboard.signKey=" + signKey);
+    assertThat(build.code()).as("template build:\n" + build.output()).isZero();
+    assertThat(build.output()).contains("Tests run: 4, Failures: 0, Errors: 0");
 
     jar = project.resolve("target/hello-header-1.0.0.jar");
     assertThat(jar).isRegularFile();
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
-    assertThat(build.output).contains("sha256: " + sha)
+    assertThat(build.output()).contains("sha256: " + sha)
         .contains("switchboard ctl set-artifact demo hello-header " + jar + " --etcd http://127.0.0.1:23790 --sign-key " + signKey)
         .contains("sign:    signed with " + signKey);
     try (ZipFile z = new ZipFile(jar.toFile())) {
@@ -68,12 +63,6 @@ class PluginTemplateIT {
       assertThat(descriptor).contains("\"id\": \"hello-header\"").contains("\"version\": \"1.0.0\"");
       assertThat(z.getEntry("dev/switchboard/api/Plugin.class")).as("the API is not bundled").isNull();
     }
-  }
-
-  /** The local repository of the outer build (a harmless repeat of the default when not set). */
-  private static String repo() {
-    String r = System.getProperty("switchboard.localRepository");
-    return "-Dmaven.repo.local=" + (r != null && !r.isBlank() ? r : Path.of(System.getProperty("user.home"), ".m2", "repository"));
   }
 
   @Test
@@ -89,8 +78,8 @@ class PluginTemplateIT {
         cmd.addAll(verb);
         cmd.addAll(List.of("--etcd", etcd));
         Result r = run(tmp, Duration.ofMinutes(1), cmd.toArray(String[]::new));
-        assertThat(r.code).as(String.join(" ", cmd) + ":\n" + r.output).isZero();
-        if (verb.get(0).equals("set-artifact")) assertThat(r.output).as("the value carries the signature").contains("\"signature\":\"");
+        assertThat(r.code()).as(String.join(" ", cmd) + ":\n" + r.output()).isZero();
+        if (verb.get(0).equals("set-artifact")) assertThat(r.output()).as("the value carries the signature").contains("\"signature\":\"");
       }
       HttpClient http = HttpClient.newHttpClient();
       URI host = URI.create("http://127.0.0.1:" + demo.ports.get("--host-port") + "/");
@@ -113,8 +102,8 @@ class PluginTemplateIT {
       int port = listeningPort(host);
       Result activate = run(root, Duration.ofMinutes(2), Paths.java().toString(), "-jar", Paths.dist().resolve("switchboard.jar").toString(),
           "host", "activate", "--pid", Long.toString(host.pid()), "--jar", jar.toString(), "--control-dir", tmp.resolve("control").toString());
-      System.out.println(activate.output);
-      assertThat(activate.code).as("host activate:\n" + activate.output).isZero();
+      System.out.println(activate.output());
+      assertThat(activate.code()).as("host activate:\n" + activate.output()).isZero();
       HttpClient http = HttpClient.newHttpClient();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
@@ -127,7 +116,8 @@ class PluginTemplateIT {
     }
   }
 
-  private static int listeningPort(Process host) throws IOException {
+  /** Reads the sample host's output up to {@code LISTENING <port>}, then keeps draining it. */
+  static int listeningPort(Process host) throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
     List<String> seen = new ArrayList<>();
     String line;
@@ -151,32 +141,7 @@ class PluginTemplateIT {
     throw new AssertionError("sample host exited without LISTENING: " + seen);
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path rel = from.relativize(p);
-        if (rel.startsWith("target")) continue;
-        Path dest = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) Files.createDirectories(dest);
-        else Files.copy(p, dest);
-      }
-    }
-  }
-
-  record Result(int code, String output) {}
-
   static Result run(Path dir, Duration timeout, String... cmd) throws Exception {
-    Path out = Files.createTempFile("deploy-it-", ".out");
-    try {
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        throw new AssertionError(String.join(" ", cmd) + " did not finish within " + timeout + ":\n" + Files.readString(out));
-      }
-      return new Result(p.exitValue(), Files.readString(out));
-    } finally {
-      Files.deleteIfExists(out);
-    }
+    return TemplateBuilds.run(dir, timeout, cmd);
   }
 }

@@ -24,11 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.zookeeper.data.ACL;
-import org.apache.zookeeper.data.Id;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * enabled, a ZooKeeper reached over TLS with SASL users and ACLs; two pods (sample host + sidecar
  * container) and a bridge container, each with its own least-privilege identity (the agents may read
  * their service's desired state and write only their own status; the bridge writes desired state and
- * its ledger; operators write desired state). A flip written by the operator in either store reaches
+ * its ledger; operators write desired state), set up by {@code switchboard ctl roles apply}. A flip written by the operator in either store reaches
  * both pods through the bridge; what an agent's credentials may not do, the stores refuse.
  *
  * <p>Certificates and password files are generated at test time; the sidecars read theirs from the
@@ -120,35 +115,31 @@ class SecuredSystemIT {
     });
   }
 
-  /** Roles, users and the top of the ZooKeeper tree, as docs/security.md describes them. */
+  /**
+   * Roles, users and the top of the ZooKeeper tree, set up by {@code switchboard ctl roles apply} as an
+   * administrator would: etcd as root (its client certificate), ZooKeeper as the digest super user.
+   */
   static void roles() throws Exception {
-    etcd.etcdctl("role", "add", "switchboard-bridge");
-    etcd.etcdctl("role", "grant-permission", "switchboard-bridge", "readwrite", ROOT + "/services/", "--prefix=true");
-    etcd.etcdctl("role", "grant-permission", "switchboard-bridge", "readwrite", ROOT + "/bridge/", "--prefix=true");
-    etcd.addUser("bridge", "bridge-etcd-pw", "switchboard-bridge");
-    for (String node : NODES) {
-      String user = "agent-" + SERVICE + "-" + node;
-      String role = "switchboard-" + user;
-      etcd.etcdctl("role", "add", role);
-      etcd.etcdctl("role", "grant-permission", role, "read", ROOT + "/services/" + SERVICE + "/", "--prefix=true");
-      etcd.etcdctl("role", "grant-permission", role, "readwrite", ROOT + "/status/" + SERVICE + "/" + node + "/", "--prefix=true");
-      etcd.addUser(user, user + "-etcd-pw", role);
-    }
-    try (CuratorFramework admin = CuratorFrameworkFactory.builder().connectString(zk.connectString()).retryPolicy(new RetryOneTime(200))
-        .authorization("digest", (SecuredZooKeeper.SUPER + ":" + zk.superPassword()).getBytes(StandardCharsets.UTF_8)).build()) {
-      admin.start();
-      assertThat(admin.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
-      List<ACL> writers = List.of(new ACL(31, new Id("sasl", "operator")), new ACL(31, new Id("sasl", "bridge")), new ACL(1, new Id("world", "anyone")));
-      List<ACL> readable = List.of(new ACL(1, new Id("world", "anyone")));
-      admin.create().withACL(writers).forPath(ROOT);
-      admin.create().withACL(writers).forPath(ROOT + "/services");
-      admin.create().withACL(readable).forPath(ROOT + "/status");
-      admin.create().withACL(readable).forPath(ROOT + "/status/" + SERVICE);
-      for (String node : NODES) {
-        admin.create().withACL(List.of(new ACL(31, new Id("sasl", "agent-" + SERVICE + "-" + node)), new ACL(1, new Id("world", "anyone"))))
-            .forPath(ROOT + "/status/" + SERVICE + "/" + node);
-      }
-    }
+    Path passwords = Files2.dir(work.resolve("passwords"), "rwx------");
+    Files2.write(passwords.resolve("operator"), "op-etcd-pw\n");
+    Files2.write(passwords.resolve("bridge"), "bridge-etcd-pw\n");
+    for (String node : NODES) Files2.write(passwords.resolve("agent-" + SERVICE + "-" + node), "agent-" + SERVICE + "-" + node + "-etcd-pw\n");
+    Path superPw = Files2.write(work.resolve("zk-super.pw"), zk.superPassword() + "\n");
+    List<String> agents = new ArrayList<>();
+    for (String node : NODES) agents.addAll(List.of("--agent", SERVICE + "/" + node));
+    Path cli = DistCopy.get().file("switchboard.jar");
+
+    List<String> onEtcd = new ArrayList<>(List.of("roles", "apply", "--password-dir", passwords.toString(), "--etcd", etcd.endpoint(),
+        "--cacert", etcd.pki().caFile().toString(), "--cert", etcd.rootClient().cert().toString(), "--key", etcd.rootClient().key().toString()));
+    onEtcd.addAll(agents);
+    Ctl.Result e = Ctl.run(cli, onEtcd);
+    assertThat(e.exit()).as(e.toString()).isZero();
+    List<String> onZk = new ArrayList<>(List.of("roles", "apply", "--zookeeper", zk.connectString(),
+        "--zk-digest-user", SecuredZooKeeper.SUPER, "--zk-digest-password-file", superPw.toString()));
+    onZk.addAll(agents);
+    Ctl.Result z = Ctl.run(cli, onZk);
+    assertThat(z.exit()).as(z.toString()).isZero();
+    assertThat(etcd.etcdctl("user", "list")).contains("agent-shop-pod-a", "agent-shop-pod-b", "bridge", "operator");
   }
 
   /** Copies CA, certificate and key into {@code dir} as {@code <prefix>-ca.pem}, ... readable by the containers' user. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Spring Boot 3 executable jar ({@code java -jar dist/spring-boot-host.jar}) with the starter: its
  * plugin API lives in {@code BOOT-INF/lib}, in Spring Boot's launcher loader, and nothing of
  * Switchboard is on its system class path. Attach, the sample plugins filter the unmodified
- * controller's requests, an upgrade under load fails no request, deactivation collects the loader,
+ * controller's requests (through the application's own point, a plugin servlet filter and a plugin
+ * Spring MVC interceptor), an upgrade under load fails no request, deactivation collects the loader,
  * the actuator endpoint shows the plugin, and an export of a missing package is named.
  */
 class SpringBootHostIT {
@@ -87,6 +88,20 @@ class SpringBootHostIT {
       assertThat(Http.header(servlet, "X-Switchboard-Servlet")).isEqualTo("servlet-header/1.0.0");
       assertThat(cli.deactivate("servlet-header").exit()).isZero();
       assertThat(Http.header(Http.get(host.port), "X-Switchboard-Servlet")).isNull();
+
+      // the starter's Spring MVC point: a plugin's HandlerInterceptor sees the chosen handler and can stop the request before it
+      assertThat(cli.activate(Dist.plugin("mvc-header", "1.0.0")).exit()).isZero();
+      HttpResponse<String> mvc = Http.get(host.port, "/orders/9", Map.of());
+      assertThat(mvc.body()).isEqualTo("order 9");
+      assertThat(Http.header(mvc, "X-Switchboard-Mvc")).isEqualTo("mvc-header/1.0.0");
+      assertThat(Http.header(mvc, "X-Switchboard-Handler")).contains("HelloController#order");
+      HttpResponse<String> blocked = Http.get(host.port, "/orders/9", Map.of("X-Block", "1"));
+      assertThat(blocked.statusCode()).isEqualTo(403);
+      assertThat(blocked.body()).startsWith("blocked by mvc-header/1.0.0 before ").contains("HelloController#order");
+      assertThat(cli.deactivate("mvc-header").exit()).isZero();
+      HttpResponse<String> unblocked = Http.get(host.port, "/orders/9", Map.of("X-Block", "1"));
+      assertThat(unblocked.body()).as("no interceptor after deactivation").isEqualTo("order 9");
+      assertThat(Http.header(unblocked, "X-Switchboard-Mvc")).isNull();
 
       // exports asked later are not ignored; one that no loader defines is named (CLI and host log)
       Cli.Result e = cli.activate(Dist.plugin("response-header", "2.0.0"), "--exports", "org.springframework.web.bind.annotation,no.such.pkg");

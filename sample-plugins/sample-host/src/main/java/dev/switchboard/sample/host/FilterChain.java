@@ -2,6 +2,7 @@ package dev.switchboard.sample.host;
 
 import dev.switchboard.api.ExtensionPoint;
 import dev.switchboard.api.Extensions;
+import dev.switchboard.api.RoutingKey;
 import dev.switchboard.sample.spi.Exchange;
 import dev.switchboard.sample.spi.RequestFilter;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,7 +14,9 @@ import io.vertx.core.net.SocketAddress;
  * {@code 200 hello} unless a filter answered, then tells every filter the outcome. {@code
  * GET /lib-version} answers the version of the host's own copy of {@code
  * dev.switchboard.sample.shared.Lib} (a plugin may bundle another one). A filter that
- * throws gets the request answered with 500 and the failure printed; the host keeps serving.
+ * throws gets the request answered with 500 and the failure printed; the host keeps serving. The request's
+ * headers are its routing key: where a plugin runs two versions with calls shared, the split's hash key and pin
+ * header are request headers, and both points of one request reach the same version.
  */
 final class FilterChain {
   static final ExtensionPoint<RequestFilter> FILTERS = Extensions.point(RequestFilter.class);
@@ -24,7 +27,7 @@ final class FilterChain {
       ex.body = dev.switchboard.sample.shared.Lib.version(); // the host's own copy of the library
     }
     try {
-      FILTERS.forEachWhile(FilterChain::apply, ex);
+      FILTERS.forEachWhile(FilterChain::apply, ex, ex);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("sample-host: a request filter failed: " + e);
       ex.respond(500, "filter failed: " + e.getClass().getName() + "\n");
@@ -33,7 +36,7 @@ final class FilterChain {
     resp.setStatusCode(ex.status);
     resp.putHeader("Content-Type", "text/plain; charset=utf-8");
     try {
-      FILTERS.forEach(FilterChain::completed, ex);
+      FILTERS.forEach(FilterChain::completed, ex, ex);
     } catch (RuntimeException | LinkageError e) {
       System.err.println("sample-host: a request filter failed after the response was decided: " + e);
     }
@@ -48,9 +51,11 @@ final class FilterChain {
     f.completed(ex);
   }
 
-  static final class VertxExchange implements Exchange {
+  /** Also the request's routing key: its headers, and one bucket for both points of the request. */
+  static final class VertxExchange implements Exchange, RoutingKey {
     private final HttpServerRequest req;
     private final long start = System.nanoTime();
+    private final int bucket = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
     int status = 200;
     String body = "hello";
 
@@ -71,6 +76,16 @@ final class FilterChain {
     @Override
     public String requestHeader(String name) {
       return req.getHeader(name);
+    }
+
+    @Override
+    public String attribute(String name) {
+      return req.getHeader(name);
+    }
+
+    @Override
+    public int bucket() {
+      return bucket;
     }
 
     @Override
