@@ -68,11 +68,11 @@ final class PluginInstance {
    * text was validated for that jar last time), creates the loader and
    * checks the entry class without initialising it. No plugin code runs.
    */
-  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared,
-      dev.switchboard.runtime.advice.AdviceEngine adviceEngine) {
+  static PluginInstance load(ActivateRequest req, PluginManagerConfig settings, PreparedJars prepared, AdviceSupport advice) {
     Path jarPath = Path.of(req.jarPath());
     PreparedJars.Prepared p = prepared.get(req, settings); // read, verified, parsed (or cached by sha256)
     JarImage jar = p.jar();
+    dev.switchboard.runtime.advice.AdviceEngine adviceEngine = advice.engineFor(jar);
     Descriptors.Parsed parsed = p.parsed();
     PreparedJars.ValidConfig valid = p.config(req.configJson()); // validated now, or the same text was before
     PluginConfig config = valid.config();

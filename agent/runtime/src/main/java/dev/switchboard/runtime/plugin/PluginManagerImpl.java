@@ -149,7 +149,7 @@ final class PluginManagerImpl implements PluginManager {
     emit(slot, status(slot, PluginState.LOADING, null, req.sha256(), null, keepUnload(slot), List.of()));
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared, advice.engine());
+      next = PluginInstance.load(req, config, prepared, advice);
     } catch (PluginRefusedException e) {
       return emit(slot, status(slot, PluginState.FAILED, null, req.sha256(), e.getMessage(), keepUnload(slot), List.of())
           .withRefusal(new Refusal(e.permanent(), false)));
@@ -179,7 +179,7 @@ final class PluginManagerImpl implements PluginManager {
   private PluginStatus replace(Slot slot, PluginInstance cur, ActivateRequest req, String what) {
     PluginInstance next;
     try {
-      next = PluginInstance.load(req, config, prepared, advice.engine());
+      next = PluginInstance.load(req, config, prepared, advice);
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.sha256(), what, e.getMessage(), e.permanent());
     }
@@ -349,7 +349,7 @@ final class PluginManagerImpl implements PluginManager {
     String what = "traffic to " + req.jar().sha256().substring(0, 12);
     PluginInstance next;
     try {
-      next = PluginInstance.load(req.jar(), config, prepared, advice.engine());
+      next = PluginInstance.load(req.jar(), config, prepared, advice);
     } catch (PluginRefusedException e) {
       return refusedWhileActive(slot, cur, null, req.jar().sha256(), what, e.getMessage(), e.permanent());
     }
@@ -548,10 +548,12 @@ final class PluginManagerImpl implements PluginManager {
 
   @Override
   public Map<String, Object> adviceStats() {
-    if (advice.engine() == null) return Map.of("available", false);
+    dev.switchboard.runtime.advice.AdviceEngine e = advice.engine();
+    if (e == null) return Map.of("available", advice.available(), "installed", false);
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("available", true);
-    m.putAll(advice.engine().stats());
+    m.put("installed", true);
+    m.putAll(e.stats());
     return m;
   }
 
