@@ -72,6 +72,13 @@ class ZooKeeperKeySpaceIT {
     }
   }
 
+  /** Makes the raw client's server catch up with the leader (ZooKeeper reads are not linearizable across sessions). */
+  private static void syncRaw(String path) throws Exception {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    raw.sync().inBackground((c, e) -> done.countDown()).forPath(path);
+    assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("sync of " + path).isTrue();
+  }
+
   @Test
   void aFencedWriteReportsTheRevisionItProducedAndIsMadeOnce() throws Exception {
     String dir = prefix() + "/d";
@@ -79,10 +86,12 @@ class ZooKeeperKeySpaceIT {
     try (KeySpace ks = ZooKeeperKeySpace.open(opts(zk.connectString()).build())) {
       raw.create().creatingParentsIfNeeded().forPath(dir + "/other", b("keeps the parent")); // the fast path: parent exists
       java.util.OptionalLong created = ks.writeIfVersion(k, b("1"), KeySpace.ABSENT).get();
+      syncRaw(k); // the raw client may sit on another server of the ensemble, which can lag the write
       org.apache.zookeeper.data.Stat s1 = raw.checkExists().forPath(k);
       assertThat(created).as("a create that happened reports its mzxid, not a failed condition").hasValue(s1.getMzxid());
       assertThat(s1.getVersion()).as("made once").isZero();
       java.util.OptionalLong updated = ks.writeIfVersion(k, b("2"), s1.getVersion()).get();
+      syncRaw(k);
       org.apache.zookeeper.data.Stat s2 = raw.checkExists().forPath(k);
       assertThat(updated).hasValue(s2.getMzxid());
       assertThat(s2.getVersion()).as("made once").isEqualTo(1);
