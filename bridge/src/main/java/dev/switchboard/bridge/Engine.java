@@ -77,7 +77,7 @@ final class Engine implements KeyMerge.Context {
    */
   void changed(String etcdKey, Side source, byte[] value, long revision, boolean merge) {
     long now = System.nanoTime();
-    updateState(etcdKey, s -> s.observe(source, value, revision));
+    updateState(etcdKey, s -> s.observe(source, value, revision, now));
     if (!merge) {
       return;
     }

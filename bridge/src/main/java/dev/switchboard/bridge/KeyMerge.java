@@ -33,7 +33,10 @@ final class KeyMerge {
   private static final Logger LOG = LoggerFactory.getLogger(KeyMerge.class);
 
   /** Outcome of one merge, for tests and logs. */
-  enum Outcome { IN_SYNC, LEDGER_ONLY, WROTE, FENCED, SKIPPED, NOT_LEADER, FAILED }
+  enum Outcome { IN_SYNC, LEDGER_ONLY, WROTE, FENCED, WAITING, SKIPPED, NOT_LEADER, FAILED }
+
+  /** How long a merge waits for a watch to deliver a write it read before deciding without it. */
+  static final long WATCH_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   /** What a merge read: both stores (null: absent; {@code *Version} the fencing token), the base it decides against. */
   record Reads(Seen e, long eVersion, Seen z, long zVersion, Base stored, Ledger.Intent intent, Agreed base, KeyState state) {}
@@ -64,6 +67,8 @@ final class KeyMerge {
   }
 
   private final Context c;
+  /** Keys whose merge waits for a watch to deliver a write it read -> since when (nanos). */
+  private final java.util.Map<String, Long> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
   KeyMerge(Context c) {
     this.c = c;
@@ -87,6 +92,18 @@ final class KeyMerge {
       return Outcome.SKIPPED;
     }
     Decision d = Merge.decide(r.e(), r.z(), r.base(), c.winner(), r.state());
+    if (d.waits()) {
+      long since = waiting.computeIfAbsent(etcdKey, k -> System.nanoTime());
+      if (System.nanoTime() - since < WATCH_WAIT_NANOS) {
+        LOG.debug("merge {}: {}; merging again once it arrives", etcdKey, d.why());
+        c.retryLater(etcdKey, 50); // its event queues the key too
+        return Outcome.WAITING;
+      }
+      LOG.warn("merge {}: {} after {} ms; deciding without it", etcdKey, d.why(), (System.nanoTime() - since) / 1_000_000);
+      KeyState assumed = r.state().assumeDelivered(Side.ETCD, r.e()).assumeDelivered(Side.ZOOKEEPER, r.z());
+      d = Merge.decide(r.e(), r.z(), r.base(), c.winner(), assumed);
+    }
+    waiting.remove(etcdKey);
     try {
       return apply(etcdKey, zkKey, r, d);
     } catch (StoreException ex) {
@@ -190,9 +207,12 @@ final class KeyMerge {
     } else {
       Agreed now = Agreed.of(r.e(), r.z());
       boolean record = !Base.same(r.stored(), now.toBase()) || r.intent() != null;
-      res = record ? ledger.commit(etcdKey, now.toBase()) : Ledger.Result.OK;
+      // recorded only if both stores held these writes at one instant: ZooKeeper read again (after
+      // etcd's read), etcd still at its read when the entry is written
+      res = !record ? Ledger.Result.OK
+          : zkUnchanged(zkKey, r) ? ledger.commitIf(etcdKey, now.toBase(), r.e() == null ? -1 : r.eVersion()) : Ledger.Result.VERSION_CHANGED;
       if (res == Ledger.Result.OK) {
-        c.updateState(etcdKey, s -> s.recorded(now, rev(r.e()), rev(r.z())));
+        c.updateState(etcdKey, s -> s.recorded(now, rev(r.e()), rev(r.z()), r.state().seq()));
       }
       if (!record) {
         return Outcome.IN_SYNC;
@@ -220,7 +240,7 @@ final class KeyMerge {
 
   private void recordState(String etcdKey, Base entry, Reads r) {
     Agreed a = Agreed.of(entry);
-    c.updateState(etcdKey, s -> s.recorded(a, rev(r.e()), rev(r.z())));
+    c.updateState(etcdKey, s -> s.recorded(a, rev(r.e()), rev(r.z()), r.state().seq()));
   }
 
   private static long rev(Seen s) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -83,9 +84,22 @@ class KeyMergeStepsIT {
     return ks.get(key).get().map(Entry::valueUtf8).orElse(null);
   }
 
+  /**
+   * What the bridge's watches would deliver for {@code key} (outside the bridged prefix, so that no
+   * watch races the steps): both stores' current writes, observed by the engine's key state. A merge
+   * decides only from writes its watches delivered.
+   */
+  private void deliver(String key) throws Exception {
+    Optional<Entry> ev = e.get(key).get();
+    Optional<Entry> zv = z.get(key).get();
+    bridge.engine().changed(key, Side.ETCD, ev.map(Entry::value).orElse(null), ev.map(Entry::revision).orElse(0L), false);
+    bridge.engine().changed(key, Side.ZOOKEEPER, zv.map(Entry::value).orElse(null), zv.map(Entry::revision).orElse(0L), false);
+  }
+
   /** Merges until a merge finds the stores equal (a fenced or failed merge is simply merged again, as the engine would). */
-  private static void settle(KeyMerge m, String key) {
+  private void settle(KeyMerge m, String key) throws Exception {
     for (int i = 0; i < 10; i++) {
+      deliver(key);
       KeyMerge.Outcome o = m.merge(key, key);
       if (o == KeyMerge.Outcome.IN_SYNC) {
         return;
@@ -112,12 +126,14 @@ class KeyMergeStepsIT {
     String key = root + "/aside/s/plugins/p/enabled";
     KeyMerge m = synced(key, "false");
     e.put(key, b("true")).get();
+    deliver(key);
     KeyMerge.Reads r = m.read(key, key);
     Decision d = Merge.decide(r.e(), r.z(), r.base(), Side.ETCD, r.state());
     assertThat(d.target()).isEqualTo(Side.ZOOKEEPER);
     e.put(key, b("false")).get(); // the rest of the etcd burst, before the copy is made
     assertThat(m.apply(key, key, r, d)).as("copy of a value etcd no longer holds").isEqualTo(KeyMerge.Outcome.FENCED);
     assertThat(read(z, key)).isEqualTo("false");
+    settle(m, key); // the burst's end recorded (the writer goes on once it is: a change seen within a second of it would be a race)
     long conflicts = bridge.metrics().conflicts();
     z.delete(key).get(); // the next burst, on ZooKeeper
     settle(m, key);
@@ -131,12 +147,14 @@ class KeyMergeStepsIT {
     String key = root + "/aside/s/plugins/r/enabled";
     KeyMerge m = synced(key, "false");
     z.put(key, b("true")).get();
+    deliver(key);
     KeyMerge.Reads r = m.read(key, key);
     Decision d = Merge.decide(r.e(), r.z(), r.base(), Side.ETCD, r.state());
     assertThat(d.target()).isEqualTo(Side.ETCD);
     z.put(key, b("false")).get(); // the rest of the ZooKeeper burst, before the copy is made
     assertThat(m.apply(key, key, r, d)).as("copy of a value ZooKeeper no longer holds").isEqualTo(KeyMerge.Outcome.FENCED);
     assertThat(read(e, key)).isEqualTo("false");
+    settle(m, key); // the burst's end recorded, as above
     long conflicts = bridge.metrics().conflicts();
     e.delete(key).get(); // the next burst, on etcd
     settle(m, key);
@@ -150,6 +168,7 @@ class KeyMergeStepsIT {
     String key = root + "/aside/s/plugins/q/enabled";
     KeyMerge m = synced(key, "false");
     e.put(key, b("true")).get();
+    deliver(key);
     KeyMerge.Reads r = m.read(key, key);
     Decision d = Merge.decide(r.e(), r.z(), r.base(), Side.ETCD, r.state());
     z.put(key, b("zk")).get(); // ZooKeeper changed between the read and the write: a cross-store race

@@ -320,6 +320,25 @@ public final class Ledger {
   }
 
   /**
+   * {@link #commit}, only if the etcd key is still at {@code etcdModRevision} ({@code -1}: absent):
+   * an agreement is recorded only while etcd still holds the write the merge read, so (ZooKeeper
+   * read again after etcd) both stores held the agreed writes at one instant — two reads of
+   * different stores made at once may otherwise pair an etcd write with a ZooKeeper write that was
+   * never there at the same time.
+   */
+  public Result commitIf(String etcdKey, Base entry, long etcdModRevision) throws Exception {
+    ByteSequence k = bs(etcdKey);
+    Cmp unchanged = etcdModRevision < 0
+        ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(etcdModRevision));
+    Result r = run(etcdKey, List.of(unchanged), record(etcdKey, entry, false), entry == null ? 0 : entry.value().length + 17);
+    if (r == Result.OK) {
+      recorded(etcdKey, entry);
+    }
+    return r;
+  }
+
+  /**
    * Writes {@code value} (null: delete) to the etcd key if its mod_revision is still {@code
    * expectedModRevision} ({@code -1}: absent) and records the ledger entry — {@code value} at the
    * revision this transaction produces, ZooKeeper at {@code zkRevision} — in the same transaction,

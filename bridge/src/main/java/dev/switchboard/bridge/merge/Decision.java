@@ -13,10 +13,25 @@ import java.util.Arrays;
  * @param ledgerChanged whether the ledger must be written
  * @param conflict both stores changed since the ledger; {@code target} is the loser
  * @param why the table's row, for logs
+ * @param waitFor when not null: nothing is decided yet — the merge read a write of this store that
+ *     this process's watch has not delivered yet; the key is merged again once it has
  */
-public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict, String why) {
+public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict, String why, Side waitFor) {
+  public Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict, String why) {
+    this(target, value, ledger, ledgerChanged, conflict, why, null);
+  }
+
   public Decision(Side target, byte[] value, byte[] ledger, boolean ledgerChanged, boolean conflict) {
     this(target, value, ledger, ledgerChanged, conflict, "");
+  }
+
+  /** Nothing decided: the write of {@code side} the merge read is still on its way through this process's watch. */
+  public static Decision waitFor(Side side, String why) {
+    return new Decision(null, null, null, false, false, why, side);
+  }
+
+  public boolean waits() {
+    return waitFor != null;
   }
 
   public boolean writesStore() {
@@ -34,7 +49,8 @@ public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerC
         && Arrays.equals(d.value, value)
         && Arrays.equals(d.ledger, ledger)
         && d.ledgerChanged == ledgerChanged
-        && d.conflict == conflict;
+        && d.conflict == conflict
+        && d.waitFor == waitFor;
   }
 
   @Override
@@ -45,7 +61,7 @@ public record Decision(Side target, byte[] value, byte[] ledger, boolean ledgerC
   @Override
   public String toString() {
     return "Decision{"
-        + (target == null ? "no store write" : "write " + target.label() + " := " + show(value))
+        + (waitFor != null ? "wait for " + waitFor.label() + "'s watch" : target == null ? "no store write" : "write " + target.label() + " := " + show(value))
         + ", ledger " + (ledgerChanged ? ":= " + show(ledger) : "unchanged")
         + (conflict ? ", CONFLICT" : "")
         + (why.isEmpty() ? "" : " (" + why + ")")

@@ -18,12 +18,29 @@ import java.util.Arrays;
  * @param etcd the last change seen from etcd, null if none was seen
  * @param zk the last change seen from ZooKeeper, null if none was seen
  * @param agreed the latest agreed state known to this process, null if none (then the ledger's)
+ * <p>An agreement seen this way is <em>tentative</em> for {@link #RACE_WINDOW_NANOS}: when the other
+ * store's next change is seen within that time after it, the two stores' changes are a race (their
+ * order cannot be told from the order their watches delivered them: ZooKeeper's watch, a notification
+ * and a read, is slower than etcd's), the agreement is dropped and the merge decides from the one
+ * before it (the rewrite is then a seen change racing the other store's: a conflict, decided by the
+ * rule and counted). An agreement a merge recorded (it read both stores at those revisions) is
+ * certain at once.
+ *
  * @param etcdFloor the highest etcd revision of the key this process knows of (events, a merge's
  *     reads and writes): an event below it is older than what a merge already acted on
  * @param zkFloor the same for ZooKeeper
+ * @param before the agreement {@code agreed} replaced, while {@code agreed} is tentative
+ * @param agreedBy the store whose change made {@code agreed} (tentative), null when certain
+ * @param agreedAt when that change was seen (nanos, the caller's clock)
+ * @param seq how many changes were observed: a merge's record does not replace what the watches
+ *     delivered while it ran
  */
-public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkFloor) {
-  public static final KeyState EMPTY = new KeyState(null, null, null, Base.UNKNOWN, Base.UNKNOWN);
+public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkFloor, Agreed before, Side agreedBy, long agreedAt, long seq) {
+  public static final KeyState EMPTY = new KeyState(null, null, null, Base.UNKNOWN, Base.UNKNOWN, null, null, 0, 0);
+  /** Changes of the two stores seen less than this apart are a race, not an order. */
+  public static final long RACE_WINDOW_NANOS = 1_000_000_000L;
+  /** The time of an observation made long after anything else (no race window applies). */
+  public static final long LONG_AGO = Long.MIN_VALUE / 2;
 
   /** A change seen from a store: its value ({@code null}: deleted) and revision ({@link Base#UNKNOWN} for a delete). */
   public record Obs(byte[] value, long revision) {
@@ -57,6 +74,11 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
    * watch re-delivering an old write never moves the state back.
    */
   public KeyState observe(Side side, byte[] value, long revision) {
+    return observe(side, value, revision, LONG_AGO);
+  }
+
+  /** {@link #observe(Side, byte[], long)}, seen at {@code nanos}: a change of the other store seen within the race window after a tentative agreement drops it. */
+  public KeyState observe(Side side, byte[] value, long revision, long nanos) {
     long rev = revision > 0 ? revision : Base.UNKNOWN;
     long floor = side == Side.ETCD ? etcdFloor : zkFloor;
     if (rev != Base.UNKNOWN && rev <= floor) {
@@ -67,12 +89,29 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     Obs e = side == Side.ETCD ? now : etcd;
     Obs z = side == Side.ZOOKEEPER ? now : zk;
     Agreed a = agreed;
+    Agreed b = before;
+    Side by = agreedBy;
+    long at = agreedAt;
+    if (by != null && (by == side || nanos - at >= RACE_WINDOW_NANOS)) {
+      by = null; // the agreement stands: its own store changed again, or the window has passed
+      b = null;
+    }
+    if (by != null && !(value != null && Arrays.equals(value, a.value()))) {
+      // the other store changed within the window: a race with the change that made the agreement
+      a = b;
+      b = null;
+      by = null;
+    }
     // only present values agree this way: a ZooKeeper delete carries no revision, so a late one
     // cannot be told from a fresh one (absent in both is agreed by a merge only)
-    if (e != null && z != null && e.value() != null && Arrays.equals(e.value(), z.value())) {
+    if (e != null && z != null && e.value() != null && Arrays.equals(e.value(), z.value())
+        && (a == null || a.etcdRevision() != e.revision() || a.zkRevision() != z.revision())) {
+      b = a;
       a = new Agreed(e.value(), e.revision(), z.revision());
+      by = side;
+      at = nanos;
     }
-    return new KeyState(e, z, a, side == Side.ETCD ? newFloor : etcdFloor, side == Side.ZOOKEEPER ? newFloor : zkFloor);
+    return new KeyState(e, z, a, side == Side.ETCD ? newFloor : etcdFloor, side == Side.ZOOKEEPER ? newFloor : zkFloor, b, by, at, seq + 1);
   }
 
   /**
@@ -81,10 +120,21 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
    * from before; {@code etcdRevision}/{@code zkRevision} are the highest revisions the merge saw.
    */
   public KeyState recorded(Agreed a, long etcdRevision, long zkRevision) {
+    return recorded(a, etcdRevision, zkRevision, seq);
+  }
+
+  /**
+   * {@link #recorded(Agreed, long, long)} by a merge that read the state at {@code seqAtRead}: changes
+   * the watches delivered since (while the merge ran) are newer than what it read and stay the last
+   * seen (a delete carries no revision to tell).
+   */
+  public KeyState recorded(Agreed a, long etcdRevision, long zkRevision, long seqAtRead) {
     long ef = Math.max(etcdFloor, Math.max(etcdRevision, a.etcdRevision()));
     long zf = Math.max(zkFloor, Math.max(zkRevision, a.zkRevision()));
-    return new KeyState(new Obs(a.value(), a.etcdRevision()), new Obs(a.value(), a.zkRevision()), a, ef, zf);
+    boolean later = seq != seqAtRead;
+    return new KeyState(later ? etcd : new Obs(a.value(), a.etcdRevision()), later ? zk : new Obs(a.value(), a.zkRevision()), a, ef, zf, null, null, 0, seq);
   }
+
 
   /**
    * The base of the next merge: the newer of the agreed state seen last and the ledger's entry. The
@@ -104,6 +154,36 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     }
     boolean newer = agreed.etcdRevision() >= ledger.etcdRevision() && agreed.zkRevision() >= ledger.zkRevision();
     return newer ? agreed : Agreed.of(ledger);
+  }
+
+  /**
+   * Whether this process's watch of {@code side} has delivered the store's current {@code read} or
+   * anything newer: false while the read's write is still on its way (its revision is above every
+   * revision of the key this process knows of). A watch delivers every write it has not delivered
+   * yet — after a reconnect or a compaction its full re-read too — so such a write is seen shortly.
+   */
+  public boolean delivered(Side side, Seen read) {
+    if (saw(side, read)) {
+      return true;
+    }
+    if (read == null) { // a delete: delivered unless the watch last delivered a value
+      Obs o = obs(side);
+      return o == null || o.value() == null;
+    }
+    return read.revision() != Base.UNKNOWN && read.revision() <= (side == Side.ETCD ? etcdFloor : zkFloor);
+  }
+
+  /** The state once the watch of {@code side} is taken to have delivered {@code read} (null: a delete): it did not within the wait. */
+  public KeyState assumeDelivered(Side side, Seen read) {
+    if (delivered(side, read)) {
+      return this;
+    }
+    if (read == null) {
+      Obs gone = new Obs(null, Base.UNKNOWN);
+      return new KeyState(side == Side.ETCD ? gone : etcd, side == Side.ZOOKEEPER ? gone : zk, agreed, etcdFloor, zkFloor, before, agreedBy, agreedAt, seq);
+    }
+    return side == Side.ETCD ? new KeyState(etcd, zk, agreed, Math.max(etcdFloor, read.revision()), zkFloor, before, agreedBy, agreedAt, seq)
+        : new KeyState(etcd, zk, agreed, etcdFloor, Math.max(zkFloor, read.revision()), before, agreedBy, agreedAt, seq);
   }
 
   /** Whether the store's current {@code read} (null: absent) is a change this process saw its watch deliver. */

@@ -17,10 +17,17 @@ import java.util.Arrays;
  * one changed, the other rewritten,  conflict: a cross-store race this process saw happen — the
  *   the rewrite seen by a watch        rewrite came after the base, the other change before the
  *                                      stores were seen equal again; decided by conflictWinner, counted
- * one changed, the other rewritten,  the order is not known (the rewrite happened while no watch of
- *   the rewrite not seen               this process saw it): the changed store's value is copied, as a
- *                                      value comparison would (the rewrite carries no new value)
+ * one changed, the other rewritten,  the order is not known (the rewrite was not delivered as the last
+ *   the rewrite not seen               change, e.g. the watch was waited for in vain): the changed store's
+ *                                      value is copied, as a value comparison would (the rewrite carries
+ *                                      no new value)
  * </pre>
+ *
+ * Before the table, when {@code E != Z}: if a store holds a write this process's watch has not
+ * delivered yet (newer than anything it knows of the key, or a delete after a delivered value), the
+ * merge <em>waits</em> ({@link Decision#waitFor}): the write was made milliseconds ago and its event,
+ * which decides the order the table relies on (and may end a tentative agreement, {@link KeyState}),
+ * is on its way; the key is merged again once it arrived.
  *
  * With no base ({@code B} absent in both), a key present on one side only is "changed" there and
  * copied; present on both sides with different values it is a conflict. Pure function, no I/O.
@@ -31,7 +38,7 @@ public final class Merge {
   /** The table over values only (revisions not known): what a ledger of the value-only format gives. */
   public static Decision decide(byte[] e, byte[] z, byte[] l, Side winner) {
     return decide(e == null ? null : new Seen(e, Base.UNKNOWN), z == null ? null : new Seen(z, Base.UNKNOWN),
-        l == null ? Agreed.NOTHING : new Agreed(l, Base.UNKNOWN, Base.UNKNOWN), winner, KeyState.EMPTY);
+        l == null ? Agreed.NOTHING : new Agreed(l, Base.UNKNOWN, Base.UNKNOWN), winner, KeyState.EMPTY, false);
   }
 
   /**
@@ -40,11 +47,20 @@ public final class Merge {
    * stores hold afterwards; after a store write the caller records the revision the write produced.
    */
   public static Decision decide(Seen e, Seen z, Agreed base, Side winner, KeyState known) {
+    return decide(e, z, base, winner, known, true);
+  }
+
+  private static Decision decide(Seen e, Seen z, Agreed base, Side winner, KeyState known, boolean waitForWatches) {
     byte[] ev = e == null ? null : e.value();
     byte[] zv = z == null ? null : z.value();
     if (Arrays.equals(ev, zv)) {
       Agreed now = Agreed.of(e, z);
       return new Decision(null, null, ev, !now.equals(base), false, "in sync");
+    }
+    for (Side side : Side.values()) {
+      if (waitForWatches && !known.delivered(side, side == Side.ETCD ? e : z)) {
+        return Decision.waitFor(side, side.label() + " holds " + Decision.show(side == Side.ETCD ? ev : zv) + " not yet delivered by its watch");
+      }
     }
     Agreed.Change ec = base.classify(e, Side.ETCD);
     Agreed.Change zc = base.classify(z, Side.ZOOKEEPER);

@@ -65,12 +65,26 @@ final class Sim {
     }
   }
 
+  /** The bridge's clock (nanos): deliveries are a second apart unless {@link #soon} says otherwise. */
+  long clock;
+  private long step = 1_000_000_000L;
+
+  /** From now on deliveries are 5 ms apart (within the race window). */
+  Sim soon() {
+    step = 5_000_000L;
+    return this;
+  }
+
   /** The watch of {@code side} delivers its oldest pending event. */
   Sim deliver(Side side) {
     KeyState.Obs o = (side == Side.ETCD ? etcdEvents : zkEvents).poll();
     if (o != null) {
-      state = state.observe(side, o.value(), o.revision());
-      standby = standby.observe(side, o.value(), o.revision());
+      if (TRACE) {
+        System.out.println("deliver " + side.label() + " " + o + " to " + state);
+      }
+      clock += step;
+      state = state.observe(side, o.value(), o.revision(), clock);
+      standby = standby.observe(side, o.value(), o.revision(), clock);
     }
     return this;
   }
@@ -83,23 +97,39 @@ final class Sim {
     return this;
   }
 
-  /** A new bridge process takes over: only the ledger is left (pending events are its own watches' start). */
+  /** A new bridge process takes over: only the ledger is left, and what its watches' first full read of each store shows. */
   Sim newProcess() {
-    state = KeyState.EMPTY;
-    etcdEvents.clear();
-    zkEvents.clear();
+    if (TRACE) {
+      System.out.println("new process");
+    }
+    state = initialRead(); // events still on their way reach it too (older ones change nothing it acts on)
     return this;
+  }
+
+  /** What a process that starts now knows: its watches start with a full read of each store, delivered as changes. */
+  private KeyState initialRead() {
+    KeyState k = KeyState.EMPTY;
+    if (e != null) {
+      k = k.observe(Side.ETCD, e.value(), e.revision());
+    }
+    if (z != null) {
+      k = k.observe(Side.ZOOKEEPER, z.value(), z.revision());
+    }
+    return k;
   }
 
   /** The leader dies; the standby, which saw the same events but made no merge, leads; a fresh standby starts. */
   Sim failover() {
+    if (TRACE) {
+      System.out.println("failover");
+    }
     state = standby;
-    standby = KeyState.EMPTY;
+    standby = initialRead();
     return this;
   }
 
   /** A merge that has read both stores and decided, its write not yet made. */
-  record Pending(Seen e, Seen z, Decision d) {}
+  record Pending(Seen e, Seen z, Decision d, long seq) {}
 
   /** The first half of a merge: reads both stores and decides (the write comes with {@link #finish}). */
   Pending begin() {
@@ -107,7 +137,7 @@ final class Sim {
     if (TRACE) {
       System.out.println("begin E=" + s(e) + " Z=" + s(z) + " base=" + state.base(ledger) + " -> " + d);
     }
-    return new Pending(e, z, d);
+    return new Pending(e, z, d, state.seq());
   }
 
   private static boolean same(Seen a, Seen b) {
@@ -123,11 +153,14 @@ final class Sim {
   Sim finish(Pending p) {
     Decision d = p.d();
     last = d;
+    if (d.waits()) {
+      return this;
+    }
     if (d.target() == null) {
       Agreed a = Agreed.of(p.e(), p.z());
       if (!Base.same(ledger, a.toBase())) {
         ledger = a.toBase();
-        state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision());
+        state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision(), p.seq());
       }
       return this;
     }
@@ -146,7 +179,7 @@ final class Sim {
     Seen zs = t == Side.ZOOKEEPER ? z : p.z(); // an etcd write records ZooKeeper as read
     Agreed a = d.value() == null ? Agreed.NOTHING : new Agreed(d.value(), e.revision(), zs == null ? Base.UNKNOWN : zs.revision());
     ledger = a.toBase();
-    state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision());
+    state = state.recorded(a, p.e() == null ? 0 : p.e().revision(), p.z() == null ? 0 : p.z().revision(), p.seq());
     return this;
   }
 
@@ -161,6 +194,12 @@ final class Sim {
       d = Merge.decide(e, z, state.base(ledger), winner, state);
     }
     last = d;
+    if (d.waits()) { // the engine merges again once the watch delivered the write
+      if (TRACE) {
+        System.out.println("merge: " + d);
+      }
+      return this;
+    }
     if (TRACE) {
       System.out.println("merge E=" + s(e) + "@" + (e == null ? "-" : e.revision()) + " Z=" + s(z) + "@" + (z == null ? "-" : z.revision()) + " base=" + (valueOnly ? ledger : state.base(ledger)) + " state=" + state + " -> " + d);
     }
