@@ -10,6 +10,9 @@ import dev.switchboard.store.KeySpaces;
 import dev.switchboard.store.ZooKeeperOptions;
 import dev.switchboard.testkit.EtcdCluster;
 import dev.switchboard.testkit.ZooKeeperEnsemble;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.maintenance.StatusResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  * only after the burst converged (a quiet gap): a history without cross-store races. After every
  * burst it checks that both stores hold the burst's last write within the bound, and records how
  * long that took. Other keys get deliberate cross-store races (both stores written at once); they
- * must end equal, on one of the two writes. Faults during the run: the leading bridge killed (kill
- * -9) and restarted as the new standby, ZooKeeper frozen past the bridge's session timeout (etcd
- * writers go on, ZooKeeper writers wait for the thaw and write at once after it).
+ * must end equal, on one of the two writes; other keys run delete / re-create races ({@link
+ * RecreateProbe}). Faults during the run, in turn ({@link CheckerFaults}): the leading bridge killed
+ * (kill -9) and restarted as the new standby, ZooKeeper frozen past the bridge's session timeout
+ * (etcd writers go on, ZooKeeper writers wait for the thaw and write at once after it), the etcd
+ * leader killed, and etcd restarted and compacted while every bridge is frozen. Convergence is
+ * bounded: 10 s outside faults, 20 s for a burst overlapping a fault.
  *
  * <p>A burst has converged when both stores hold its last write and the bridge recorded that state:
  * its ledger entry names exactly the two writes both stores hold (etcd mod_revision, ZooKeeper
@@ -64,8 +70,16 @@ class HistoryCheckerIT {
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.members(3);
   @RegisterExtension static final ZooKeeperEnsemble zk = ZooKeeperEnsemble.servers(3);
 
-  private static final Duration BOUND = Duration.ofSeconds(Long.getLong("checker.boundSeconds", 10));
-  private static final Duration FAULT_BOUND = Duration.ofSeconds(30);
+  /** Convergence bound outside faults. */
+  static final Duration BOUND = Duration.ofSeconds(Long.getLong("checker.boundSeconds", 10));
+  /** Convergence bound for a burst overlapping a fault's window (asserted: no 29 s tails). */
+  static final Duration FAULT_BOUND = Duration.ofSeconds(Long.getLong("checker.faultBoundSeconds", 20));
+  /** A burst not converged after this is lost. */
+  static final Duration LOST_AFTER = Duration.ofSeconds(60);
+  /** A burst slower than this gets a trace (what the stores and the ledger held while it waited), printed at the end. */
+  private static final Duration SLOW = Duration.ofSeconds(Long.getLong("checker.slowSeconds", 5));
+  final List<String> slow = Collections.synchronizedList(new ArrayList<>());
+  long t0;
 
   @TempDir Path dir;
   final List<BridgeProcess> bridges = Collections.synchronizedList(new ArrayList<>());
@@ -75,6 +89,13 @@ class HistoryCheckerIT {
   void stop() throws Exception {
     for (BridgeProcess b : bridges) {
       b.close();
+    }
+    String keep = System.getProperty("checker.logs");
+    if (keep != null) {
+      java.nio.file.Files.createDirectories(Path.of(keep));
+      for (BridgeProcess b : bridges) {
+        java.nio.file.Files.copy(b.log, Path.of(keep, b.log.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
   }
 
@@ -97,40 +118,32 @@ class HistoryCheckerIT {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Fault windows (nanos) : a burst overlapping one gets the fault bound. */
-  final List<long[]> faults = Collections.synchronizedList(new ArrayList<>());
-  final AtomicBoolean zkFrozen = new AtomicBoolean();
+  CheckerFaults faults;
 
   boolean duringFault(long from, long to) {
-    synchronized (faults) {
-      for (long[] f : faults) {
-        if (from <= (f[1] == 0 ? Long.MAX_VALUE : f[1]) && to >= f[0]) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return faults.during(from, to);
   }
 
   @Test
-  void everyBurstsLastWriteReachesBothStoresWithinTheBoundThroughBridgeKillsAndAZooKeeperFreeze() throws Exception {
+  void everyBurstsLastWriteReachesBothStoresWithinTheBoundThroughBridgeKillsFreezesEtcdLeaderKillsAndCompaction() throws Exception {
     long seed = Long.getLong("checker.seed", System.nanoTime());
     int seconds = Integer.getInteger("checker.seconds", 30);
     System.out.printf("history checker: seed %d, %d s (replay: -Dchecker.seed=%d -Dchecker.seconds=%d)%n", seed, seconds, seed, seconds);
     root = "/hc-" + UUID.randomUUID().toString().substring(0, 8);
     KeySpace e = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).operationTimeout(Duration.ofSeconds(10)).build());
     KeySpace z = KeySpaces.zookeeper(ZooKeeperOptions.builder(zk.connectString()).operationTimeout(Duration.ofSeconds(20)).build());
+    Client raw = Client.builder().endpoints(etcd.endpointList().toArray(String[]::new)).build();
     try {
       BridgeProcess a = bridge("hc-a");
       await().atMost(Duration.ofSeconds(30)).until(a::leader);
       bridge("hc-b");
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      t0 = System.nanoTime();
+      long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
       List<String> violations = Collections.synchronizedList(new ArrayList<>());
       AtomicLong maxConverge = new AtomicLong();
       AtomicInteger bursts = new AtomicInteger();
       losses.set(0);
-      kills.set(0);
-      freezes.set(0);
+      faults = new CheckerFaults(etcd, zk, raw, bridges, root, this::bridge);
       AtomicInteger races = new AtomicInteger();
       List<CompletableFuture<Void>> writers = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
@@ -143,19 +156,20 @@ class HistoryCheckerIT {
         Random r = new Random(seed * 37 + k);
         writers.add(CompletableFuture.runAsync(() -> raceWriter(key, r, e, z, end, violations, races)));
       }
-      // faults in turn, a fifth of the run apart (at most 30 s): at least one of each, however slow
-      // the machine (the writers go on until 5 s after the last fault), more while the run lasts
+      // delete and re-create within 0-30 ms: the race the end-to-end tests used to wait out
+      RecreateProbe recreate = new RecreateProbe(this);
+      for (RecreateProbe.Kind kind : RecreateProbe.Kind.values()) {
+        String key = root + "/services/s/plugins/" + kind.key() + "/enabled";
+        Random r = new Random(seed * 41 + kind.ordinal());
+        writers.add(CompletableFuture.runAsync(() -> recreate.writer(kind, key, r, e, z, end, violations)));
+      }
+      // faults in turn, a tenth of the run apart (at most 30 s): at least one of each kind, however
+      // slow the machine (the writers go on until 5 s after the last fault), more while the run lasts
       Random fr = new Random(seed);
-      long gap = Math.min(TimeUnit.SECONDS.toMillis(seconds) / 5, 30_000);
-      for (int f = 0; f < 2 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gap + 5_000) < end; f++) {
+      long gap = Math.min(TimeUnit.SECONDS.toMillis(seconds) / 10, 30_000);
+      for (int f = 0; f < CheckerFaults.KINDS || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gap + 5_000) < end; f++) {
         Thread.sleep(gap + fr.nextInt(1000));
-        if (f % 2 == 0) {
-          killLeaderAndRestart();
-          kills.incrementAndGet();
-        } else {
-          freezeZooKeeper(Duration.ofSeconds(7));
-          freezes.incrementAndGet();
-        }
+        faults.inject(f);
       }
       writeUntil.set(Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)));
       faultsDone.set(true);
@@ -163,8 +177,19 @@ class HistoryCheckerIT {
         w.get(seconds + 120, TimeUnit.SECONDS);
       }
       int logged = checkConflicts(violations);
-      System.out.printf("history checker: seed %d: %d bursts, %d losses, %d cross-store races (%d ended on etcd's write, %d on ZooKeeper's: made after etcd's was copied), %d conflicts (logged by all bridges, all on race keys, counted), %d bridge kills, %d ZooKeeper freezes, slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
-          seed, bursts.get(), losses.get(), races.get(), raceEtcd.get(), raceZk.get(), logged, kills.get(), freezes.get(), maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
+      recreate.report(seed, bridges, violations);
+      System.out.printf("history checker: seed %d: %d bursts, %d losses, %d cross-store races (%d ended on etcd's write, %d on ZooKeeper's: made after etcd's was copied), %d conflicts (logged by all bridges, all on race keys, counted), %d bridge kills, %d ZooKeeper freezes, %d etcd leader kills, %d compactions while the bridges were down, slowest convergence %d ms (bound %d ms, %d ms during a fault)%n",
+          seed, bursts.get(), losses.get(), races.get(), raceEtcd.get(), raceZk.get(), logged, faults.kills.get(), faults.freezes.get(), faults.etcdLeaderKills.get(), faults.compactions.get(), maxConverge.get() / 1_000_000, BOUND.toMillis(), FAULT_BOUND.toMillis());
+      synchronized (slow) {
+        for (String sl : slow.subList(0, Math.min(5, slow.size()))) {
+          System.out.print("history checker: slow " + sl);
+          String key = sl.substring(0, sl.indexOf(':'));
+          for (BridgeProcess b : bridges) {
+            System.out.println("---- " + b.name + " on " + key);
+            b.logText().lines().filter(l -> l.contains(key.substring(key.indexOf("/services")))).forEach(System.out::println);
+          }
+        }
+      }
       if (!violations.isEmpty()) {
         for (String v : violations.subList(0, Math.min(4, violations.size()))) {
           if (!v.startsWith("/")) {
@@ -179,11 +204,14 @@ class HistoryCheckerIT {
       }
       assertThat(violations).as("seed " + seed).isEmpty();
       assertThat(bursts.get()).as("bursts checked").isGreaterThan(5);
-      assertThat(kills.get()).as("bridge kills").isPositive();
-      assertThat(freezes.get()).as("ZooKeeper freezes").isPositive();
+      assertThat(faults.kills.get()).as("bridge kills").isPositive();
+      assertThat(faults.freezes.get()).as("ZooKeeper freezes").isPositive();
+      assertThat(faults.etcdLeaderKills.get()).as("etcd leader kills").isPositive();
+      assertThat(faults.compactions.get()).as("compactions while the bridges were down").isPositive();
     } finally {
       e.close();
       z.close();
+      raw.close();
     }
   }
 
@@ -192,11 +220,9 @@ class HistoryCheckerIT {
   final AtomicLong writeUntil = new AtomicLong();
 
   /** Writers go on until the run's end and the last fault is 5 s past. */
-  private boolean writing(long end) {
+  boolean writing(long end) {
     return System.nanoTime() < end || !faultsDone.get() || System.nanoTime() < writeUntil.get();
   }
-  final AtomicInteger kills = new AtomicInteger();
-  final AtomicInteger freezes = new AtomicInteger();
   final AtomicInteger raceEtcd = new AtomicInteger();
   final AtomicInteger raceZk = new AtomicInteger();
 
@@ -229,39 +255,8 @@ class HistoryCheckerIT {
     return total;
   }
 
-  private void killLeaderAndRestart() throws Exception {
-    BridgeProcess leader = await().atMost(Duration.ofSeconds(30)).until(() -> bridges.stream().filter(x -> x.alive() && x.leader()).findFirst(), Optional::isPresent).orElseThrow();
-    long[] f = {System.nanoTime(), 0};
-    faults.add(f);
-    leader.kill();
-    System.out.println("history checker: killed the leading bridge (kill -9)");
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> bridges.stream().anyMatch(x -> x.alive() && x.leader()));
-    System.out.printf("history checker: standby leads %d ms after the kill%n", (System.nanoTime() - f[0]) / 1_000_000);
-    bridge("hc-restarted-" + System.nanoTime() % 1000);
-    f[1] = System.nanoTime();
-  }
-
-  private void freezeZooKeeper(Duration d) throws Exception {
-    long[] f = {System.nanoTime(), 0};
-    faults.add(f);
-    zkFrozen.set(true);
-    for (int i = 0; i < zk.size(); i++) {
-      zk.server(i).pause();
-    }
-    System.out.printf("history checker: ZooKeeper frozen for %d ms (bridge session timeout 4 s)%n", d.toMillis());
-    try {
-      Thread.sleep(d.toMillis());
-    } finally {
-      for (int i = 0; i < zk.size(); i++) {
-        zk.server(i).unpause();
-      }
-      zkFrozen.set(false);
-    }
-    f[1] = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // sessions re-established after the thaw
-  }
-
   /** Both stores hold {@code last} (null: absent) and the bridge's ledger records exactly those writes, no intent pending. */
-  private boolean converged(KeySpace e, KeySpace z, String key, String last) throws Exception {
+  boolean converged(KeySpace e, KeySpace z, String key, String last) throws Exception {
     Optional<Entry> ev = io(() -> e.get(key));
     Optional<Entry> zv = io(() -> z.get(key));
     if (!Objects.equals(ev.map(Entry::valueUtf8).orElse(null), last) || !Objects.equals(zv.map(Entry::valueUtf8).orElse(null), last)) {
@@ -291,7 +286,7 @@ class HistoryCheckerIT {
    * ZooKeeper, a session being re-established after the thaw) for up to a minute: the test's clients
    * are not under test. A write retried after a lost answer writes the same value again.
    */
-  private static <T> T io(java.util.concurrent.Callable<CompletableFuture<T>> op) throws Exception {
+  static <T> T io(java.util.concurrent.Callable<CompletableFuture<T>> op) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
@@ -306,11 +301,38 @@ class HistoryCheckerIT {
     }
   }
 
-  private static String read(KeySpace ks, String key) throws Exception {
+  /** What both stores and the bridge's ledger hold for {@code key}: for the trace of a slow burst. */
+  private String snapshot(KeySpace e, KeySpace z, String key) throws Exception {
+    Optional<Entry> ev = io(() -> e.get(key));
+    Optional<Entry> zv = io(() -> z.get(key));
+    Optional<Entry> entry = io(() -> e.get(root + "/bridge/base" + key));
+    Optional<Entry> intent = io(() -> e.get(root + "/bridge/intent" + key));
+    String ledger = entry.map(x -> {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(x.value());
+      if (buf.remaining() < 17 || buf.get() != 1) {
+        return "(old format)";
+      }
+      long er = buf.getLong();
+      long zr = buf.getLong();
+      return new String(x.value(), 17, x.value().length - 17, StandardCharsets.UTF_8) + "@" + (er == -1 ? x.revision() : er) + "/" + zr;
+    }).orElse("none");
+    String leaders;
+    synchronized (bridges) {
+      leaders = bridges.stream().filter(BridgeProcess::alive).map(b -> b.name + (b.leader() ? "(leader)" : "")).toList().toString();
+    }
+    return "etcd " + ev.map(x -> x.valueUtf8() + "@" + x.revision()).orElse("absent") + ", zookeeper " + zv.map(x -> x.valueUtf8() + "@" + x.revision()).orElse("absent")
+        + ", ledger " + ledger + (intent.isPresent() ? ", intent pending" : "") + ", bridges " + leaders;
+  }
+
+  private String faultWindows() {
+    return faults.windows(t0);
+  }
+
+  static String read(KeySpace ks, String key) throws Exception {
     return io(() -> ks.get(key)).map(x -> x.valueUtf8()).orElse(null);
   }
 
-  private static void write(KeySpace ks, String key, String value) throws Exception {
+  static void write(KeySpace ks, String key, String value) throws Exception {
     if (value == null) {
       io(() -> ks.delete(key));
     } else {
@@ -324,7 +346,7 @@ class HistoryCheckerIT {
     try {
       while (writing(end) && violations.size() < 5) {
         boolean toEtcd = r.nextBoolean();
-        while (!toEtcd && zkFrozen.get()) {
+        while (!toEtcd && faults.zkFrozen.get()) {
           Thread.sleep(5); // ZooKeeper writers wait for the thaw and write at once after it
         }
         KeySpace ks = toEtcd ? e : z;
@@ -339,24 +361,37 @@ class HistoryCheckerIT {
         long done = System.nanoTime();
         bursts.incrementAndGet();
         history.append("| ");
-        long deadline = done + FAULT_BOUND.toNanos();
+        long deadline = done + LOST_AFTER.toNanos();
         long converged = -1;
+        long nextTrace = done + TimeUnit.SECONDS.toNanos(3);
+        StringBuilder trace = new StringBuilder();
         while (System.nanoTime() < deadline) {
           if (converged(e, z, key, last)) {
             converged = System.nanoTime();
             break;
           }
+          if (System.nanoTime() > nextTrace) { // a slow burst: what the stores and the ledger hold while it waits
+            trace.append(String.format("  +%d ms: %s%n", (System.nanoTime() - done) / 1_000_000, snapshot(e, z, key)));
+            nextTrace += TimeUnit.SECONDS.toNanos(2);
+          }
           Thread.sleep(20);
         }
         if (converged < 0) {
           losses.incrementAndGet();
-          violations.add(key + ": burst ending " + last + " not in both stores (recorded by the bridge) after " + FAULT_BOUND.toMillis() + " ms: etcd " + read(e, key) + ", zookeeper " + read(z, key) + "; history " + history);
+          violations.add(key + ": burst ending " + last + " not in both stores (recorded by the bridge) after " + LOST_AFTER.toMillis() + " ms: etcd " + read(e, key) + ", zookeeper " + read(z, key) + "; history " + history);
           return;
         }
         long took = converged - done;
         maxConverge.accumulateAndGet(took, Math::max);
+        if (took > SLOW.toNanos()) {
+          slow.add(String.format("%s: burst %s ending %s, written %d..%d ms into the run, converged after %d ms%s; faults (start..end ms): %s%n%s",
+              key, history.substring(history.lastIndexOf("|", history.length() - 3) + 1).trim(), last, (start - t0) / 1_000_000, (done - t0) / 1_000_000,
+              took / 1_000_000, duringFault(start, converged) ? " (overlapping a fault)" : "", faultWindows(), trace));
+        }
         if (took > BOUND.toNanos() && !duringFault(start, converged)) {
           violations.add(key + ": burst ending " + last + " took " + took / 1_000_000 + " ms outside any fault; history " + history);
+        } else if (took > FAULT_BOUND.toNanos()) {
+          violations.add(key + ": burst ending " + last + " took " + took / 1_000_000 + " ms across a fault (bound " + FAULT_BOUND.toMillis() + " ms); history " + history);
         }
         Thread.sleep(r.nextInt(300)); // quiet gap before the next burst (maybe on the other store)
       }
@@ -369,7 +404,7 @@ class HistoryCheckerIT {
     try {
       int i = 0;
       while (writing(end) && violations.size() < 5) {
-        if (zkFrozen.get()) {
+        if (faults.zkFrozen.get()) {
           Thread.sleep(50);
           continue;
         }
@@ -381,7 +416,7 @@ class HistoryCheckerIT {
         wz.get(30, TimeUnit.SECONDS);
         races.incrementAndGet();
         long done = System.nanoTime();
-        await().atMost(FAULT_BOUND).pollInterval(Duration.ofMillis(20)).until(() -> Objects.equals(read(e, key), read(z, key)));
+        await().atMost(LOST_AFTER).pollInterval(Duration.ofMillis(20)).until(() -> Objects.equals(read(e, key), read(z, key)));
         String v = read(e, key);
         if (!Objects.equals(v, ev) && !Objects.equals(v, zv)) {
           violations.add(key + ": race of " + ev + " / " + zv + " ended on " + v);
