@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * host's order the audit states go "none, 1.0.0, 2.0.0, none" with no message audited twice or skipped inside the
  * active span; a message the host finished before a command was issued has the state before it, a message sent
  * after a command returned has the state after it; fraud-check saw each payment once with the right verdict, no
- * order; and the host's count of handlers per message equals the handlers that wrote a line for it.
+ * order; and the host's count of handlers per message equals the handlers that wrote a line for it. Then the host
+ * is stopped and a new one joins the group: it resumes at the committed offsets, handling only (and each of) the
+ * messages sent since.
  */
 class MessageHandlersIT {
   @RegisterExtension static final KafkaBroker kafka = KafkaBroker.single();
@@ -81,6 +83,23 @@ class MessageHandlersIT {
       dones = dones(host);
       assertThat(host.output()).doesNotContain("HANDLER_FAILED");
     }
+
+    // a new member of the group after the host stopped (SIGTERM) starts at the committed offsets: it gets only
+    // the messages sent after, each once
+    long more;
+    List<Done> resumed;
+    try (HostProcess next = HostProcess.messageHost(Jdks.java17(), "--bootstrap", kafka.bootstrapServers(),
+            "--topics", "payments,orders", "--group", "message-handlers-it");
+        MessageStream stream = new MessageStream(kafka.bootstrapServers(), 10, sent).start()) {
+      await(() -> dones(next).size() >= 20, "the restarted host handles new messages", next);
+      more = stream.stop() - sent;
+      await(() -> dones(next).size() >= more, "the restarted host finishes the " + more + " new messages", next);
+      resumed = dones(next);
+    }
+    Set<String> newIds = new HashSet<>();
+    for (long n = sent; n < sent + more; n++) newIds.add(MessageStream.id(n));
+    assertThat(resumed.stream().map(Done::id).toList()).as("after a restart: exactly the messages sent since, once each")
+        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(newIds);
 
     // the host: every message sent handled and committed exactly once, in its DONE order
     Map<String, Integer> index = new HashMap<>();
@@ -131,7 +150,7 @@ class MessageHandlersIT {
           .isEqualTo((state.equals("-") ? 0 : 1) + (verdict == null ? 0 : 1));
     }
     assertThat(states.toString()).as("audit states of the payments in the host's order").matches("-*1+2+-*");
-    System.out.println("message handlers: " + sent + " messages sent and handled once each; payments audited by 1.0.0: " + v1
+    System.out.println("message handlers: " + sent + " + " + more + " (after the restart) messages sent and handled once each; payments audited by 1.0.0: " + v1
         + ", by 2.0.0: " + v2 + ", fraud-checked: " + checked.size() + "; steps: " + steps);
   }
 

@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A steady stream of messages into a real broker from one thread: every {@code periodMillis} one message with a
- * sequence number {@code n} from 0 — {@code o-<n>} to {@code orders} when {@code n % 4 == 3}, else {@code p-<n>}
+ * sequence number {@code n} (from 0, or where an earlier stream ended) — {@code o-<n>} to {@code orders} when {@code n % 4 == 3}, else {@code p-<n>}
  * to {@code payments} (key {@code acct-<n % 7>}, so both partitions get messages; header {@code amount} = {@link
  * #amount(long)}). Each id is in the {@code id} header. Sends are synchronous (acknowledged by the broker, all
  * replicas) so {@link #nextSeq()} read after an event means: every message from that number on was sent after it.
@@ -27,6 +27,11 @@ final class MessageStream implements AutoCloseable {
   private final Thread thread;
 
   MessageStream(String bootstrap, long periodMillis) {
+    this(bootstrap, periodMillis, 0);
+  }
+
+  /** A stream whose first message carries {@code firstSeq} (continuing an earlier stream). */
+  MessageStream(String bootstrap, long periodMillis, long firstSeq) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -37,6 +42,7 @@ final class MessageStream implements AutoCloseable {
     this.producer = new KafkaProducer<>(p);
     this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
     this.thread = new Thread(this::run, "message-stream");
+    this.next.set(firstSeq);
   }
 
   MessageStream start() {
@@ -91,7 +97,7 @@ final class MessageStream implements AutoCloseable {
     }
   }
 
-  /** Stops sending; returns the number of messages sent (ids 0 .. n-1). */
+  /** Stops sending; returns the next number (ids up to it, exclusive, were sent). */
   long stop() throws InterruptedException {
     stopping = true;
     thread.join(TimeUnit.SECONDS.toMillis(40));
