@@ -75,9 +75,6 @@ final class KeyMerge {
     Reads r;
     try {
       r = read(etcdKey, zkKey);
-    } catch (Oversized ex) {
-      c.skipped(etcdKey, ex.from, "oversized", ex.getCause().getMessage());
-      return Outcome.SKIPPED;
     } catch (StoreException ex) {
       return failed(etcdKey, "read", ex.getMessage());
     } catch (Exception ex) {
@@ -98,23 +95,11 @@ final class KeyMerge {
     }
   }
 
-  /** A value larger than the store adapter accepts, read from {@code from}. */
-  private static final class Oversized extends RuntimeException {
-    final Side from;
-
-    Oversized(Side from, StoreException cause) {
-      super(cause.getMessage(), cause, false, false);
-      this.from = from;
-    }
-  }
-
-  private Optional<Entry> awaitRead(CompletableFuture<Optional<Entry>> f, Side from, String key) {
-    try {
-      return Futures.await(f, c.timeoutMs() * 2, "read " + key);
-    } catch (StoreException ex) {
-      if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) throw new Oversized(from, ex);
-      throw ex;
-    }
+  /** Rethrows {@code ex} unless the value read from {@code from} is larger than the adapter accepts: then skips the key (null). */
+  private Reads skippedIfOversized(StoreException ex, String etcdKey, Side from) {
+    if (ex.code() != StoreException.Code.VALUE_TOO_LARGE) throw ex;
+    c.skipped(etcdKey, from, "oversized", ex.getMessage());
+    return null;
   }
 
   private Outcome failed(String etcdKey, String reason, String what) {
@@ -132,8 +117,18 @@ final class KeyMerge {
   Reads read(String etcdKey, String zkKey) throws Exception {
     CompletableFuture<Optional<Entry>> fe = c.etcd().get(etcdKey);
     CompletableFuture<Optional<Entry>> fz = c.zk().get(zkKey);
-    Optional<Entry> e = awaitRead(fe, Side.ETCD, etcdKey);
-    Optional<Entry> z = awaitRead(fz, Side.ZOOKEEPER, zkKey);
+    Optional<Entry> e;
+    Optional<Entry> z;
+    try {
+      e = Futures.await(fe, c.timeoutMs() * 2, "read " + etcdKey);
+    } catch (StoreException ex) {
+      return skippedIfOversized(ex, etcdKey, Side.ETCD);
+    }
+    try {
+      z = Futures.await(fz, c.timeoutMs() * 2, "read " + zkKey);
+    } catch (StoreException ex) {
+      return skippedIfOversized(ex, etcdKey, Side.ZOOKEEPER);
+    }
     if (e.isPresent() && e.get().ephemeral() || z.isPresent() && z.get().ephemeral()) {
       c.skipped(etcdKey, e.isPresent() && e.get().ephemeral() ? Side.ETCD : Side.ZOOKEEPER, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
       return null;
