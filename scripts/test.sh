@@ -43,6 +43,8 @@ MODE="${SWITCHBOARD_TESTKIT:-docker}"
 log "Switchboard tests; test kit mode: $MODE; work dir: $SB_WORK"
 
 packages=(etcd-server etcd-client)
+# the fleet console's browser test (it-tests/deploy-it ConsoleBrowserIT) drives a headless chromium
+packages+=(chromium)
 [[ "$MODE" == local ]] || packages+=(docker.io)
 command -v jlink >/dev/null && command -v javac >/dev/null || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || packages+=(maven)

@@ -47,10 +47,6 @@ class ConsoleCommandTest {
       assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
       assertThat(r.err()).contains("--flip-window must be 1..1440 minutes: 0");
     });
-    assertThat(run("console", "--etcd=http://127.0.0.1:1", "--zookeeper=127.0.0.1:1")).satisfies(r -> {
-      assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-      assertThat(r.err()).contains("give one store");
-    });
   }
 
   record Result(int code, String err) {}

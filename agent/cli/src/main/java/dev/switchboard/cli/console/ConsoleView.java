@@ -155,12 +155,23 @@ final class ConsoleView {
     return out;
   }
 
-  /** The flag keys as the flip log compares them: value text by key relative to {@code <root>/services/}. */
+  /**
+   * The flag keys as the flip log compares them, by key relative to {@code <root>/services/}, in the words of
+   * {@link #flags}: {@code enabled} as written, {@code artifact} its version, {@code rollout} {@code "50%"},
+   * {@code canary} {@code "2.0.0 @ 10%"}. Configs are left out (a config change is not a flip).
+   */
   static Map<String, String> flagValues(String root, Map<String, byte[]> desiredKeys) {
     Map<String, String> out = new TreeMap<>();
     String base = root + "/services/";
     desiredKeys.forEach((k, v) -> {
-      if (k.startsWith(base) && !k.endsWith("/config")) out.put(k.substring(base.length()), new String(v, StandardCharsets.UTF_8));
+      if (!k.startsWith(base) || k.endsWith("/config")) return;
+      String text = new String(v, StandardCharsets.UTF_8).strip();
+      String value;
+      if (k.endsWith("/artifact")) value = version(text, "artifact");
+      else if (k.endsWith("/rollout")) value = selection(text, "");
+      else if (k.endsWith("/canary")) value = canary(text);
+      else value = text;
+      out.put(k.substring(base.length()), value);
     });
     return out;
   }

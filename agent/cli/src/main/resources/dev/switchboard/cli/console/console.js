@@ -30,7 +30,7 @@
   }
 
   function stateBadge(state) {
-    return el("span", "state " + state, state);
+    return el("span", "state " + (/^[A-Z]+$/.test(state) ? state : "none"), state);
   }
 
   function globMatcher(text) {
@@ -174,7 +174,7 @@
       li.setAttribute("data-kind", f.kind);
       var t = new Date(Date.parse(f.at));
       li.appendChild(el("span", "time", t.toTimeString().slice(0, 8)));
-      li.appendChild(el("span", "kind " + f.kind, f.kind));
+      li.appendChild(el("span", "kind kind-" + f.kind, f.kind));
       var where = f.service + (f.node ? "/" + f.node : "") + (f.plugin ? " " + f.plugin : "");
       li.appendChild(el("span", null, where + " " + f.what + ": "));
       li.appendChild(f.what === "state" ? stateBadge(f.from) : el("code", null, f.from));

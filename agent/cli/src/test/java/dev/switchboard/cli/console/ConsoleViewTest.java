@@ -67,10 +67,13 @@ class ConsoleViewTest {
   }
 
   @Test
-  void flagValuesAreTheDesiredKeysRelativeToServicesWithoutConfigs() {
+  void flagValuesAreTheDesiredKeysRelativeToServicesInTheOperatorsWordsWithoutConfigs() {
     Map<String, byte[]> desired = Map.of(ROOT + "/services/shop/plugins/rh/enabled", b("true"),
+        ROOT + "/services/shop/plugins/rh/artifact", b("{\"url\":\"file:/rh.jar\",\"sha256\":\"aa\",\"version\":\"1.0.0\"}"),
+        ROOT + "/services/shop/plugins/rh/rollout", b("{\"nodes\":[\"a\",\"b\"]}"),
         ROOT + "/services/shop/plugins/rh/config", b("{}"), ROOT + "/elsewhere", b("x"));
-    assertThat(ConsoleView.flagValues(ROOT, desired)).containsExactly(Map.entry("shop/plugins/rh/enabled", "true"));
+    assertThat(ConsoleView.flagValues(ROOT, desired)).containsExactly(Map.entry("shop/plugins/rh/artifact", "1.0.0"),
+        Map.entry("shop/plugins/rh/enabled", "true"), Map.entry("shop/plugins/rh/rollout", "2 nodes"));
   }
 
   @Test
