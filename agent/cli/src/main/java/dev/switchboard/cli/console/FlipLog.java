@@ -61,6 +61,13 @@ final class FlipLog {
    */
   void observe(Instant now, Map<String, PluginState> status, Map<String, String> flags) {
     if (lastStatus != null) {
+      // flags first: a flag and the state changes it caused, seen in one view, list the states as newer
+      for (String k : union(lastFlags.keySet(), flags.keySet())) {
+        String was = lastFlags.get(k);
+        String is = flags.get(k);
+        if (Objects.equals(was, is)) continue;
+        add(flagFlip(now, k, orAbsent(was), orAbsent(is)));
+      }
       for (String k : union(lastStatus.keySet(), status.keySet())) {
         PluginState was = lastStatus.get(k);
         PluginState is = status.get(k);
@@ -71,12 +78,6 @@ final class FlipLog {
         } else {
           add(new Flip(now, "state", p[0], p[1], p[2], "version", orAbsent(was.version()), orAbsent(is.version())));
         }
-      }
-      for (String k : union(lastFlags.keySet(), flags.keySet())) {
-        String was = lastFlags.get(k);
-        String is = flags.get(k);
-        if (Objects.equals(was, is)) continue;
-        add(flagFlip(now, k, orAbsent(was), orAbsent(is)));
       }
     }
     lastStatus = Map.copyOf(status);

@@ -36,6 +36,14 @@ class FlipLogTest {
   }
 
   @Test
+  void aFlagAndTheStateChangeItCausedSeenInOneViewListTheStateAsNewer() {
+    FlipLog log = new FlipLog(Duration.ofMinutes(10), 100);
+    log.observe(T0, Map.of("shop/web-1/rh", st("INACTIVE", "1.0.0")), Map.of("shop/plugins/rh/enabled", "false"));
+    log.observe(T0.plusSeconds(1), Map.of("shop/web-1/rh", st("ACTIVE", "1.0.0")), Map.of("shop/plugins/rh/enabled", "true"));
+    assertThat(log.recent()).extracting(FlipLog.Flip::kind).containsExactly("state", "flag");
+  }
+
+  @Test
   void nodesThatAppearOrGoAwayAndPerNodeOverridesAreFlipsToo() {
     FlipLog log = new FlipLog(Duration.ofMinutes(10), 100);
     log.observe(T0, Map.of("shop/web-1/rh", st("ACTIVE", "1.0.0")), Map.of());
