@@ -58,7 +58,7 @@ final class ConsoleCommand implements Callable<Integer> {
       try {
         console = Console.start(ks, root, a.host(), a.port(), Duration.ofMinutes(flipWindowMinutes));
       } catch (IllegalStateException e) {
-        throw new CtlStore.Failed("console: " + e.getMessage());
+        throw new CtlStore.Failed(e.getMessage());
       }
       try (console) {
         System.out.println("switchboard console: " + console.url() + " (" + ks.storeName() + " " + ks.endpoints()

@@ -49,6 +49,15 @@ class ConsoleCommandTest {
     });
   }
 
+  @Test
+  void aTakenPortFailsWithExitOneNamingTheAddress() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Result r = run("console", "--listen", "127.0.0.1:" + taken.getLocalPort(), "--etcd=http://127.0.0.1:1");
+      assertThat(r.code()).as(r.err()).isEqualTo(Main.EXIT_FAILED);
+      assertThat(r.err()).contains("switchboard console: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
+    }
+  }
+
   record Result(int code, String err) {}
 
   static Result run(String... args) {
