@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code switchboard console} against real etcd and ZooKeeper: a client of the server-sent events endpoint gets
  * the fleet at once and a new event after an agent's real {@link StatusPublisher} changes a status key (and after
- * a flag is written), with the flip listed; the page's files come from the jar; the console refuses writes.
+ * a flag is written), with the flip listed; when ZooKeeper stops, an event says the store is not connected and keeps
+ * the last known fleet; the page's files come from the jar; the console refuses writes.
  */
 class ConsoleIT {
   @RegisterExtension static final EtcdCluster etcd = EtcdCluster.single();
@@ -174,10 +175,25 @@ class ConsoleIT {
   @Test
   void anEventStreamClientSeesTheFleetAndThenAnEventAfterAStatusChangeInZooKeeper() throws Exception {
     KeySpace store = KeySpaces.zookeeper(ZooKeeperOptions.builder(zk.connectString()).build());
-    eventAfterStatusChange(store, "--zookeeper=" + zk.connectString(), "/console-zk");
+    eventAfterStatusChange(store, "--zookeeper=" + zk.connectString(), "/console-zk", events -> {
+      // the store goes away: the page keeps the last known fleet and says the store is not connected
+      zk.server(0).stop();
+      JsonNode down = events.await("a connection other than connected", d -> !d.path("connection").asText().equals("connected"));
+      assertThat(state(down, "shop", "web-1", "rh")).isEqualTo("ACTIVE");
+      zk.server(0).start();
+      events.await("connected again", d -> d.path("connection").asText().equals("connected"));
+    });
+  }
+
+  interface Then {
+    void run(Events events) throws Exception;
   }
 
   private void eventAfterStatusChange(KeySpace store, String storeFlag, String root) throws Exception {
+    eventAfterStatusChange(store, storeFlag, root, events -> { });
+  }
+
+  private void eventAfterStatusChange(KeySpace store, String storeFlag, String root, Then then) throws Exception {
     try (store; StatusPublisher agent = new StatusPublisher(List.of(store), root, "shop", "web-1")) {
       agent.agent(new AgentStatus("0.1.0", "0.1.0", 42L, "17", true, Map.of(store.storeName(), "connected"), Instant.now().toString()));
       agent.plugin(report("FAILED", "sha256 mismatch for http://repo/rh.jar"));
@@ -198,6 +214,7 @@ class ConsoleIT {
         store.put(root + "/services/shop/plugins/rh/rollout", "{\"percent\": 50}".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
         JsonNode flag = events.await("the rollout flag", d -> d.path("rollouts").get(0).path("flag").path("rollout").asText().equals("50%"));
         assertThat(hasFlip(flag, "flag", "rollout", "(none)", "50%")).as(flag.path("flips").toString()).isTrue();
+        then.run(events);
       }
     }
   }

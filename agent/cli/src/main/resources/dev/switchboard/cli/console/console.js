@@ -142,9 +142,10 @@
             td.textContent = "–";
             td.setAttribute("data-state", "");
           } else {
-            td.setAttribute("data-state", p.state);
-            if (p.desired === false && p.state === "INACTIVE") td.className += " off";
-            td.appendChild(stateBadge(p.state));
+            var state = p.state || "UNKNOWN";
+            td.setAttribute("data-state", state);
+            if (p.desired === false && state === "INACTIVE") td.className += " off";
+            td.appendChild(stateBadge(state));
             if (p.version) td.appendChild(el("span", "version", p.version));
             if (p.since) td.appendChild(ageSpan(p.since));
             if (p.error) {

@@ -84,4 +84,17 @@ class ConsoleViewTest {
         "[{\"at\":\"1970-01-01T00:00:00Z\",\"kind\":\"state\",\"service\":\"shop\",\"node\":\"web-1\",\"plugin\":\"rh\",\"what\":\"state\",\"from\":\"INACTIVE\",\"to\":\"ACTIVE\"}]");
     assertThat(doc.path("services")).isEmpty();
   }
+
+  @Test
+  void anUnreadableStatusValueIsShownAsTheNodesErrorNamingTheKey() {
+    Map<String, byte[]> m = new TreeMap<>(status());
+    m.put(ROOT + "/status/shop/web-3/plugins/rh", b("{not json"));
+    JsonNode doc = ConsoleView.build(SRC, Instant.EPOCH, m, Map.of(), List.of(), 600);
+    JsonNode web3 = doc.path("services").get(0).path("nodes").get(2);
+    assertThat(web3.path("node").asText()).isEqualTo("web-3");
+    assertThat(web3.path("plugins").get(0).path("error").asText())
+        .startsWith("unreadable status value at /switchboard/status/shop/web-3/plugins/rh: ");
+    assertThat(web3.path("plugins").get(0).has("state")).as("no state to show").isFalse();
+    assertThat(doc.path("rollouts").get(1).path("failing").toString()).contains("web-3");
+  }
 }
