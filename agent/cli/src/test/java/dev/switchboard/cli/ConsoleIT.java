@@ -237,6 +237,9 @@ class ConsoleIT {
       HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(console.uri("/v1/fleet")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
+      HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(console.uri("/v1/events")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(head.statusCode()).as("HEAD of the event stream answers and ends").isEqualTo(200);
       assertThat(post.body()).contains("read-only");
       assertThat(HTTP.send(HttpRequest.newBuilder(console.uri("/../etc/passwd")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
           .isEqualTo(404);

@@ -86,6 +86,8 @@ final class ConsoleServer implements ConsoleFeed.Publisher, AutoCloseable {
       res.putHeader("Content-Type", file[1]).putHeader("Content-Security-Policy", CSP).end(files.get(file[0]));
     } else if (path.equals("/v1/fleet")) {
       res.putHeader("Content-Type", "application/json").end(latest.get() + "\n");
+    } else if (path.equals("/v1/events") && req.method() == HttpMethod.HEAD) {
+      res.putHeader("Content-Type", "text/event-stream; charset=utf-8").end();
     } else if (path.equals("/v1/events")) {
       events(res);
     } else {
