@@ -71,7 +71,7 @@
       tr.setAttribute("data-progress", r.progress);
       tr.appendChild(el("td", null, r.service));
       tr.appendChild(el("td", null, r.plugin));
-      var flag = el("td");
+      var flag = el("td", "flag");
       var f = r.flag || {};
       var parts = [];
       if (f.enabled !== undefined) parts.push("enabled " + f.enabled);
@@ -81,7 +81,7 @@
       if (f.overrides) parts.push(f.overrides + " node override" + (f.overrides === 1 ? "" : "s"));
       flag.textContent = r.flag ? parts.join(" · ") : "(no desired state)";
       tr.appendChild(flag);
-      var prog = el("td");
+      var prog = el("td", "progress");
       var bar = el("span", "bar" + (r.progress < 100 ? " partial" : ""));
       var fill = el("span");
       fill.style.width = r.progress + "%";
