@@ -63,7 +63,7 @@ final class PluginManagerImpl implements PluginManager {
   PluginManagerImpl(PluginManagerConfig config, java.lang.instrument.Instrumentation inst,
       dev.switchboard.runtime.advice.AdviceRules adviceRules) {
     this.config = config;
-    this.advice = AdviceSupport.on(inst, adviceRules, this::adviceChanged);
+    this.advice = AdviceSupport.on(inst, config.apiVersion(), adviceRules, this::adviceChanged);
     this.watcher = new UnloadWatcher(config.unloadGcDelay(), config.unloadGcInterval(), System::gc);
     AtomicInteger n = new AtomicInteger();
     this.ops = Executors.newCachedThreadPool(r -> {
@@ -549,7 +549,13 @@ final class PluginManagerImpl implements PluginManager {
   @Override
   public Map<String, Object> adviceStats() {
     dev.switchboard.runtime.advice.AdviceEngine e = advice.engine();
-    if (e == null) return Map.of("available", advice.available(), "installed", false);
+    if (e == null) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("available", advice.available());
+      m.put("installed", false);
+      if (advice.unavailable() != null) m.put("unavailable", advice.unavailable());
+      return m;
+    }
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("available", true);
     m.put("installed", true);

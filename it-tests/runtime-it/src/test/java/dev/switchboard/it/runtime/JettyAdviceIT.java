@@ -7,33 +7,35 @@ import dev.switchboard.testkit.Dist;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.Optional;
+import dev.switchboard.testkit.JettyHome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An unmodified standalone Jetty 12 ({@code java -jar start.jar} with only the {@code http} module: no webapp, no
  * Switchboard jar, no extension point) changed by a method advice plugin attached live: every response carries the
  * plugin's header while it is active; after deactivation the header is gone, the dispatcher's table is empty, the
- * plugin's loader is collected and the same Jetty process still answers as before.
+ * woven class's installed bytes are the original ones again, the plugin's loader is collected and the same Jetty
+ * process still answers as before. On JDK 17 and JDK 25.
  */
 class JettyAdviceIT {
   static final String HEADER = "X-Switchboard-Advice";
   @TempDir Path controlDir;
   @TempDir Path base;
 
-  @Test
-  void aPluginAddsAHeaderToAnUnmodifiedJettyAndIsRemovedWithoutARestart() throws Exception {
-    String homeProperty = System.getProperty("switchboard.it.jettyHome");
-    assumeTrue(homeProperty != null, "switchboard.it.jettyHome not set (run through Maven: the build unpacks jetty-home)");
-    Path home = Path.of(homeProperty);
-    Process init = new ProcessBuilder(Jdks.java17(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
-        "jetty.base=" + base, "--add-modules=http").directory(base.toFile()).redirectErrorStream(true).start();
-    String out = new String(init.getInputStream().readAllBytes());
-    assertThat(init.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(init.exitValue()).as(out).isZero();
+  @ParameterizedTest(name = "Jetty on JDK {0}")
+  @ValueSource(ints = {17, 25})
+  void aPluginAddsAHeaderToAnUnmodifiedJettyAndIsRemovedWithoutARestart(int jdk) throws Exception {
+    Optional<Path> jettyHome = JettyHome.fromProperty();
+    assumeTrue(jettyHome.isPresent(), JettyHome.PROPERTY + " not set (run through Maven: the build unpacks jetty-home)");
+    assumeTrue(jdk != 25 || Jdks.java25Available(), "Temurin 25 not installed at " + Jdks.JAVA25);
+    Path home = jettyHome.get();
+    String java = dev.switchboard.testkit.Jdks.java(jdk);
+    JettyHome.initBase(java, home, base, "http");
 
-    try (HostProcess jetty = HostProcess.jetty(Jdks.java17(), home, base)) {
+    try (HostProcess jetty = HostProcess.jetty(java, home, base)) {
       HttpResponse<String> plain = Http.get(jetty.port, "/", Map.of());
       assertThat(plain.statusCode()).as("Jetty with nothing deployed").isEqualTo(404);
       assertThat(Http.header(plain, HEADER)).isNull();
@@ -48,7 +50,10 @@ class JettyAdviceIT {
         assertThat(r.body()).contains("404");
         assertThat(Http.header(r, HEADER)).isEqualTo("jetty-header/1.0.0");
       }
-      assertThat(MethodAdviceIT.advice(cli.statusJson())).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
+      Map<String, Object> advice = MethodAdviceIT.advice(cli.statusJson());
+      assertThat(advice).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L).containsEntry("wovenClasses", 1L);
+      Map<String, Object> woven = MethodAdviceIT.wovenClass(advice, "org.eclipse.jetty.server.Server");
+      assertThat(woven).containsEntry("restored", false);
 
       Cli.Result d = cli.deactivate("jetty-header");
       assertThat(d.exit()).as(d.toString()).isZero();
@@ -57,7 +62,10 @@ class JettyAdviceIT {
       assertThat(after.body()).isEqualTo(plain.body());
       assertThat(Http.header(after, HEADER)).isNull();
       assertThat(cli.settledUnload("jetty-header")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
-      assertThat(MethodAdviceIT.advice(cli.statusJson())).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
+      Map<String, Object> after2 = MethodAdviceIT.advice(cli.statusJson());
+      assertThat(after2).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L).containsEntry("wovenClasses", 0L);
+      assertThat(MethodAdviceIT.wovenClass(after2, "org.eclipse.jetty.server.Server")).as("the original bytes are installed again")
+          .containsEntry("restored", true).containsEntry("current", woven.get("original"));
       assertThat(jetty.process.isAlive()).isTrue();
     }
   }
