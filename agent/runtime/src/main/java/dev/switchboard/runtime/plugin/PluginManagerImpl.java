@@ -113,21 +113,21 @@ final class PluginManagerImpl implements PluginManager, SlotHost {
   // ---- operations (run one at a time per slot) ----
 
   private PluginStatus doActivate(PluginSlot slot, ActivateRequest req) {
-    traffic.endSplit(slot);
     PluginInstance cur = slot.active;
+    String canonical = cur != null && cur.sha256.equalsIgnoreCase(req.sha256()) ? Descriptors.canonical(req.configJson()) : null;
+    if (canonical != null && canonical.equals(cur.configCanonical())) {
+      PluginStatus s = slot.status;
+      if (s.error() == null) {
+        return s; // exactly what is active (a traffic split beside it stays): no-op
+      }
+      // asking again for what is serving settles an earlier refused upgrade/config: clear its error
+      return emit(slot, slot.status(PluginState.ACTIVE, cur.version, cur.sha256, null, s.unload(), s.leakedThreads()));
+    }
+    traffic.endSplit(slot);
     if (cur == null) {
       return fresh(slot, req);
     }
-    if (cur.sha256.equalsIgnoreCase(req.sha256())) {
-      String canonical = Descriptors.canonical(req.configJson());
-      if (canonical.equals(cur.configCanonical())) {
-        PluginStatus s = slot.status;
-        if (s.error() == null) {
-          return s; // exactly what is active: no-op
-        }
-        // asking again for what is serving settles an earlier refused upgrade/config: clear its error
-        return emit(slot, slot.status(PluginState.ACTIVE, cur.version, cur.sha256, null, s.unload(), s.leakedThreads()));
-      }
+    if (canonical != null) {
       return upgrades.reconfigure(slot, cur, req, canonical);
     }
     return upgrades.replace(slot, cur, req, "upgrade to " + req.sha256().substring(0, 12));
