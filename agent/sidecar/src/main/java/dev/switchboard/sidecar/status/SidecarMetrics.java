@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The agent's Prometheus metrics (docs/reference.md §4): {@code switchboard_plugin_active{service,node,plugin,version}},
  * {@code switchboard_flip_to_live_seconds} (histogram), {@code switchboard_store_connected{store}},
- * {@code switchboard_reconcile_failures_total{plugin,reason}}.
+ * {@code switchboard_reconcile_failures_total{plugin,reason}}; for plugins with two versions live,
+ * {@code switchboard_plugin_traffic_weight} and {@code switchboard_plugin_traffic_calls} per version.
  */
 public final class SidecarMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -28,12 +29,20 @@ public final class SidecarMetrics {
   private final Map<String, PluginReport> reports = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> stores = new ConcurrentHashMap<>();
   private final Timer flips;
+  private final MultiGauge trafficWeight;
+  private final MultiGauge trafficCalls;
 
   public SidecarMetrics(String service, String node) {
     this.service = service;
     this.node = node;
     this.active = MultiGauge.builder("switchboard.plugin.active")
         .description("1 when the plugin version is ACTIVE in the host")
+        .register(registry);
+    this.trafficWeight = MultiGauge.builder("switchboard.plugin.traffic.weight")
+        .description("Weight of each of the two versions of a plugin live with calls shared")
+        .register(registry);
+    this.trafficCalls = MultiGauge.builder("switchboard.plugin.traffic.calls")
+        .description("Calls routed to each of the two versions of a plugin since its traffic split started (read from the host at each scrape)")
         .register(registry);
     this.flips = Timer.builder("switchboard.flip.to.live")
         .description("From a change observed in the store to the runtime's ACTIVE/INACTIVE answer")
@@ -46,7 +55,8 @@ public final class SidecarMetrics {
   public synchronized void report(PluginReport r) {
     PluginReport prev = reports.put(r.plugin(), r);
     // several reports per flip (FETCHING, LOADING, ...) change nothing the gauge shows: re-register only on a change
-    if (prev == null || prev.active() != r.active() || !java.util.Objects.equals(prev.version(), r.version())) {
+    if (prev == null || prev.active() != r.active() || !java.util.Objects.equals(prev.version(), r.version())
+        || !java.util.Objects.equals(prev.traffic(), r.traffic())) {
       refreshActive();
     }
   }
@@ -58,12 +68,38 @@ public final class SidecarMetrics {
 
   private void refreshActive() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    List<MultiGauge.Row<?>> weights = new ArrayList<>();
     for (PluginReport r : reports.values()) {
-      rows.add(MultiGauge.Row.of(
-          Tags.of("service", service, "node", node, "plugin", r.plugin(), "version", r.version() == null ? "" : r.version()),
-          r.active() ? 1 : 0));
+      rows.add(MultiGauge.Row.of(tags(r.plugin(), r.version() == null ? "" : r.version()), r.active() ? 1 : 0));
+      if (r.traffic() == null) continue;
+      r.traffic().weights().forEach((version, weight) -> {
+        if (!version.equals(r.version())) rows.add(MultiGauge.Row.of(tags(r.plugin(), version), r.active() ? 1 : 0));
+        weights.add(MultiGauge.Row.of(tags(r.plugin(), version), weight));
+      });
     }
     active.register(rows, true);
+    trafficWeight.register(weights, true);
+  }
+
+  private Tags tags(String plugin, String version) {
+    return Tags.of("service", service, "node", node, "plugin", plugin, "version", version);
+  }
+
+  /**
+   * Sets {@code switchboard_plugin_traffic_calls} from the runtime's traffic figures (plugin → {@code versions} →
+   * {@code calls}); plugins without a split have no rows.
+   */
+  public synchronized void trafficCalls(Map<String, Object> runtimeTraffic) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    runtimeTraffic.forEach((plugin, figures) -> {
+      if (!(figures instanceof Map<?, ?> f) || !(f.get("versions") instanceof Map<?, ?> versions)) return;
+      versions.forEach((version, v) -> {
+        if (v instanceof Map<?, ?> m && m.get("calls") instanceof Number calls) {
+          rows.add(MultiGauge.Row.of(tags(plugin, String.valueOf(version)), calls.doubleValue()));
+        }
+      });
+    });
+    trafficCalls.register(rows, true);
   }
 
   public void flip(Duration elapsed) {
