@@ -5,6 +5,7 @@ import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.StoreState;
 import dev.switchboard.store.Watch;
 import dev.switchboard.store.WatchListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * that one is connected and caught up; while neither is, the last active view stays in force
  * (nothing is flipped on a stale view). Switching the active store re-resolves every plugin
  * against the new view. One store alone is simply always the candidate.
+ *
+ * <p>Returning to the preferred store while the other one is still healthy is not forced, so it waits until both
+ * views resolve this node's plugins alike, at most {@link #DEFAULT_SWITCH_BACK_HOLD}: the preferred store comes back
+ * from an outage before the bridge has copied the writes made to the other store meanwhile, and switching at once
+ * would apply its older view for a moment (a plugin seen turned on, then off, then on again). A forced switch (the
+ * active store lost or behind) happens at once.
  *
  * <p>All state lives on one thread, so changes are resolved and submitted in store order.
  */
@@ -59,6 +67,13 @@ public final class DesiredFeed implements AutoCloseable {
   private final ExecutorService ownThread;
   private View active;
   private boolean readySent;
+  /** How long a return to the preferred store waits for the views to agree. */
+  private final Duration switchBackHold;
+  /** {@link System#nanoTime()} when a return to the preferred store started waiting, or 0. */
+  private long switchBackSince;
+
+  /** See the class comment. */
+  public static final Duration DEFAULT_SWITCH_BACK_HOLD = Duration.ofSeconds(5);
 
   public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink) {
     this(stores, prefer, root, service, node, sink, null);
@@ -71,6 +86,14 @@ public final class DesiredFeed implements AutoCloseable {
    */
   public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink,
       Executor executor) {
+    this(stores, prefer, root, service, node, sink, executor, DEFAULT_SWITCH_BACK_HOLD);
+  }
+
+  /** As the other constructors, with the hold of a return to the preferred store (see the class comment). */
+  public DesiredFeed(List<KeySpace> stores, String prefer, String root, String service, String node, Sink sink,
+      Executor executor, Duration switchBackHold) {
+    if (switchBackHold.isNegative()) throw new IllegalArgumentException("switchBackHold < 0: " + switchBackHold);
+    this.switchBackHold = switchBackHold;
     if (executor == null) {
       this.ownThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-desired-feed");
@@ -158,6 +181,7 @@ public final class DesiredFeed implements AutoCloseable {
     Set<String> affected = new TreeSet<>();
     for (Change c : changes) affected.addAll(v.state.apply(c));
     if (v == active) affected.forEach(this::resolve);
+    if (switchBackSince != 0) reselect(); // a return to the preferred store waits for the views to agree
   }
 
   private void reselect() {
@@ -172,7 +196,12 @@ public final class DesiredFeed implements AutoCloseable {
         }
       }
     }
-    if (candidate == null || candidate == active) return;
+    if (candidate == null || candidate == active) {
+      switchBackSince = 0;
+      return;
+    }
+    if (active != null && active.eligible() && holdSwitchBack(candidate)) return;
+    switchBackSince = 0;
     LOG.info("desired state now read from {} (was {})", candidate.store.storeName(), active == null ? "none" : active.store.storeName());
     active = candidate;
     Set<String> all = new TreeSet<>(submitted);
@@ -184,6 +213,37 @@ public final class DesiredFeed implements AutoCloseable {
       readySent = true;
       safely(sink::ready);
     }
+  }
+
+  /**
+   * True while a voluntary switch from the healthy active view to {@code candidate} should wait: the views still
+   * resolve this node's plugins differently and the hold has not run out. Schedules the check at the hold's end.
+   */
+  private boolean holdSwitchBack(View candidate) {
+    if (sameForNode(active, candidate)) return false;
+    long now = System.nanoTime();
+    if (switchBackSince == 0) {
+      switchBackSince = now;
+      LOG.info("{} is caught up again but resolves this node's plugins differently from {}; staying on {} until they agree"
+          + " (at most {} ms)", candidate.store.storeName(), active.store.storeName(), active.store.storeName(),
+          switchBackHold.toMillis());
+      CompletableFuture.delayedExecutor(switchBackHold.toNanos(), TimeUnit.NANOSECONDS).execute(() -> exec(this::reselect));
+      return true;
+    }
+    if (now - switchBackSince < switchBackHold.toNanos()) return true;
+    LOG.warn("{} and {} still resolve this node's plugins differently after {} ms; {} is in force again",
+        candidate.store.storeName(), active.store.storeName(), switchBackHold.toMillis(), candidate.store.storeName());
+    return false;
+  }
+
+  private boolean sameForNode(View a, View b) {
+    Set<String> plugins = new TreeSet<>(a.state.plugins());
+    plugins.addAll(b.state.plugins());
+    for (String p : plugins) {
+      if (a.state.plugins().contains(p) != b.state.plugins().contains(p)) return false;
+      if (!a.state.resolve(p, node).equals(b.state.resolve(p, node))) return false;
+    }
+    return true;
   }
 
   private void resolve(String plugin) {

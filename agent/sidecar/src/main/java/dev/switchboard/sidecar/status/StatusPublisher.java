@@ -2,13 +2,19 @@ package dev.switchboard.sidecar.status;
 
 import dev.switchboard.sidecar.desired.DesiredKeys;
 import dev.switchboard.sidecar.reconcile.PluginReport;
+import dev.switchboard.store.Backoff;
 import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.StoreState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,15 +92,40 @@ public final class StatusPublisher implements AutoCloseable {
 
   /** Queues the newest value of {@code key} for {@code ks}; a write of the key already queued takes it instead. */
   private void write(KeySpace ks, String key, byte[] value) {
+    write(ks, key, value, 0);
+  }
+
+  /**
+   * As {@link #write(KeySpace, String, byte[])}; {@code failures} counts the failed attempts before this one. A
+   * failed write while the store stays connected (a timeout under load, an error) is retried with the newest value
+   * after a jittered backoff: nothing else would write the key again until the next report, which may never come
+   * (a plugin that stays ACTIVE), and the status would stay missing or stale. A store that disconnects gets every key
+   * rewritten when it connects.
+   */
+  private void write(KeySpace ks, String key, byte[] value, int failures) {
     Map<String, byte[]> q = queued.get(ks);
     if (q.put(key, value) != null) return; // coalesced into the queued write
     lane(ks, () -> {
       byte[] v = q.remove(key);
       if (v == null || ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
-      if (v == DELETE) ks.deleteLive(key).get(10, java.util.concurrent.TimeUnit.SECONDS);
-      else ks.putLive(key, v).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      try {
+        if (v == DELETE) ks.deleteLive(key).get(10, TimeUnit.SECONDS);
+        else ks.putLive(key, v).get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        int attempt = failures + 1;
+        long delay = Backoff.jitter(RETRY.delay(attempt).toMillis());
+        LOG.warn("cannot write status key {} in {} (attempt {}): {}; writing its newest value again in {} ms", key,
+            ks.storeName(), attempt, e instanceof ExecutionException ? e.getCause() : e, delay);
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> submit(() -> {
+          byte[] newest = current.get(key);
+          write(ks, key, newest == null ? DELETE : newest, attempt);
+        }));
+      }
     }, "write status key " + key);
   }
+
+  /** Retries of a failed status write: 0.2 s doubling to 10 s, jittered. */
+  static final Backoff RETRY = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
 
   private interface Io {
     void run() throws Exception;

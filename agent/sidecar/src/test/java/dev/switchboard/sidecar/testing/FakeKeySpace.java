@@ -104,7 +104,18 @@ public final class FakeKeySpace implements KeySpace {
     throw new UnsupportedOperationException();
   }
 
+  private int liveWritesToFail;
+
+  /** The next {@code n} live writes fail (as a store's timeout or error would) while the store stays connected. */
+  public synchronized void failNextLiveWrites(int n) {
+    liveWritesToFail = n;
+  }
+
   @Override public synchronized CompletableFuture<Void> putLive(String key, byte[] value) {
+    if (liveWritesToFail > 0) {
+      liveWritesToFail--;
+      return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("injected: live write of " + key + " timed out"));
+    }
     live.put(key, value.clone());
     return CompletableFuture.completedFuture(null);
   }

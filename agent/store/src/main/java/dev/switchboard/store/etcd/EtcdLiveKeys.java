@@ -63,7 +63,22 @@ final class EtcdLiveKeys {
     return inKeyOrder(
         key,
         () ->
-            CompletableFuture.supplyAsync(this::lease, ks.scheduler).thenCompose(id -> fenced(key, value, id, "putLive " + key, 1)));
+            currentLease().thenCompose(id -> fenced(key, value, id, "putLive " + key, 1)));
+  }
+
+  /**
+   * The current lease at once when there is one; else granted on the probe thread. A write never waits behind the
+   * probe thread's lease check when it does not need a new lease: that check may block for the operation timeout
+   * (a lease time-to-live request right after etcd restarted took 5 s to fail), and the first status write after an
+   * etcd restart waited for it.
+   */
+  private CompletableFuture<Long> currentLease() {
+    synchronized (this) {
+      if (leaseId != 0 && !lost) {
+        return CompletableFuture.completedFuture(leaseId);
+      }
+    }
+    return CompletableFuture.supplyAsync(this::lease, ks.scheduler);
   }
 
   CompletableFuture<Void> delete(String key) {

@@ -58,6 +58,8 @@ final class EtcdWatch implements Watch {
   private long lastRevision; // last revision whose effects are delivered
   private long catchUpRevision = Long.MAX_VALUE; // synced once lastRevision reaches it
   private long retryMs;
+  /** The scheduled reconnect after a failure, while one waits out its backoff. */
+  private java.util.concurrent.ScheduledFuture<?> pendingRetry;
   private boolean needFullRead = true;
   private final Set<String> reportedEphemeral = new HashSet<>();
   private volatile boolean healthy;
@@ -255,7 +257,7 @@ final class EtcdWatch implements Watch {
     long delay = retryMs;
     retryMs = new Backoff(ks.options.retryDelay(), Duration.ofMillis(MAX_RETRY_MS)).nextMillis(retryMs);
     try {
-      thread.schedule(() -> run(this::connect), Backoff.jitter(delay), TimeUnit.MILLISECONDS); // spread a fleet's retries
+      pendingRetry = thread.schedule(() -> run(this::connect), Backoff.jitter(delay), TimeUnit.MILLISECONDS); // spread a fleet's retries
     } catch (RejectedExecutionException e) {
       // closed
     }
@@ -275,6 +277,18 @@ final class EtcdWatch implements Watch {
             listener.state(StoreState.DISCONNECTED);
           } else if (ok && !healthy && watcher != null && catchUpRevision == Long.MAX_VALUE) {
             watcher.requestProgress();
+          } else if (ok && !healthy && watcher == null && pendingRetry != null && pendingRetry.cancel(false)) {
+            // etcd answers again: resume now rather than wait out a backoff that grew during the outage (up to
+            // MAX_RETRY_MS); the key spaces' probes are not aligned and the delay is jittered, so a fleet that lost
+            // etcd together does not come back in one burst
+            retryMs = ks.options.retryDelay().toMillis();
+            long delay = Backoff.jitter(retryMs);
+            LOG.debug("etcd watch {}: etcd answers again; resuming in {} ms", prefix, delay);
+            try {
+              pendingRetry = thread.schedule(() -> run(this::connect), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+              // closed
+            }
           }
         });
   }

@@ -1,6 +1,7 @@
 package dev.switchboard.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.sidecar.desired.Membership;
 import java.time.Duration;
@@ -46,7 +47,11 @@ class UpgradeAndCanaryIT {
         String marker = p.host().marker().orElseThrow();
         if (marker.equals(V2)) onV2.add(p.node());
         else assertThat(marker).as(p + " outside the canary").isEqualTo(V1);
-        assertThat(p.sidecar().plugin(PLUGIN).path("version").asText()).isEqualTo(marker.substring(PLUGIN.length() + 1));
+        // the host serves the new version once the runtime swapped it; the sidecar's status follows when the
+        // activation's reply reaches it (a few ms later, which a probe right after convergence can fall into)
+        String version = marker.substring(PLUGIN.length() + 1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(p.sidecar().plugin(PLUGIN).path("version").asText()).as(p + ": version in the sidecar's status").isEqualTo(version));
       }
       assertThat(onV2).as("pods on version 2 = pods the canary hash selects").isEqualTo(expectedCanary);
       System.out.println("E2E UpgradeAndCanaryIT: canary 50 % -> version 2 on " + onV2 + " (expected by Membership: " + expectedCanary + ")");
