@@ -12,8 +12,6 @@ import dev.switchboard.sidecar.desired.Resolution;
 import dev.switchboard.store.Backoff;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -334,7 +332,7 @@ public final class Reconciler implements AutoCloseable {
     result.whenComplete((st, err) -> {
       long answered = nanos.getAsLong();
       exec(() -> {
-        if (LOG.isDebugEnabled()) logHops(s.plugin, op, t, started, sent, answered, nanos.getAsLong());
+        if (LOG.isDebugEnabled()) SlotReports.logHops(LOG, s.plugin, op, t, started, sent, answered, nanos.getAsLong());
         finished(s, t, op, c, st, err, splitAfter.get());
       });
     });
@@ -353,18 +351,6 @@ public final class Reconciler implements AutoCloseable {
   private static ActivateRequest activateRequest(Slot s, Target t, Path jar) {
     return new ActivateRequest(s.plugin, jar.toAbsolutePath().toString(), t.resolution().artifact().sha256(),
         t.resolution().configJson());
-  }
-
-  /** DEBUG: where the time between the store change and the runtime's answer went, per hop. */
-  private static void logHops(String plugin, Op op, Target t, long started, long sent, long answered, long back) {
-    LOG.debug("plugin {} {}: desired state submitted -> operation started {} ms (loop queue, earlier operation), -> request"
-        + " sent {} ms (fetch or cache check, frame written), -> runtime answered {} ms (host: control read, plugin operation,"
-        + " answer frame), -> back on the loop {} ms", plugin, op, ms(started - t.observedNanos()), ms(sent - started),
-        ms(answered - sent), ms(back - answered));
-  }
-
-  private static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
   }
 
   /** {@code splitAfter}: the split the runtime reported after an activation during a split (else null). */
@@ -462,46 +448,10 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void publish(Slot s) {
-    Resolution r = s.target.resolution();
-    PluginStatus a = s.actual;
-    String state;
-    String error = null;
-    if (s.state.inFlight()) {
-      state = (a != null && s.state == SlotState.LOADING
-          && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.state.shown().name();
-    } else if (r.error() != null) {
-      state = PluginState.FAILED.name();
-      error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + retryNote(s));
-    } else if (s.lastError != null) {
-      boolean serving = s.previousServing && a != null && a.state() == PluginState.ACTIVE;
-      state = serving ? PluginState.ACTIVE.name() : PluginState.FAILED.name();
-      error = s.lastError + retryNote(s);
-    } else {
-      state = a == null ? PluginState.INACTIVE.name() : a.state().name();
-      error = a == null ? null : a.error();
-    }
-    if (error == null && conn == null && ready && r.desired()) error = "not attached to the host JVM";
-    boolean showActual = a != null && a.state() != PluginState.INACTIVE;
-    String version = showActual && a.version() != null ? a.version() : r.artifact() == null ? null : r.artifact().version();
-    String sha = showActual && a.sha256() != null ? a.sha256() : r.artifact() == null ? null : r.artifact().sha256();
-    boolean active = a != null && a.state() == PluginState.ACTIVE;
-    // the runtime's time for the state it reports (a re-adopted plugin stays ACTIVE since its start, not since the adoption)
-    String since = a != null && a.since() != null && state.equals(a.state().name()) ? a.since() : now();
-    String unload = a == null || a.unload() == null ? null : a.unload().wire();
-    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, since, error, s.target.generation(), active, unload,
-        active ? s.split : null);
+    PluginReport next = SlotReports.report(s, conn != null, ready);
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));
-  }
-
-  private static String retryNote(Slot s) {
-    return s.state == SlotState.REFUSED ? " (not retried until the desired state changes)"
-        : " (attempt " + s.failures + ", retrying)";
-  }
-
-  private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   static String reasonOf(Throwable t) {
