@@ -9,7 +9,6 @@ import dev.switchboard.store.KeySpace;
 import dev.switchboard.store.KeySpaces;
 import dev.switchboard.testkit.Dist;
 import dev.switchboard.testkit.EtcdCluster;
-import dev.switchboard.testkit.Proc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Traffic shifting through the whole stack: {@code switchboard ctl traffic} writes the {@code traffic} key in a real
+ * Traffic shifting through the whole stack: {@code switchboard ctl traffic} (run in the test JVM) writes the {@code traffic} key in a real
  * etcd, a real sidecar resolves it and drives the runtime in a real sample host, which keeps response-header 1.0.0 and
  * 2.0.0 live and routes each request. Under a steady load (every response's version recorded) the share of 2.0.0 goes
  * 0 → 10 → 50 → 100 %, requests pinned by {@code x-deployment-id} always reach their version, a malformed traffic
@@ -58,18 +57,27 @@ class TrafficShiftAgentIT {
     if (node != null) node.close();
   }
 
-  int ctl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("-jar", Dist.cli().toString(), "ctl"));
+  /** {@code switchboard ctl ...} run in this JVM (the real CLI code; a JVM start per verb would dominate the test's time). */
+  int ctl(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ctl"));
     cmd.addAll(List.of(args));
-    cmd.add("--etcd");
-    cmd.add(ETCD.endpoints());
-    try (Proc p = Proc.start("ctl", Path.of("target", "it-logs", "ctl").toAbsolutePath(), Proc.java(cmd.toArray(String[]::new)))) {
-      for (int i = 0; i < 600 && p.alive(); i++) Thread.sleep(50);
-      Thread.sleep(100); // let the output pump finish
-      int exit = p.exitCode().orElseThrow(() -> new AssertionError("ctl did not exit"));
-      System.out.println("$ switchboard ctl " + String.join(" ", args) + "  -> exit " + exit + " at " + elapsed() + "\n" + p.output().strip());
-      return exit;
+    cmd.add("--etcd=" + ETCD.endpoints());
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    int exit;
+    try {
+      java.io.PrintStream both = new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8);
+      System.setOut(both);
+      System.setErr(both);
+      exit = dev.switchboard.cli.Main.run(cmd.toArray(String[]::new));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
     }
+    System.out.println("$ switchboard ctl " + String.join(" ", args) + "  -> exit " + exit + " at " + elapsed() + "\n"
+        + captured.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+    return exit;
   }
 
   /** Clients sending GET / without a pin; every response's marker is counted. */
