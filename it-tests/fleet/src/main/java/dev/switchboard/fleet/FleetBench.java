@@ -63,7 +63,8 @@ public final class FleetBench {
         long t0 = System.nanoTime();
         int per = (n + jvms - 1) / jvms;
         for (int w = 0, first = 0; w < jvms && first < n; w++, first += per) {
-          workers.add(worker(etcd.endpoints(), zk.connectString(), root, service, first, Math.min(per, n - first), ack));
+          workers.add(worker(etcd.endpoints(), zk.connectString(), root, service, first, Math.min(per, n - first), ack,
+              Path.of(out.toString().replaceAll("\\.json$", "") + "-worker-" + w + ".log")));
         }
         for (Worker w : workers) expect(w, "READY", Duration.ofMinutes(10));
         result.value("agents / worker JVMs / stand-in ack delay", n + " / " + workers.size() + " / " + ack + " ms");
@@ -99,12 +100,16 @@ public final class FleetBench {
     System.exit(0);
   }
 
-  private static Worker worker(String etcd, String zk, String root, String service, int first, int count, long ack) throws Exception {
+  /** A worker JVM holding agents {@code first … first+count-1}; its agents' log (INFO and up) goes to {@code log}. */
+  private static Worker worker(String etcd, String zk, String root, String service, int first, int count, long ack, Path log)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-Xss256k", "-XX:+UseSerialGC", "-Xmx" + Math.max(256, count * 3) + "m",
-        "-Dio.netty.allocator.type=unpooled", "-cp", System.getProperty("java.class.path"), FleetWorker.class.getName(),
+        "-Dio.netty.allocator.type=unpooled", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "-cp", System.getProperty("java.class.path"), FleetWorker.class.getName(),
         etcd, zk, root, service, String.valueOf(first), String.valueOf(count), String.valueOf(ack));
-    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(ProcessBuilder.Redirect.to(log.toFile()));
     Process p = pb.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> {

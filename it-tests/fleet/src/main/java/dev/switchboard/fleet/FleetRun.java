@@ -98,9 +98,27 @@ public final class FleetRun {
     for (String n : which) {
       if (ok.contains(n)) continue;
       FleetObserver.Seen s = all.get(n);
-      if (out.size() < 5) out.add(n + "=" + (s == null ? "no status" : s.value() + " (agent: " + o.agents().get(n) + ")"));
+      if (out.size() < 5) out.add(n + "=" + (s == null ? "no status" : s.value() + " (agent: " + o.agents().get(n) + ")")
+          + "; read now: " + stored(n));
     }
     return (which.size() - ok.size()) + " of " + which.size() + " not " + state + " " + out;
+  }
+
+  /** What both stores hold now for {@code node}'s agent and plugin status (a direct read, not a watcher's view). */
+  private String stored(String node) {
+    StringBuilder b = new StringBuilder();
+    for (KeySpace ks : List.of(etcd, zk)) {
+      for (String key : List.of(DesiredKeys.agentStatusKey(root, service, node), DesiredKeys.pluginStatusKey(root, service, node, plugin))) {
+        String v;
+        try {
+          v = ks.get(key).get(10, java.util.concurrent.TimeUnit.SECONDS).map(e -> e.valueUtf8()).orElse("(absent)");
+        } catch (Exception e) {
+          v = "(read failed: " + e + ")";
+        }
+        b.append(ks.storeName()).append(' ').append(key.substring(key.lastIndexOf('/') + 1)).append('=').append(v).append("; ");
+      }
+    }
+    return b.toString();
   }
 
   private Set<String> matching(FleetObserver o, String state, Set<String> which, long notBefore) {

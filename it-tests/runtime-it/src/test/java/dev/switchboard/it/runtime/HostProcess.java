@@ -78,6 +78,24 @@ final class HostProcess implements AutoCloseable {
   }
 
   /**
+   * {@code java -jar dist/message-host.jar args...}: the sample Kafka consumer, ready once its group assigned it
+   * partitions (its {@code ASSIGNED} line).
+   */
+  static HostProcess messageHost(String java, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+        Dist.file("message-host.jar").toString()));
+    cmd.addAll(List.of(args));
+    HostProcess h = new HostProcess("message-host", cmd, null, null, 60);
+    try {
+      h.await(l -> l.startsWith("ASSIGNED "), 60);
+    } catch (AssertionError e) {
+      h.close();
+      throw e;
+    }
+    return h;
+  }
+
+  /**
    * {@code java -jar dist/spring-boot-host.jar}: a Spring Boot executable jar (plugin API and starter in
    * {@code BOOT-INF/lib}) on an ephemeral port.
    */
