@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Switchboard on this machine, from a fresh clone (Debian-like, root, package registries only):
-#   1. installs what is missing (etcd-server, etcd-client, docker.io; a JDK/Maven if absent)
+#   1. installs what is missing (etcd-server, etcd-client, prometheus, docker.io; a JDK/Maven if absent)
 #   2. starts dockerd if no Docker engine answers (host networking only, vfs storage)
 #   3. builds the local images the tests use (scripts/images.sh; skipped when inputs are unchanged)
 #   4. mvn -B verify (unit tests, then integration tests against real etcd/ZooKeeper in containers)
@@ -42,7 +42,8 @@ trap 'exit 143' TERM
 MODE="${SWITCHBOARD_TESTKIT:-docker}"
 log "Switchboard tests; test kit mode: $MODE; work dir: $SB_WORK"
 
-packages=(etcd-server etcd-client)
+# prometheus: its server and promtool check the shipped dashboard and alerting rules (DashboardAndAlertsIT)
+packages=(etcd-server etcd-client prometheus)
 [[ "$MODE" == local ]] || packages+=(docker.io)
 command -v jlink >/dev/null && command -v javac >/dev/null || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || packages+=(maven)

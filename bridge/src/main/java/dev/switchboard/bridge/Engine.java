@@ -229,10 +229,10 @@ final class Engine implements KeyMerge.Context {
   }
 
   @Override
-  public void skipped(String etcdKey, String reason, String detail) {
+  public void skipped(String etcdKey, Side from, String reason, String detail) {
     firstSeen.remove(etcdKey);
-    metrics.skip("bridge", reason);
-    LOG.warn("skipped {}: {}", etcdKey, detail);
+    metrics.skip(from.label(), reason);
+    LOG.warn("skipped {} (value from {}): {}", etcdKey, from.label(), detail);
   }
 
   /**

@@ -58,7 +58,8 @@ final class KeyMerge {
 
     void retryLater(String etcdKey, long ms);
 
-    void skipped(String etcdKey, String reason, String detail);
+    /** {@code etcdKey} is not bridged: {@code from} is the store the offending value was read from. */
+    void skipped(String etcdKey, Side from, String reason, String detail);
 
     void wrote(String etcdKey, Side target);
   }
@@ -75,10 +76,6 @@ final class KeyMerge {
     try {
       r = read(etcdKey, zkKey);
     } catch (StoreException ex) {
-      if (ex.code() == StoreException.Code.VALUE_TOO_LARGE) {
-        c.skipped(etcdKey, "oversized", ex.getMessage());
-        return Outcome.SKIPPED;
-      }
       return failed(etcdKey, "read", ex.getMessage());
     } catch (Exception ex) {
       return failed(etcdKey, "ledger", "re-reading its ledger entry failed (" + ex + ")");
@@ -98,6 +95,13 @@ final class KeyMerge {
     }
   }
 
+  /** Rethrows {@code ex} unless the value read from {@code from} is larger than the adapter accepts: then skips the key (null). */
+  private Reads skippedIfOversized(StoreException ex, String etcdKey, Side from) {
+    if (ex.code() != StoreException.Code.VALUE_TOO_LARGE) throw ex;
+    c.skipped(etcdKey, from, "oversized", ex.getMessage());
+    return null;
+  }
+
   private Outcome failed(String etcdKey, String reason, String what) {
     c.metrics().error(reason);
     LOG.warn("merge {}: {}; retrying in 1 s", etcdKey, what);
@@ -113,18 +117,28 @@ final class KeyMerge {
   Reads read(String etcdKey, String zkKey) throws Exception {
     CompletableFuture<Optional<Entry>> fe = c.etcd().get(etcdKey);
     CompletableFuture<Optional<Entry>> fz = c.zk().get(zkKey);
-    Optional<Entry> e = Futures.await(fe, c.timeoutMs() * 2, "read " + etcdKey);
-    Optional<Entry> z = Futures.await(fz, c.timeoutMs() * 2, "read " + zkKey);
+    Optional<Entry> e;
+    Optional<Entry> z;
+    try {
+      e = Futures.await(fe, c.timeoutMs() * 2, "read " + etcdKey);
+    } catch (StoreException ex) {
+      return skippedIfOversized(ex, etcdKey, Side.ETCD);
+    }
+    try {
+      z = Futures.await(fz, c.timeoutMs() * 2, "read " + zkKey);
+    } catch (StoreException ex) {
+      return skippedIfOversized(ex, etcdKey, Side.ZOOKEEPER);
+    }
     if (e.isPresent() && e.get().ephemeral() || z.isPresent() && z.get().ephemeral()) {
-      c.skipped(etcdKey, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
+      c.skipped(etcdKey, e.isPresent() && e.get().ephemeral() ? Side.ETCD : Side.ZOOKEEPER, "ephemeral", "key is bound to a session/lease (not desired state): etcd " + e.map(Entry::ephemeral).orElse(false) + ", zookeeper " + z.map(Entry::ephemeral).orElse(false));
       return null;
     }
     if (z.isPresent() && Keys.looksSequential(zkKey)) {
-      c.skipped(etcdKey, "sequential", "ZooKeeper node " + zkKey + " is sequential (not desired state)");
+      c.skipped(etcdKey, Side.ZOOKEEPER, "sequential", "ZooKeeper node " + zkKey + " is sequential (not desired state)");
       return null;
     }
     if (e.isPresent() && e.get().value().length == 0) {
-      c.skipped(etcdKey, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
+      c.skipped(etcdKey, Side.ETCD, "empty_value", "an empty value cannot exist in ZooKeeper (an empty znode is a directory)");
       return null;
     }
     c.ledger().refreshIfUncertain(etcdKey);

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -218,7 +219,12 @@ class BridgeIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> z.get(k("good/plugins/p/enabled")).get().isPresent());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String metrics = get("/metrics");
-      assertThat(metrics).contains("reason=\"ephemeral\"", "reason=\"sequential\"", "reason=\"oversized\"", "reason=\"invalid_key\"", "reason=\"empty_value\"");
+      // every reason exists at 0 from the start: each of these must have counted, under the store the value came from
+      for (String series : List.of("reason=\"ephemeral\",store=\"zookeeper\"", "reason=\"sequential\",store=\"zookeeper\"",
+          "reason=\"oversized\",store=\"etcd\"", "reason=\"invalid_key\",store=\"etcd\"", "reason=\"empty_value\",store=\"etcd\"")) {
+        assertThat(metrics).containsPattern("switchboard_bridge_skipped_total\\{" + java.util.regex.Pattern.quote(series) + "} [1-9]");
+      }
+      assertThat(metrics).doesNotContain("store=\"bridge\"");
     });
     assertThat(z.get(k("bad/big")).get()).isEmpty();
     assertThat(rawZk.checkExists().forPath(k("bad/empty-value"))).isNull();

@@ -127,6 +127,7 @@ public final class Sidecar implements AutoCloseable {
     this.feed = new DesiredFeed(this.stores, config.prefer(), config.root(), config.service(), config.node(), new DesiredFeed.Sink() {
       @Override
       public void submit(String plugin, Resolution resolution, boolean inStore) {
+        metrics.plugin(plugin);
         reconciler.submit(plugin, resolution, inStore);
       }
 
@@ -154,6 +155,7 @@ public final class Sidecar implements AutoCloseable {
           LOG.warn("host.exports not found in any class loader of host {}: {} (plugins cannot load classes of these packages)",
               info.hostPid(), info.missingExports());
         }
+        metrics.attached(true);
         updateAgent(a -> new AgentStatus(a.agentVersion(), info.runtimeVersion(), info.hostPid(), info.hostJava(), true, storeStates(), now(),
             info.missingExports()));
       }
@@ -161,6 +163,7 @@ public final class Sidecar implements AutoCloseable {
       @Override
       public void detached(RuntimeConnection c, Throwable cause) {
         reconciler.detach(c);
+        metrics.attached(false);
         updateAgent(a -> new AgentStatus(a.agentVersion(), a.runtimeVersion(), a.hostPid(), a.hostJava(), false, storeStates(), now(),
             a.missingExports()));
       }

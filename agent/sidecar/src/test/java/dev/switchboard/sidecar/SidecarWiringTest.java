@@ -73,7 +73,11 @@ class SidecarWiringTest {
       assertThat(metrics)
           .contains("switchboard_plugin_active{node=\"node-1\",plugin=\"response-header\",service=\"checkout\",version=")
           .contains("switchboard_flip_to_live_seconds_bucket")
-          .contains("switchboard_store_connected{store=\"etcd\"} 1.0");
+          .contains("switchboard_store_connected{node=\"node-1\",service=\"checkout\",store=\"etcd\"} 1.0")
+          .contains("switchboard_agent_attached{node=\"node-1\",service=\"checkout\"} 1.0")
+          .contains("switchboard_plugin_state{node=\"node-1\",plugin=\"response-header\",service=\"checkout\",state=\"ACTIVE\"} 1.0")
+          // known since its desired state was read: at 0 before its first failure
+          .contains("switchboard_reconcile_failures_total{node=\"node-1\",plugin=\"response-header\",reason=\"fetch_checksum_mismatch\",service=\"checkout\"} 0.0");
 
       etcd.write(P + "artifact", "{\"url\":\"" + jar.toUri() + "\",\"sha256\":\"" + "0".repeat(64) + "\"}");
       etcd.write(P + "enabled", "false");
@@ -83,7 +87,8 @@ class SidecarWiringTest {
       assertThat(etcd.liveValue(key)).contains(P + "config").contains("config must be a JSON object");
       etcd.write(P + "enabled", "true");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(get(http, base + "/metrics").body()).contains("switchboard_reconcile_failures_total{plugin=\"response-header\",reason=\"fetch_checksum_mismatch\"}"));
+          assertThat(get(http, base + "/metrics").body()).containsPattern("switchboard_reconcile_failures_total\\{node=\"node-1\",plugin=\"response-header\","
+              + "reason=\"fetch_checksum_mismatch\",service=\"checkout\"} [1-9]"));
       assertThat(runtime.plugins).isEmpty(); // a sha256 mismatch never loads the jar
     }
   }

@@ -1,7 +1,6 @@
 package dev.switchboard.sidecar.reconcile;
 
 import dev.switchboard.control.ActivateRequest;
-import dev.switchboard.control.ControlException;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
 import dev.switchboard.control.Refusal;
@@ -367,11 +366,11 @@ public final class Reconciler implements AutoCloseable {
     Refusal refusal = err == null && op != Op.DEACTIVATE ? st.refusal() : null;
     if (err != null) {
       Throwable cause = unwrap(err);
-      reason = reasonOf(cause);
+      reason = FailureReasons.of(cause);
       error = cause.getMessage();
     } else if (refusal != null && refusal.previousServing()) {
       // the previous instance still serves: keep what the runtime said about it, report the refusal
-      reason = refusal.permanent() ? "runtime_refused" : "runtime_failed";
+      reason = refusal.permanent() ? "runtime_refused" : FailureReasons.runtime(PluginState.FAILED);
       error = what(op) + " refused: " + st.error();
     } else {
       if (op != Op.SPLIT || st.state() == PluginState.ACTIVE) s.actual = st; // a refused split's FAILED is no state
@@ -379,7 +378,7 @@ public final class Reconciler implements AutoCloseable {
       if (op == Op.ACTIVATE) s.appliedConfig = st.state() == PluginState.ACTIVE ? t.resolution().configJson() : null;
       if (op == Op.PROMOTE) s.appliedConfig = null; // the second version ran with the config of its split: check it again
       if (st.state() != want) {
-        reason = "runtime_" + st.state().name().toLowerCase(Locale.ROOT);
+        reason = FailureReasons.runtime(st.state());
         error = what(op) + " ended " + st.state() + (st.error() == null ? "" : ": " + st.error());
       }
     }
@@ -452,12 +451,6 @@ public final class Reconciler implements AutoCloseable {
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));
-  }
-
-  static String reasonOf(Throwable t) {
-    if (t instanceof ArtifactException a) return "fetch_" + a.code().name().toLowerCase(Locale.ROOT);
-    if (t instanceof ControlException c) return "control_" + c.code().name().toLowerCase(Locale.ROOT);
-    return "error";
   }
 
   private static Throwable unwrap(Throwable t) {

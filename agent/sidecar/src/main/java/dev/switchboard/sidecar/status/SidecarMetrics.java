@@ -1,5 +1,7 @@
 package dev.switchboard.sidecar.status;
 
+import dev.switchboard.control.PluginState;
+import dev.switchboard.sidecar.reconcile.FailureReasons;
 import dev.switchboard.sidecar.reconcile.PluginReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,29 +14,38 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent's Prometheus metrics (docs/reference.md §4): {@code switchboard_plugin_active{service,node,plugin,version}},
- * {@code switchboard_flip_to_live_seconds} (histogram), {@code switchboard_store_connected{store}},
- * {@code switchboard_reconcile_failures_total{plugin,reason}}; for plugins with two versions live,
- * {@code switchboard_plugin_traffic_weight} and {@code switchboard_plugin_traffic_calls} per version.
+ * The agent's Prometheus metrics (docs/reference.md lists them). Every series carries the agent's {@code service} and
+ * {@code node} labels (common tags), so a dashboard filters and names agents without joins. Series exist from the
+ * start at 0: the flip histogram, one {@code switchboard_store_connected} per configured store,
+ * {@code switchboard_agent_attached}, and, as soon as a plugin is known (its desired state was read), its
+ * {@code switchboard_plugin_state} rows and a {@code switchboard_reconcile_failures_total} counter for every reason
+ * of {@link FailureReasons} — so the first failure shows in {@code rate()}/{@code increase()}. While a plugin runs
+ * two versions ({@code traffic}), {@code switchboard_plugin_traffic_weight} and {@code switchboard_plugin_traffic_calls}
+ * have one row per version.
  */
 public final class SidecarMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final String service;
-  private final String node;
   private final MultiGauge active;
+  private final MultiGauge states;
   private final Map<String, PluginReport> reports = new ConcurrentHashMap<>();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> stores = new ConcurrentHashMap<>();
+  private final AtomicInteger attached = new AtomicInteger();
   private final Timer flips;
   private final MultiGauge trafficWeight;
   private final MultiGauge trafficCalls;
 
   public SidecarMetrics(String service, String node) {
-    this.service = service;
-    this.node = node;
+    Objects.requireNonNull(service, "service == null");
+    Objects.requireNonNull(node, "node == null");
+    registry.config().commonTags("service", service, "node", node);
     this.active = MultiGauge.builder("switchboard.plugin.active")
         .description("1 when the plugin version is ACTIVE in the host")
         .register(registry);
@@ -44,26 +55,50 @@ public final class SidecarMetrics {
     this.trafficCalls = MultiGauge.builder("switchboard.plugin.traffic.calls")
         .description("Calls routed to each of the two versions of a plugin since its traffic split started (read from the host at each scrape)")
         .register(registry);
+    this.states = MultiGauge.builder("switchboard.plugin.state")
+        .description("1 for the plugin's current state as in the status key (one series per state), 0 for the others")
+        .register(registry);
     this.flips = Timer.builder("switchboard.flip.to.live")
         .description("From a change observed in the store to the runtime's ACTIVE/INACTIVE answer")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(60))
         .register(registry);
+    Gauge.builder("switchboard.agent.attached", attached, AtomicInteger::get)
+        .description("1 while the agent is attached to the host JVM's runtime")
+        .register(registry);
+  }
+
+  /** A plugin with desired state on this node: its failure counters exist at 0 from now on. */
+  public void plugin(String plugin) {
+    if (!known.add(plugin)) return;
+    for (String reason : FailureReasons.all()) failureCounter(plugin, reason);
+  }
+
+  private Counter failureCounter(String plugin, String reason) {
+    return failures.computeIfAbsent(plugin + "\n" + reason, k -> Counter.builder("switchboard.reconcile.failures")
+        .description("Failed reconcile operations (fetch, attach/control, or a runtime answer other than the one asked for)")
+        .tags("plugin", plugin, "reason", reason)
+        .register(registry));
   }
 
   public synchronized void report(PluginReport r) {
+    plugin(r.plugin());
     PluginReport prev = reports.put(r.plugin(), r);
-    // several reports per flip (FETCHING, LOADING, ...) change nothing the gauge shows: re-register only on a change
-    if (prev == null || prev.active() != r.active() || !java.util.Objects.equals(prev.version(), r.version())
-        || !java.util.Objects.equals(prev.traffic(), r.traffic())) {
+    // several reports per flip (FETCHING, LOADING, ...) change nothing the active gauge shows: re-register only on a change
+    if (prev == null || prev.active() != r.active() || !Objects.equals(prev.version(), r.version())
+        || !Objects.equals(prev.traffic(), r.traffic())) {
       refreshActive();
+    }
+    if (prev == null || !prev.state().equals(r.state())) {
+      refreshStates();
     }
   }
 
   public synchronized void removed(String plugin) {
     reports.remove(plugin);
     refreshActive();
+    refreshStates();
   }
 
   private void refreshActive() {
@@ -81,8 +116,8 @@ public final class SidecarMetrics {
     trafficWeight.register(weights, true);
   }
 
-  private Tags tags(String plugin, String version) {
-    return Tags.of("service", service, "node", node, "plugin", plugin, "version", version);
+  private static Tags tags(String plugin, String version) {
+    return Tags.of("plugin", plugin, "version", version); // service and node: common tags
   }
 
   /**
@@ -102,16 +137,23 @@ public final class SidecarMetrics {
     trafficCalls.register(rows, true);
   }
 
+  private void refreshStates() {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (PluginReport r : reports.values()) {
+      for (PluginState s : PluginState.values()) {
+        rows.add(MultiGauge.Row.of(Tags.of("plugin", r.plugin(), "state", s.name()), s.name().equals(r.state()) ? 1 : 0));
+      }
+    }
+    states.register(rows, true);
+  }
+
   public void flip(Duration elapsed) {
     flips.record(elapsed);
   }
 
   public void failure(String plugin, String reason) {
-    Counter.builder("switchboard.reconcile.failures")
-        .description("Failed reconcile operations")
-        .tags("plugin", plugin, "reason", reason)
-        .register(registry)
-        .increment();
+    plugin(plugin);
+    failureCounter(plugin, reason).increment();
   }
 
   public void storeState(String store, boolean connected) {
@@ -123,6 +165,11 @@ public final class SidecarMetrics {
           .register(registry);
       return v;
     }).set(connected ? 1 : 0);
+  }
+
+  /** Whether the agent is attached to the host's runtime. */
+  public void attached(boolean yes) {
+    attached.set(yes ? 1 : 0);
   }
 
   /** Prometheus text exposition. */

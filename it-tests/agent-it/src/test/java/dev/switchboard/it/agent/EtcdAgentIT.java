@@ -88,7 +88,7 @@ class EtcdAgentIT {
     assertThat(node.pluginStatus("response-header").path("state").asText()).isEqualTo("ACTIVE");
     assertThat(node.metrics())
         .contains("switchboard_plugin_active{node=\"node-1\",plugin=\"response-header\",service=\"" + svc + "\",version=\"1.0.0\"} 1.0")
-        .contains("switchboard_store_connected{store=\"etcd\"} 1.0")
+        .contains("switchboard_store_connected{node=\"node-1\",service=\"" + svc + "\",store=\"etcd\"} 1.0")
         .contains("switchboard_flip_to_live_seconds_count");
 
     long t1 = System.nanoTime();
@@ -164,7 +164,7 @@ class EtcdAgentIT {
       assertThat(st.path("state").asText()).isEqualTo("FAILED");
       assertThat(st.path("error").asText()).contains("sha256 mismatch");
     });
-    assertThat(node.metrics()).contains("switchboard_reconcile_failures_total{plugin=\"response-header\",reason=\"fetch_checksum_mismatch\"}");
+    assertThat(node.metrics()).containsPattern("switchboard_reconcile_failures_total\\{node=\"node-1\",plugin=\"response-header\",reason=\"fetch_checksum_mismatch\",service=\"[^\"]+\"} [1-9]");
     Thread.sleep(1500); // give a wrong load every chance to happen
     assertThat(node.marker()).as("version 1 keeps serving; the mismatching jar never loaded").contains("response-header/1.0.0");
     try (var files = java.nio.file.Files.list(node.dir.resolve("cache/sha256"))) {

@@ -99,14 +99,14 @@ class SignedArtifactsIT {
     long generation = generation();
     assertThat(ctl("set-artifact", svc, PLUGIN, v2.toString()).exit()).isZero();
     awaitFailed(generation, "plugin " + PLUGIN + " version 2.0.0 (sha256 " + Stores.sha256(v2) + ") is unsigned and artifacts.requireSignature is true");
-    assertThat(node.metrics()).contains("switchboard_reconcile_failures_total{plugin=\"" + PLUGIN + "\",reason=\"fetch_signature_missing\"}");
+    assertThat(node.metrics()).containsPattern("switchboard_reconcile_failures_total\\{node=\"[^\"]+\",plugin=\"" + PLUGIN + "\",reason=\"fetch_signature_missing\",service=\"[^\"]+\"} [1-9]");
     assertThat(servedVersion()).as("the host still serves version 1").contains(PLUGIN + "/1.0.0");
 
     // 3. version 2 signed by a key the agent does not trust: refused, version 1 keeps serving
     generation = generation();
     assertThat(ctl("set-artifact", svc, PLUGIN, v2.toString(), "--sign-key", strangerKey.toString()).exit()).isZero();
     awaitFailed(generation, "plugin " + PLUGIN + " version 2.0.0 (sha256 " + Stores.sha256(v2) + "): the signature verifies with none of the 1 trusted key(s) [" + releasePub + "]");
-    assertThat(node.metrics()).contains("switchboard_reconcile_failures_total{plugin=\"" + PLUGIN + "\",reason=\"fetch_signature_invalid\"}");
+    assertThat(node.metrics()).containsPattern("switchboard_reconcile_failures_total\\{node=\"[^\"]+\",plugin=\"" + PLUGIN + "\",reason=\"fetch_signature_invalid\",service=\"[^\"]+\"} [1-9]");
 
     // 4. version 1's signature moved onto version 2's value: the signature does not match this jar
     String written = set.output().lines().filter(l -> l.startsWith(Stores.pluginKey(svc, PLUGIN, "artifact") + " = ")).findFirst().orElseThrow();

@@ -56,7 +56,7 @@ class TwoStoresAgentIT {
       System.out.printf("etcd stopped: ZooKeeper's view (enabled=false) in force after %.0f ms%n", (System.nanoTime() - stopped) / 1e6);
       await().atMost(LONG).ignoreExceptions().untilAsserted(() -> {
         assertThat(node.status().path("agent").path("stores").path("etcd").asText()).isNotEqualTo("connected");
-        assertThat(node.metrics()).contains("switchboard_store_connected{store=\"etcd\"} 0.0");
+        assertThat(node.metrics()).containsPattern("switchboard_store_connected\\{node=\"[^\"]+\",service=\"[^\"]+\",store=\"etcd\"} 0.0");
       });
       long t = System.nanoTime();
       Stores.put(zk, enabled, "true");

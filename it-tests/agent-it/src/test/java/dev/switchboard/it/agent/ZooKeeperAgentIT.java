@@ -49,7 +49,7 @@ class ZooKeeperAgentIT {
       });
       assertThat(zk.get(Stores.statusKey(svc, "node-1", "response-header")).get().orElseThrow().ephemeral()).isTrue();
       assertThat(Stores.json(zk, "/switchboard/status/" + svc + "/node-1/agent").orElseThrow().path("stores").path("zookeeper").asText()).isEqualTo("connected");
-      assertThat(node.metrics()).contains("switchboard_store_connected{store=\"zookeeper\"} 1.0")
+      assertThat(node.metrics()).contains("switchboard_store_connected{node=\"node-1\",service=\"" + svc + "\",store=\"zookeeper\"} 1.0")
           .contains("plugin=\"response-header\",service=\"" + svc + "\",version=\"1.0.0\"} 1.0");
 
       long t1 = System.nanoTime();

@@ -130,6 +130,11 @@ final class BridgeProcess implements AutoCloseable {
     }
   }
 
+  /** Mean of a histogram's samples ({@code _sum / _count}) with the given labels; NaN before the first. */
+  double mean(String histogram, String labelPart) {
+    return metric(histogram + "_sum", labelPart) / metric(histogram + "_count", labelPart);
+  }
+
   boolean leader() {
     return metric("switchboard_bridge_leader", "") == 1.0;
   }

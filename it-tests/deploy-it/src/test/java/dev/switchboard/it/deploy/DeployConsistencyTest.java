@@ -199,6 +199,29 @@ class DeployConsistencyTest {
   }
 
   @Test
+  void everyDashboardTargetDeclaresItsFormatAndEveryGraphItsUnit() {
+    JsonNode dashboard = DeployFiles.json(deploy().resolve("grafana/dashboards/switchboard.json"));
+    List<String> problems = new ArrayList<>();
+    for (JsonNode p : dashboard.path("panels")) {
+      String type = p.path("type").asText();
+      String title = p.path("title").asText();
+      if (type.equals("row")) continue;
+      String want = switch (type) {
+        case "table" -> "table";
+        case "heatmap" -> "heatmap";
+        default -> "time_series";
+      };
+      for (JsonNode t : p.path("targets")) {
+        if (!t.path("format").asText().equals(want)) problems.add(title + " " + t.path("refId").asText() + ": format " + t.path("format") + ", want " + want);
+      }
+      if ((type.equals("timeseries") || type.equals("stat")) && p.path("fieldConfig").path("defaults").path("unit").asText().isEmpty()) {
+        problems.add(title + ": no unit");
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void dashboardAndPrometheusUseOnlyMetricsTheCodeExports() {
     SidecarMetrics agent = new SidecarMetrics("demo", "node-1");
     agent.report(new PluginReport("p", "ACTIVE", true, "1.0.0", "0".repeat(64), "2026-01-01T00:00:00Z", null, 1, true));
@@ -213,9 +236,13 @@ class DeployConsistencyTest {
     TreeSet<String> used = DeployFiles.metricNames(dashboard.toString());
     assertThat(used).as("metrics in the dashboard").isNotEmpty().isSubsetOf(exported);
     assertThat(used).as("the dashboard covers what the issue asks for").contains("switchboard_plugin_active",
-        "switchboard_flip_to_live_seconds_bucket", "switchboard_bridge_lag_seconds", "switchboard_bridge_conflicts_total",
+        "switchboard_flip_to_live_seconds_bucket", "switchboard_bridge_lag_seconds_bucket", "switchboard_bridge_conflicts_total",
         "switchboard_reconcile_failures_total");
     assertThat(DeployFiles.metricNames(DeployFiles.text(deploy().resolve("prometheus/prometheus.yml")))).isSubsetOf(exported);
+    TreeSet<String> alerted = DeployFiles.metricNames(DeployFiles.text(deploy().resolve("prometheus/switchboard-alerts.yml")));
+    assertThat(alerted).as("metrics in the alerting rules").isSubsetOf(exported)
+        .contains("switchboard_agent_attached", "switchboard_plugin_state", "switchboard_store_connected",
+            "switchboard_bridge_lag_seconds_bucket", "switchboard_bridge_conflicts_total");
 
     String uid = DeployFiles.yaml(deploy().resolve("grafana/provisioning/datasources/prometheus.yml")).path("datasources").get(0).path("uid").asText();
     List<String> panelUids = dashboard.findValues("datasource").stream().map(n -> n.path("uid").asText()).distinct().toList();

@@ -83,7 +83,7 @@ class BadInputsThroughStoresIT {
         assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList())
             .as("verified jars in the pod's cache").doesNotContain(EdgeJars.sha256(EdgeJars.renamed(good, "bad-sha")) + ".jar");
       }
-      assertThat(pod.sidecar().metrics()).contains("switchboard_reconcile_failures_total{plugin=\"bad-sha\",reason=\"fetch_checksum_mismatch\"}");
+      assertThat(pod.sidecar().metrics()).containsPattern("switchboard_reconcile_failures_total\\{node=\"[^\"]+\",plugin=\"bad-sha\",reason=\"fetch_checksum_mismatch\",service=\"[^\"]+\"} [1-9]");
 
       // keys that name no valid plugin: never a path, never a plugin; listed in rejectedKeys with the reason
       String svc = SystemTopology.ROOT + "/services/" + SYSTEM.service();
