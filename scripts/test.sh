@@ -44,6 +44,8 @@ log "Switchboard tests; test kit mode: $MODE; work dir: $SB_WORK"
 
 # prometheus: its server and promtool check the shipped dashboard and alerting rules (DashboardAndAlertsIT)
 packages=(etcd-server etcd-client prometheus)
+# the fleet console's browser test (it-tests/deploy-it ConsoleBrowserIT) drives a headless chromium
+packages+=(chromium)
 [[ "$MODE" == local ]] || packages+=(docker.io)
 command -v jlink >/dev/null && command -v javac >/dev/null || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || packages+=(maven)

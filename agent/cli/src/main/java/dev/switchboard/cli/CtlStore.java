@@ -190,13 +190,20 @@ final class CtlStore {
       }
       return Main.EXIT_OK;
     } catch (Failed | StoreException f) {
-      System.err.println("switchboard ctl: " + f.getMessage());
+      System.err.println(prefix() + f.getMessage());
       return Main.EXIT_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       System.err.println("switchboard ctl: interrupted");
       return Main.EXIT_FAILED;
     }
+  }
+
+  /** "switchboard ctl: " or, for a verb outside ctl that shares these flags, "switchboard <verb>: ". */
+  private String prefix() {
+    CommandLine parent = spec.commandLine().getParent();
+    boolean topLevelVerb = parent != null && parent.getParent() == null; // e.g. switchboard console
+    return "switchboard " + (topLevelVerb ? spec.commandLine().getCommandName() : "ctl") + ": ";
   }
 
   CommandLine.ParameterException usage(String message) {
@@ -260,7 +267,7 @@ final class CtlStore {
     try {
       ks = open();
     } catch (Failed f) {
-      System.err.println("switchboard ctl: " + f.getMessage());
+      System.err.println(prefix() + f.getMessage());
       return Main.EXIT_FAILED;
     }
     try {
@@ -268,7 +275,7 @@ final class CtlStore {
     } catch (Failed f) {
       // why the store did not answer (wrong CA, expired certificate, wrong password, ...), when known
       String why = ks.problem().filter(p -> !f.getMessage().contains(p)).map(p -> "\n  cause: " + p).orElse("");
-      System.err.println("switchboard ctl: " + f.getMessage() + why);
+      System.err.println(prefix() + f.getMessage() + why);
       return Main.EXIT_FAILED;
     } finally {
       ks.close();

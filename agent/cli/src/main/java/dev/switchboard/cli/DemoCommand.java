@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "A local stack on embedded defaults (127.0.0.1), with a visible flip.",
-      "Starts ZooKeeper (in this JVM), etcd, a bridge, the sample host and its sidecar agent.",
+      "Starts ZooKeeper (in this JVM), etcd, a bridge, the sample host and its sidecar agent,",
+      "and the fleet console (in this JVM; its URL is printed).",
       "Flips response-header on in etcd and off through ZooKeeper, prints the status table and",
       "what to try next, then runs until Ctrl-C."
     })
@@ -47,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--host-port", defaultValue = "18080", description = "sample host HTTP (default ${DEFAULT-VALUE})") int hostPort;
   @Option(names = "--agent-port", defaultValue = "19464", description = "agent HTTP (default ${DEFAULT-VALUE})") int agentPort;
   @Option(names = "--bridge-port", defaultValue = "19465", description = "bridge HTTP (default ${DEFAULT-VALUE})") int bridgePort;
+  @Option(names = "--console-port", defaultValue = "19466", description = "fleet console page (default ${DEFAULT-VALUE})") int consolePort;
 
   @Option(names = "--exit-after-flips", description = "stop cleanly after both flips (exit 0 when both were seen, else 1)")
   boolean exitAfterFlips;
@@ -62,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
     System.setProperty("zookeeper.maxCnxns", System.getProperty("zookeeper.maxCnxns", "1000"));
     GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     if (flipTimeoutSeconds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--flip-timeout < 1: " + flipTimeoutSeconds);
-    String[] flags = {"--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port"};
-    int[] ports = {etcdPort, etcdPeerPort, zookeeperPort, hostPort, agentPort, bridgePort};
+    String[] flags = {"--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port", "--console-port"};
+    int[] ports = {etcdPort, etcdPeerPort, zookeeperPort, hostPort, agentPort, bridgePort, consolePort};
     for (int i = 0; i < ports.length; i++) {
       if (ports[i] < 1 || ports[i] > 65535) {
         throw new CommandLine.ParameterException(spec.commandLine(), flags[i] + " outside 1..65535: " + ports[i]);
@@ -72,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoOptions options;
     try {
       options = new DemoOptions(distDir(), workDir(), etcdBinary, etcdPort, etcdPeerPort, zookeeperPort, hostPort,
-          agentPort, bridgePort, exitAfterFlips, Duration.ofSeconds(flipTimeoutSeconds));
+          agentPort, bridgePort, consolePort, exitAfterFlips, Duration.ofSeconds(flipTimeoutSeconds));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

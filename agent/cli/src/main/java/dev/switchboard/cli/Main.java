@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CtlCommand.class,
       HostCommand.class,
       DevCommand.class,
+      ConsoleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

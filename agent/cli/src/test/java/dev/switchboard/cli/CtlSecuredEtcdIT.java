@@ -115,4 +115,18 @@ class CtlSecuredEtcdIT {
     Result r = ctl("enable", "checkout", "p6", "--etcd", etcd.endpoint(), "--user", "operator", "--password", "op-pw");
     assertThat(r.exit()).isEqualTo(2);
   }
+
+  @Test
+  void theConsoleWatchesASecuredEtcdWithTheSameFlagsAsCtl() throws Exception {
+    etcd.etcdctl("put", "/switchboard/services/checkout/plugins/watched/enabled", "true");
+    List<String> args = new ArrayList<>(List.of(tls(etcd.pki().caFile(), client, "operator", operatorPw)));
+    try (ConsoleIT.Running console = new ConsoleIT.Running(args.toArray(String[]::new)).awaitListening()) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+        String doc = http.send(java.net.http.HttpRequest.newBuilder(console.uri("/v1/fleet")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(doc).contains("\"connection\":\"connected\"", "\"synced\":true", "\"plugin\":\"watched\"", "\"enabled\":\"true\"");
+      });
+    }
+  }
 }

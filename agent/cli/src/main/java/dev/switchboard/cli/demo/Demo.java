@@ -189,6 +189,8 @@ public final class Demo {
     String s = DemoStack.SERVICE + " " + DemoStack.PLUGIN;
     Path v2 = o.dist().resolve("plugins").resolve(DemoStack.PLUGIN + "-2.0.0.jar");
     String key = DemoStack.ROOT + "/services/" + DemoStack.SERVICE + "/plugins/" + DemoStack.PLUGIN;
+    out.println("== The fleet console (live, read-only): " + o.consoleUrl());
+    out.println();
     out.println("== Try next (in another terminal):");
     out.println("  " + sb + " ctl enable " + s + " " + e);
     out.println("  curl -si http://127.0.0.1:" + o.hostPort() + "/");

@@ -1,5 +1,9 @@
 package dev.switchboard.cli.demo;
 
+import dev.switchboard.cli.console.Console;
+import dev.switchboard.store.EtcdOptions;
+import dev.switchboard.store.KeySpace;
+import dev.switchboard.store.KeySpaces;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,6 +36,8 @@ final class DemoStack implements AutoCloseable {
   private EmbeddedZooKeeper zookeeper;
   private Children.Child host;
   private Children.Child agent;
+  private KeySpace consoleStore;
+  private Console console;
 
   DemoStack(DemoOptions o, PrintStream out) {
     this.o = o;
@@ -87,6 +93,16 @@ final class DemoStack implements AutoCloseable {
         "--initial-cluster-state", "new"), o.workDir());
     await(etcdChild, () -> httpOk(o.etcdPort(), "/health", "\"health\":\"true\""));
     progress("etcd", o.etcdUrl() + " (" + etcd + ", pid " + etcdChild.pid() + ")", t0);
+
+    // the fleet console watches etcd from the start, so it shows the agent arriving and every flip
+    t0 = System.nanoTime();
+    consoleStore = KeySpaces.etcd(EtcdOptions.builder(o.etcdUrl()).build());
+    try {
+      console = Console.start(consoleStore, ROOT, "127.0.0.1", o.consolePort(), Duration.ofMinutes(15));
+    } catch (IllegalStateException e) {
+      throw new DemoException(DemoException.Code.COMPONENT_FAILED, "the fleet console: " + e.getMessage(), e);
+    }
+    progress("console", console.url() + " (fleet console in this JVM, watching etcd)", t0);
 
     Path bridgeYaml = write("bridge.yaml", DemoFiles.bridgeYaml(o));
     Path agentYaml = write("agent.yaml", DemoFiles.agentYaml(o, host.pid(), runtimeJar));
@@ -186,6 +202,8 @@ final class DemoStack implements AutoCloseable {
     if (!closed.compareAndSet(false, true) || !started) return;
     out.println("Stopping the demo stack ...");
     long t0 = System.nanoTime();
+    if (console != null) console.close();
+    if (consoleStore != null) consoleStore.close();
     children.close();
     if (zookeeper != null) {
       try {

@@ -24,6 +24,7 @@ final class Preflight {
     ports.put("sample host (--host-port)", new int[] {o.hostPort()});
     ports.put("agent HTTP (--agent-port)", new int[] {o.agentPort()});
     ports.put("bridge HTTP (--bridge-port)", new int[] {o.bridgePort()});
+    ports.put("fleet console (--console-port)", new int[] {o.consolePort()});
     Map<Integer, String> seen = new LinkedHashMap<>();
     for (var e : ports.entrySet()) {
       int p = e.getValue()[0];

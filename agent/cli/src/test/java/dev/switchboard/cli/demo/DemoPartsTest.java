@@ -24,7 +24,7 @@ class DemoPartsTest {
   @TempDir Path tmp;
 
   DemoOptions options(int hostPort) {
-    return new DemoOptions(tmp.resolve("dist"), tmp.resolve("work"), "etcd", 23790, 23791, 21810, hostPort, 19464, 19465, true,
+    return new DemoOptions(tmp.resolve("dist"), tmp.resolve("work"), "etcd", 23790, 23791, 21810, hostPort, 19464, 19465, 19466, true,
         Duration.ofSeconds(60));
   }
 

@@ -175,7 +175,7 @@ final class EtcdWatch implements Watch {
         markSynced();
       } else {
         catchUpRevision = headerRev;
-        watcher.requestProgress();
+        requestProgress();
       }
       return;
     }
@@ -276,7 +276,7 @@ final class EtcdWatch implements Watch {
             LOG.warn("etcd watch {}: etcd not answering (or no leader); view may be stale", prefix);
             listener.state(StoreState.DISCONNECTED);
           } else if (ok && !healthy && watcher != null && catchUpRevision == Long.MAX_VALUE) {
-            watcher.requestProgress();
+            requestProgress();
           } else if (ok && !healthy && watcher == null && pendingRetry != null && pendingRetry.cancel(false)) {
             // etcd answers again: resume now rather than wait out a backoff that grew during the outage (up to
             // MAX_RETRY_MS); the key spaces' probes are not aligned and the delay is jittered, so a fleet that lost
@@ -292,6 +292,28 @@ final class EtcdWatch implements Watch {
           }
         });
   }
+
+  /**
+   * Asks etcd to confirm the stream is current; a watch that gets no answer within {@link #PROGRESS_TIMEOUT_MS}
+   * reconnects (resuming from its last revision). A progress request can go unanswered (the likely case: sent while
+   * jetcd re-creates its stream, which it does on its own), and without an answer the watch stayed unhealthy for good: in a fleet run of 300 agents on a loaded
+   * machine, 94 agents kept etcd "disconnected" (and wrote no status there) for five minutes after etcd answered again.
+   */
+  private void requestProgress() {
+    watcher.requestProgress();
+    int gen = generation;
+    try {
+      thread.schedule(() -> run(() -> {
+        if (gen == generation && !healthy && !closed) {
+          failed("no answer to a progress request within " + PROGRESS_TIMEOUT_MS + " ms", false);
+        }
+      }), PROGRESS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  static final long PROGRESS_TIMEOUT_MS = 3000;
 
   private void markSynced() {
     catchUpRevision = Long.MAX_VALUE;

@@ -60,7 +60,7 @@ final class DemoRun implements AutoCloseable {
         "demo", "--work-dir", work.toString()));
     Set<Integer> used = new HashSet<>();
     java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-    for (String flag : List.of("--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port")) {
+    for (String flag : List.of("--etcd-port", "--etcd-peer-port", "--zookeeper-port", "--host-port", "--agent-port", "--bridge-port", "--console-port")) {
       int port = freePort(used);
       ports.put(flag, port);
       cmd.add(flag);
