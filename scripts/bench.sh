@@ -7,6 +7,7 @@
 #   CHECKER_SECONDS=1800 ./scripts/bench.sh            # also the bridge history checker, 30 min (long run)
 #   ONLY=9 FLEET_SIZES="100 300 1000" ./scripts/bench.sh   # the fleet step only, at these sizes
 #   ONLY=10 SKIP_BUILD=1 ./scripts/bench.sh   # the method advice JMH only (advised vs unadvised call)
+#   ONLY=11 ADVICE_CLASSES=10,100 ADVICE_CYCLES=200 ./scripts/bench.sh   # advice activation with N classes, cycles
 # Results: it-tests/bench/target/results/{bench-results.json,table.md,...}, copied to bench-results/<UTC time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,9 @@ JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -i 5 -w 1s -r 1s}
 FLEET_SIZES=${FLEET_SIZES:-100 300}  # simulated agents per fleet run (step 9)
 FLEET_JVMS=${FLEET_JVMS:-4}         # worker JVMs holding them
 FLEET_ACK_MS=${FLEET_ACK_MS:-20}    # the stand-in host's activation / deactivation time
+ADVICE_CLASSES=${ADVICE_CLASSES:-10,100,1000}  # woven classes per advice activation (step 11)
+ADVICE_ROUNDS=${ADVICE_ROUNDS:-5}
+ADVICE_CYCLES=${ADVICE_CYCLES:-1000}           # advise/unadvise cycles (step 11)
 ONLY=${ONLY:-}
 step() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
 MVN_OFFLINE=${MVN_OFFLINE:-}   # empty (online) unless set, e.g. to -o
@@ -106,6 +110,13 @@ echo "== 10 method advice per call: unadvised / advised (one before handler) / w
 # shellcheck disable=SC2086
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main AdviceBench $JMH_ARGS -rf json -rff "$R/jmh-advice.json" | tee "$R/jmh-advice.txt" | grep -E '^(Benchmark|AdviceBench)'
 echo "load after advice JMH: $(uptime)" | tee -a "$R/machine.txt"
+fi
+
+if step 11; then
+echo "== 11 method advice: activation / deactivation with $ADVICE_CLASSES woven classes ($ADVICE_ROUNDS rounds), $ADVICE_CYCLES advise/unadvise cycles (metaspace, loaders collected)"
+"$JAVA" -Djdk.attach.allowAttachSelf=true -Xmx256m -cp "$CP" dev.switchboard.bench.AdviceCyclesBench "$ADVICE_CLASSES" "$ADVICE_ROUNDS" "$ADVICE_CYCLES" \
+  | tee "$R/advice-cycles.txt" | grep '^RESULT'
+echo "load after advice cycles: $(uptime)" | tee -a "$R/machine.txt"
 fi
 
 if [[ -n "${CHECKER_SECONDS:-}" ]]; then

@@ -8,8 +8,11 @@ import java.util.Objects;
  * range excludes {@link #CURRENT}.
  */
 public final class ApiVersion implements Comparable<ApiVersion> {
-  /** The API version of this plugin-api. */
-  public static final ApiVersion CURRENT = new ApiVersion(1, 0);
+  /**
+   * The API version of this plugin-api. 1.0: extension points, services, config, lifecycle; 1.1: method advice
+   * ({@link MethodAdvice}, {@link PluginContext#advise}). A plugin that declares advice names {@code [1.1,2.0)}.
+   */
+  public static final ApiVersion CURRENT = new ApiVersion(1, 1);
 
   private final int major;
   private final int minor;

@@ -12,7 +12,7 @@ class VersionRangeTest {
     assertThat(ApiVersion.parse("2")).isEqualTo(ApiVersion.of(2, 0));
     assertThat(ApiVersion.parse(" 1.10.3 ")).isEqualTo(ApiVersion.of(1, 10));
     assertThat(ApiVersion.of(1, 10)).isGreaterThan(ApiVersion.of(1, 9));
-    assertThat(ApiVersion.CURRENT.toString()).isEqualTo("1.0");
+    assertThat(ApiVersion.CURRENT.toString()).isEqualTo("1.1");
     assertThatThrownBy(() -> ApiVersion.parse("1.x")).isInstanceOf(PluginException.class)
         .hasMessage("BAD_VERSION: not a version (major.minor): '1.x'");
     assertThatThrownBy(() -> ApiVersion.of(-1, 0)).hasMessage("BAD_VERSION: major < 0: -1");

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "ctl",
     mixinStandardHelpOptions = true,
-    description = "Operator verbs: flip flags, set artifacts and config, roll out, canary, status.",
+    description = "Operator verbs: flip flags, set artifacts and config, roll out, canary, traffic, status.",
     subcommands = {
       CtlCommand.Enable.class,
       CtlCommand.Disable.class,
@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
       CtlCommand.SetConfig.class,
       CtlCommand.Rollout.class,
       CtlCommand.Canary.class,
+      CtlTraffic.class,
       CtlCommand.Promote.class,
       CtlCommand.Abort.class,
       CtlStatus.class,
@@ -242,15 +243,25 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make the canary's artifact the plugin's artifact.")
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Finish a traffic split (its second version becomes the artifact) or a canary (its artifact becomes the artifact).")
   static final class Promote extends PluginVerb {
     @Override
     public Integer call() {
       String canaryKey = key(DesiredKeys.CANARY);
+      String trafficKey = key(DesiredKeys.TRAFFIC);
       String artifactKey = key(DesiredKeys.ARTIFACT);
       return store.run(ks -> {
+        Optional<String> traffic = CtlStore.get(ks, trafficKey);
         Optional<String> canary = CtlStore.get(ks, canaryKey);
-        if (canary.isEmpty()) throw new CtlStore.Failed("no canary at " + canaryKey);
+        if (traffic.isPresent() && canary.isPresent()) {
+          throw new CtlStore.Failed("both a traffic split (" + trafficKey + ") and a canary (" + canaryKey + ") are set: abort one first");
+        }
+        if (traffic.isPresent()) {
+          CtlTraffic.promote(ks, trafficKey, artifactKey, traffic.get());
+          return Main.EXIT_OK;
+        }
+        if (canary.isEmpty()) throw new CtlStore.Failed("no traffic split at " + trafficKey + " and no canary at " + canaryKey);
         try {
           Values.parseCanary(canary.get());
         } catch (IllegalArgumentException e) {
@@ -269,13 +280,16 @@ final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "abort", mixinStandardHelpOptions = true, description = "Remove the canary.")
+  @Command(name = "abort", mixinStandardHelpOptions = true,
+      description = "Remove a traffic split (the artifact serves alone) or, without one, the canary.")
   static final class Abort extends PluginVerb {
     @Override
     public Integer call() {
       String canaryKey = key(DesiredKeys.CANARY);
+      String trafficKey = key(DesiredKeys.TRAFFIC);
       return store.run(ks -> {
-        if (!CtlStore.delete(ks, canaryKey)) throw new CtlStore.Failed("no canary at " + canaryKey);
+        if (CtlStore.delete(ks, trafficKey)) return Main.EXIT_OK;
+        if (!CtlStore.delete(ks, canaryKey)) throw new CtlStore.Failed("no traffic split at " + trafficKey + " and no canary at " + canaryKey);
         return Main.EXIT_OK;
       });
     }

@@ -44,6 +44,10 @@ class CtlCommandTest {
     assertThat(run("ctl", "set-config", "s", "p", "[1]", etcd)).isEqualTo(2);
     assertThat(run("ctl", "set-config", "s", "p", "{\"a\":", etcd)).isEqualTo(2);
     assertThat(run("ctl", "canary", "s", "p", "x.jar", etcd)).isEqualTo(2);
+    assertThat(run("ctl", "traffic", "s", "p", "x.jar", etcd)).as("--weights missing").isEqualTo(2);
+    assertThat(run("ctl", "traffic", "s", "p", "--weights", "1.0.0", etcd)).isEqualTo(2);
+    assertThat(run("ctl", "traffic", "s", "p", "--weights", "1.0.0=x,2.0.0=1", etcd)).isEqualTo(2);
+    assertThat(run("ctl", "traffic", "s", "p", "--weights", "1.0.0=1,2.0.0=1", "--pin", "v2=2.0.0", etcd)).as("--pin without --pin-header").isEqualTo(2);
     assertThat(run("ctl", "enable", "s", "p", "--etcd", "http://127.0.0.1:1", "--zookeeper", "127.0.0.1:2")).isEqualTo(2);
     assertThat(run("ctl", "enable", "s", "p", "--etcd", "not a url")).isEqualTo(2);
   }

@@ -173,13 +173,17 @@ public final class Sidecar implements AutoCloseable {
       started = StatusHttp.start(config.httpHost(), config.httpPort(), new StatusHttp.Source() {
         @Override
         public CompletableFuture<String> statusJson() {
-          return reconciler.reports().thenCombine(feed.rejected(),
-              (list, rejected) -> StatusJson.document(config.service(), config.node(), withFreshStores(agent.get()), list, rejected));
+          return reconciler.reports().thenCombine(feed.rejected(), java.util.Map::entry).thenCombine(reconciler.runtimeTraffic(),
+              (both, traffic) -> StatusJson.document(config.service(), config.node(), withFreshStores(agent.get()), both.getKey(),
+                  both.getValue(), traffic));
         }
 
         @Override
-        public String metrics() {
-          return metrics.scrape();
+        public CompletableFuture<String> metrics() {
+          return reconciler.runtimeTraffic().thenApply(traffic -> {
+            metrics.trafficCalls(traffic);
+            return metrics.scrape();
+          });
         }
 
         @Override

@@ -46,4 +46,12 @@ class MappingTest {
     assertThatThrownBy(() -> Mapping.of("/{x}", "/b/{x}")).hasMessageContaining("literal segment");
     assertThatThrownBy(() -> Mapping.of("/a/{**}/x", "/b/{**}/x")).hasMessageContaining("last segment");
   }
+
+  @Test
+  void theTrafficKeyIsBridgedBothWaysLikeEveryDesiredStateKey() {
+    Mappings ms = new Mappings("/switchboard", List.of(), "/switchboard/bridge");
+    String key = "/switchboard/services/shop/plugins/rate-limit/traffic";
+    assertThat(ms.fromEtcd(key)).get().extracting(Mappings.Pair::zkKey).isEqualTo(key);
+    assertThat(ms.fromZk(key)).get().extracting(Mappings.Pair::etcdKey).isEqualTo(key);
+  }
 }

@@ -37,6 +37,7 @@ public final class AdviceEngine implements AutoCloseable {
   private final Retransforms retransforms;
   private final Notifier notifier;
   private final java.lang.instrument.ClassFileTransformer transformer;
+  private final WovenClasses woven = new WovenClasses();
   private final Map<String, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, AdvisedSite> sites = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
@@ -49,7 +50,7 @@ public final class AdviceEngine implements AutoCloseable {
     this.rules = rules;
     this.notifier = new Notifier(changed);
     this.retransforms = new Retransforms(inst, this);
-    this.transformer = new GatedTransformer(this::weaving, new Weaver(this).transformer());
+    this.transformer = new GatedTransformer(this::weaving, new Weaver(this).transformer(), woven);
   }
 
   /**
@@ -264,8 +265,14 @@ public final class AdviceEngine implements AutoCloseable {
 
   /** Figures for the runtime's stats. */
   public Map<String, Object> stats() {
-    return Map.of("sites", (long) sites.size(), "liveAdvice", (long) live.entries().size(), "retransformedClasses", retransforms.count(),
-        "retransformMillis", retransforms.millis());
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("sites", (long) sites.size());
+    m.put("liveAdvice", (long) live.entries().size());
+    m.put("retransformedClasses", retransforms.count());
+    m.put("retransformMillis", retransforms.millis());
+    m.put("wovenClasses", woven.wovenNow());
+    m.put("classes", woven.report());
+    return m;
   }
 
   /** Removes the transformer, clears the dispatcher and restores every woven class (the runtime detaches). */

@@ -51,7 +51,7 @@ public record AdviceRules(List<String> allowed, long maxFailures) {
   }
 
   /** Why advice on {@code className} is refused, or null when it is not. */
-  String refusal(String className) {
+  public String refusal(String className) {
     for (String a : allowed) {
       if (className.startsWith(a)) return null;
     }

@@ -13,11 +13,16 @@ import java.util.List;
 final class GatedTransformer implements ClassFileTransformer {
   private final java.util.function.Supplier<List<AdviceEntry>> weaving;
   private final ClassFileTransformer weaver;
+  private final WovenClasses woven;
 
-  /** @param weaving the advice to weave now ({@link AdviceEngine#weaving()}) */
-  GatedTransformer(java.util.function.Supplier<List<AdviceEntry>> weaving, ClassFileTransformer weaver) {
+  /**
+   * @param weaving the advice to weave now ({@link AdviceEngine#weaving()})
+   * @param woven told the bytes of classes the weaver changed, and of those classes when they are restored
+   */
+  GatedTransformer(java.util.function.Supplier<List<AdviceEntry>> weaving, ClassFileTransformer weaver, WovenClasses woven) {
     this.weaving = weaving;
     this.weaver = weaver;
+    this.woven = woven;
   }
 
   private boolean mayMatch(String internalName) {
@@ -32,12 +37,21 @@ final class GatedTransformer implements ClassFileTransformer {
   @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd, byte[] bytes)
       throws IllegalClassFormatException {
-    return mayMatch(className) ? weaver.transform(loader, className, redefined, pd, bytes) : null;
+    if (mayMatch(className)) return record(loader, className, bytes, weaver.transform(loader, className, redefined, pd, bytes));
+    return redefined != null && woven.tracked(loader, className) ? record(loader, className, bytes, null) : null;
   }
 
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
       byte[] bytes) throws IllegalClassFormatException {
-    return mayMatch(className) ? weaver.transform(module, loader, className, redefined, pd, bytes) : null;
+    if (mayMatch(className)) {
+      return record(loader, className, bytes, weaver.transform(module, loader, className, redefined, pd, bytes));
+    }
+    return redefined != null && woven.tracked(loader, className) ? record(loader, className, bytes, null) : null;
+  }
+
+  private byte[] record(ClassLoader loader, String className, byte[] in, byte[] out) {
+    woven.transformed(loader, className, in, out);
+    return out;
   }
 }

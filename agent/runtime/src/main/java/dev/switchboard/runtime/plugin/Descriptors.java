@@ -30,7 +30,7 @@ import java.util.TreeSet;
 final class Descriptors {
   static final String DESCRIPTOR = "plugin.json";
   private static final Set<String> FIELDS = Set.of("id", "version", "api", "entry", "description", "configSchema",
-      "restart");
+      "restart", "advice");
   /** {@code restart}: the new instance starts beside the old one (default), or only after the old one stopped. */
   static final String SIDE_BY_SIDE = "side-by-side";
   static final String STOP_FIRST = "stop-first";
@@ -58,7 +58,7 @@ final class Descriptors {
    * A validated descriptor plus its compiled config schema (null when none) and its restart policy
    * ({@code stopFirst}: a restart or upgrade stops the running instance before starting the new one).
    */
-  record Parsed(PluginDescriptor descriptor, JsonSchema schema, boolean stopFirst) {}
+  record Parsed(PluginDescriptor descriptor, JsonSchema schema, boolean stopFirst, List<DeclaredAdvice> advice) {}
 
   static Parsed parse(JarImage jar, String requestedId, ApiVersion runtimeApi) {
     byte[] raw = jar.entry(DESCRIPTOR);
@@ -110,8 +110,10 @@ final class Descriptors {
       throw new PluginRefusedException(Code.DESCRIPTOR, "restart '" + restart + "' is not '" + SIDE_BY_SIDE + "' or '"
           + STOP_FIRST + "'");
     }
+    // only a descriptor that declares advice loads the advice types (a host's plugin API before 1.1 has none)
+    List<DeclaredAdvice> advice = root.has("advice") ? DeclaredAdvice.parse(root.get("advice")) : List.of();
     return new Parsed(d, schemaNode == null || schemaNode.isNull() ? null : compileSchema(schemaNode),
-        STOP_FIRST.equals(restart));
+        STOP_FIRST.equals(restart), advice);
   }
 
   private static JsonSchema compileSchema(JsonNode schema) {

@@ -19,6 +19,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,15 +45,16 @@ final class PluginInstance {
   private Plugin plugin;
   private ManagedContext context;
   private Extensions.Owner owner;
-  private final dev.switchboard.runtime.advice.AdviceEngine adviceEngine; // null: advice unavailable
-  private dev.switchboard.runtime.advice.PluginAdvice advice;
+  private final AdviceSupport adviceSupport;
+  private AdviceSlot adviceSlot; // null: advice unavailable, or torn down
+  private Map<DeclaredAdvice, Map<String, Constructor<?>>> declaredAdvice = Map.of(); // plugin.json's, registered at start
 
   /** What tearing an instance down found. */
   record Teardown(String failure, List<String> leakedThreads, List<String> problems, CompletableFuture<UnloadOutcome> unload) {}
 
   private PluginInstance(String id, String sha256, String version, boolean stopFirst, PluginManagerConfig settings,
-      JsonSchema schema, String configCanonical, dev.switchboard.runtime.advice.AdviceEngine adviceEngine) {
-    this.adviceEngine = adviceEngine;
+      JsonSchema schema, String configCanonical, AdviceSupport adviceSupport) {
+    this.adviceSupport = adviceSupport;
     this.id = id;
     this.sha256 = sha256;
     this.version = version;
@@ -72,13 +74,12 @@ final class PluginInstance {
     Path jarPath = Path.of(req.jarPath());
     PreparedJars.Prepared p = prepared.get(req, settings); // read, verified, parsed (or cached by sha256)
     JarImage jar = p.jar();
-    dev.switchboard.runtime.advice.AdviceEngine adviceEngine = advice.engineFor(jar);
     Descriptors.Parsed parsed = p.parsed();
     PreparedJars.ValidConfig valid = p.config(req.configJson()); // validated now, or the same text was before
     PluginConfig config = valid.config();
     PluginDescriptor d = parsed.descriptor();
     PluginInstance inst = new PluginInstance(d.id(), jar.sha256(), d.version(), parsed.stopFirst(), settings, parsed.schema(),
-        valid.canonical(), adviceEngine);
+        valid.canonical(), advice);
     PluginClassLoader loader = new PluginClassLoader(d.id(), d.version(), jarPath, jar, settings.apiLoader(),
         settings.currentExports());
     try {
@@ -88,9 +89,35 @@ final class PluginInstance {
       inst.state.set(PluginState.FAILED);
       throw e;
     }
+    try {
+      inst.declaredAdvice = declaredAdvice(p.parsed().advice(), loader, advice);
+    } catch (RuntimeException e) {
+      loader.close();
+      inst.state.set(PluginState.FAILED);
+      throw e;
+    }
     inst.loader = loader;
     inst.initialConfig = config;
     return inst;
+  }
+
+  /** plugin.json's advice with its handler classes checked; refused when advice is unavailable or refused here. */
+  private static Map<DeclaredAdvice, Map<String, Constructor<?>>> declaredAdvice(List<DeclaredAdvice> declared, ClassLoader loader,
+      AdviceSupport support) {
+    if (declared.isEmpty()) return Map.of();
+    Map<DeclaredAdvice, Map<String, Constructor<?>>> out = new java.util.LinkedHashMap<>();
+    for (DeclaredAdvice d : declared) {
+      out.put(d, d.resolve(loader));
+      String refusal = d.match() == dev.switchboard.api.MethodAdvice.Match.EXACT ? support.refusal(d.type()) : null;
+      if (refusal != null) {
+        throw new PluginRefusedException(Code.DESCRIPTOR, "plugin.json " + DeclaredAdvice.FIELD + "[" + d.index() + "]: " + refusal);
+      }
+    }
+    if (!support.offered()) {
+      throw new PluginRefusedException(Code.DESCRIPTOR, "plugin.json declares method advice, but method advice is unavailable"
+          + " here: " + support.unavailable());
+    }
+    return out;
   }
 
   private static Constructor<?> entryConstructor(ClassLoader loader, String entry) {
@@ -125,6 +152,7 @@ final class PluginInstance {
   void discard() {
     move(PluginState.LOADING, PluginState.FAILED);
     loader.close();
+    declaredAdvice = Map.of();
     loader = null;
   }
 
@@ -153,14 +181,23 @@ final class PluginInstance {
     owner = ExtensionOwners.create(id + "@" + version);
     context = new ManagedContext(id, version, initialConfig, owner, loader, settings.stopTimeout(),
         dev.switchboard.control.server.Logs.get("switchboard.plugin." + id));
-    if (adviceEngine != null) {
-      advice = adviceEngine.create(id, id + "@" + version);
-      context.adviceSink(advice);
+    if (adviceSupport.offered()) {
+      adviceSlot = new AdviceSlot(adviceSupport, id, id + "@" + version);
+      context.adviceSink(adviceSlot);
     }
     Constructor<?> ctor = constructor;
     ManagedContext ctx = context;
+    Map<DeclaredAdvice, Map<String, Constructor<?>>> declared = declaredAdvice;
+    declaredAdvice = Map.of();
     Plugin[] created = new Plugin[1];
     PluginCalls.Outcome o = PluginCalls.run("switchboard-" + id + "-start", loader, settings.startTimeout(), () -> {
+      for (Map.Entry<DeclaredAdvice, Map<String, Constructor<?>>> d : declared.entrySet()) { // staged like advice from code
+        Map<String, dev.switchboard.api.AdviceHandler> handlers = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Constructor<?>> h : d.getValue().entrySet()) {
+          handlers.put(h.getKey(), (dev.switchboard.api.AdviceHandler) h.getValue().newInstance());
+        }
+        ctx.advise(d.getKey().build(handlers));
+      }
       created[0] = (Plugin) ctor.newInstance();
       created[0].start(ctx);
       return null;
@@ -178,14 +215,27 @@ final class PluginInstance {
 
   /** Makes the staged extensions visible, replacing {@code previous}'s in one swap per point: ACTIVE. */
   void publish(PluginInstance previous) {
-    if (advice != null) adviceEngine.publish(advice, previous == null ? null : previous.advice);
+    publishAdvice(previous);
     ExtensionOwners.publish(owner, previous == null ? null : previous.owner);
     move(PluginState.STARTING, PluginState.ACTIVE);
   }
 
+  /** This instance's advice replaces {@code previous}'s (may be null), method by method. */
+  private void publishAdvice(PluginInstance previous) {
+    dev.switchboard.runtime.advice.PluginAdvice prev = previous == null ? null : previous.advice();
+    dev.switchboard.runtime.advice.PluginAdvice next = adviceSlot == null ? null : adviceSlot.publishing(prev != null);
+    if (next != null) adviceSupport.engine().publish(next, prev);
+  }
+
+  /** Null while this instance declared no method advice. */
+  private dev.switchboard.runtime.advice.PluginAdvice advice() {
+    AdviceSlot s = adviceSlot;
+    return s == null ? null : s.advice();
+  }
+
   /** Null, or what went wrong with this instance's method advice. */
   String adviceSummary() {
-    dev.switchboard.runtime.advice.PluginAdvice a = advice;
+    dev.switchboard.runtime.advice.PluginAdvice a = advice();
     return a == null ? null : a.summary();
   }
 
@@ -203,7 +253,7 @@ final class PluginInstance {
   /** Ends a split: this (active) instance serves alone, {@code other}'s registrations are removed. */
   void takeOver(PluginInstance other) {
     // method advice is not split: the second version's advice stays staged during a split and replaces the other's here
-    if (advice != null) adviceEngine.publish(advice, other.advice);
+    publishAdvice(other);
     ExtensionOwners.publish(owner, other.owner);
   }
 
@@ -250,8 +300,9 @@ final class PluginInstance {
       Thread.currentThread().interrupt();
       problems.add("drain: interrupted");
     }
+    dev.switchboard.runtime.advice.PluginAdvice advice = advice();
     if (advice != null) {
-      String drain = adviceEngine.remove(advice, settings.drainTimeout());
+      String drain = adviceSupport.engine().remove(advice, settings.drainTimeout());
       if (drain != null) problems.add("advice " + drain);
     }
     Plugin p = plugin;
@@ -267,8 +318,9 @@ final class PluginInstance {
   private Teardown teardown(String failure, PluginState from, UnloadWatcher watcher) {
     PluginClassLoader l = loader;
     CleanupReport report = context.close(settings.threadTimeout(), belongsTo(l));
-    if (advice != null) adviceEngine.remove(advice, java.time.Duration.ZERO); // a failed start's staged advice
-    advice = null;
+    dev.switchboard.runtime.advice.PluginAdvice advice = adviceSlot == null ? null : adviceSlot.close();
+    if (advice != null) adviceSupport.engine().remove(advice, java.time.Duration.ZERO); // a failed start's staged advice
+    adviceSlot = null;
     ExtensionOwners.unregisterAll(owner);
     plugin = null;
     context = null;

@@ -76,7 +76,8 @@ public interface PluginManager extends AutoCloseable {
    * and starts the second jar beside the active instance (side by side, whatever its restart policy) or keeps the
    * one already beside it, then sets the split; PROMOTE / ABORT keep one version and drain, stop and unload the
    * other. Completes with ACTIVE (the version that ran first while split) or FAILED with the reason; a refused
-   * request leaves what served serving. Activate and deactivate end a split first (the second version goes).
+   * request leaves what served serving. Activate and deactivate end a split first (the second version goes), except
+   * an activation of exactly what is active (same sha256 and config: a no-op that leaves the split in place).
    */
   CompletableFuture<PluginStatus> traffic(TrafficRequest request);
 

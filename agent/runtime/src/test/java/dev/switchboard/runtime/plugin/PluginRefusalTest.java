@@ -75,7 +75,7 @@ class PluginRefusalTest {
   @Test
   void apiRangeExcludingTheRuntimeIsRefused() throws Exception {
     Path jar = greeter(dir, "wrong-api", "1.0.0").api("[2.0,3.0)").build();
-    assertThat(refuse("wrong-api", jar)).isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.0");
+    assertThat(refuse("wrong-api", jar)).isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.1");
   }
 
   @Test

@@ -120,12 +120,12 @@ class PluginUpgradeTest {
     assertThat(greetings()).containsExactly("hello bob from keep@1.0.0");
 
     PluginStatus refused = activate(manager, "keep", wrongApi);
-    assertThat(refused.error()).isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.0");
+    assertThat(refused.error()).isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.1");
     assertThat(refused.refusal()).as("an API range cannot change by retrying; 1.0.0 still serves")
         .isEqualTo(new Refusal(true, true));
     assertThat(manager.status("keep").orElseThrow().error()).isEqualTo(
         "upgrade to " + PluginJarBuilder.sha256(wrongApi).substring(0, 12)
-            + " failed: descriptor: api range [2.0,3.0) excludes runtime API 1.0");
+            + " failed: descriptor: api range [2.0,3.0) excludes runtime API 1.1");
     assertThat(greetings()).containsExactly("hello bob from keep@1.0.0");
     assertThat(Probe.EVENTS).doesNotContain("stop keep@1.0.0");
 

@@ -130,4 +130,20 @@ class TrafficShiftTest {
     assertThat(Probe.EVENTS).contains("stop hdr@1.0.0", "stop hdr@2.0.0");
     assertThat(GREETERS.isEmpty()).isTrue();
   }
+
+  @Test
+  void activatingExactlyWhatIsActiveLeavesTheSplitWhileAnotherConfigEndsIt() throws Exception {
+    Path v1 = greeter(dir, "hdr", "1.0.0").build();
+    Path v2 = greeter(dir, "hdr", "2.0.0").build();
+    activate(manager, "hdr", v1);
+    traffic(split(v2, 0, 100));
+    assertThat(activate(manager, "hdr", v1).state()).isEqualTo(PluginState.ACTIVE);
+    assertThat(manager.trafficFigures()).as("a sidecar re-adopting the runtime confirms what runs: the split stays").containsOnlyKeys("hdr");
+    assertThat(greet(RoutingKey.NONE)).containsExactly("hello x from hdr@2.0.0");
+    assertThat(Probe.EVENTS).doesNotContain("stop hdr@2.0.0");
+
+    assertThat(activate(manager, "hdr", v1, "{\"greeting\":\"hi\"}").state()).isEqualTo(PluginState.ACTIVE);
+    assertThat(manager.trafficFigures()).as("another config ends the split first").isEmpty();
+    assertThat(Probe.EVENTS).contains("stop hdr@2.0.0");
+  }
 }

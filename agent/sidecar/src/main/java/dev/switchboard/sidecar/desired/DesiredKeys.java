@@ -7,6 +7,7 @@ public final class DesiredKeys {
   public static final String CONFIG = "config";
   public static final String ROLLOUT = "rollout";
   public static final String CANARY = "canary";
+  public static final String TRAFFIC = "traffic";
 
   private DesiredKeys() {}
 

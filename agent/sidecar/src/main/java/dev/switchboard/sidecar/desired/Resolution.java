@@ -10,12 +10,19 @@ import java.util.Objects;
  * @param configJson canonical JSON object text ({@code "{}"} when no config key)
  * @param inCanary whether the node is inside the canary
  * @param error why the desired state is not (fully) valid, naming keys; null when valid
+ * @param traffic the second version live beside {@code artifact} with calls shared, or null: {@code artifact} alone
+ *     (also when the {@code traffic} key names {@code artifact} itself as its second version, as during a promotion)
  */
 public record Resolution(
-    String plugin, boolean desired, ArtifactRef artifact, String configJson, boolean inCanary, String error) {
+    String plugin, boolean desired, ArtifactRef artifact, String configJson, boolean inCanary, String error, Traffic traffic) {
   public Resolution {
     Objects.requireNonNull(plugin, "plugin == null");
     Objects.requireNonNull(configJson, "configJson == null");
+  }
+
+  /** A resolution with one version. */
+  public Resolution(String plugin, boolean desired, ArtifactRef artifact, String configJson, boolean inCanary, String error) {
+    this(plugin, desired, artifact, configJson, inCanary, error, null);
   }
 
   /** Desired and runnable: an artifact is known. */

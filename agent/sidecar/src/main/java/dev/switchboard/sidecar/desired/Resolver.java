@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Resolution on a node exactly as docs/reference.md §1: a per-node override wins; otherwise the plugin is
  * desired when {@code enabled} is true and the node is inside {@code rollout} (absent = every
- * node). The artifact is the canary's for nodes inside the canary, else {@code artifact}.
+ * node). The artifact is the canary's for nodes inside the canary, else {@code artifact}; a {@code traffic} key adds
+ * a second version live beside it with calls shared.
  */
 public final class Resolver {
   private Resolver() {}
@@ -40,7 +41,26 @@ public final class Resolver {
           : DesiredKeys.pluginKey(root, service, plugin, DesiredKeys.ARTIFACT);
       problems.add(key + ": desired but no valid artifact");
     }
+    Traffic traffic = traffic(spec, root, artifact, problems);
     String config = spec.configJson() == null ? "{}" : spec.configJson();
-    return new Resolution(plugin, desired, artifact, config, inCanary, problems.isEmpty() ? null : String.join("; ", problems));
+    return new Resolution(plugin, desired, artifact, config, inCanary, problems.isEmpty() ? null : String.join("; ", problems),
+        desired ? traffic : null);
+  }
+
+  /**
+   * The split in force beside {@code artifact}: none without a {@code traffic} key or an artifact, none when the key's
+   * second artifact is {@code artifact} itself (a promotion in progress); a key whose versions do not name {@code
+   * artifact}'s version is a problem (the plugin runs {@code artifact} alone).
+   */
+  private static Traffic traffic(PluginSpec spec, String root, ArtifactRef artifact, List<String> problems) {
+    Traffic t = spec.traffic();
+    if (t == null || artifact == null || t.artifact().sha256().equals(artifact.sha256())) return null;
+    String key = DesiredKeys.pluginKey(root, spec.service(), spec.plugin(), DesiredKeys.TRAFFIC);
+    if (artifact.version() == null || artifact.version().equals(t.secondVersion()) || !t.weights().containsKey(artifact.version())) {
+      problems.add(key + ": the versions " + t.weights().keySet() + " must name the running artifact's version "
+          + artifact.versionText() + " and another one (" + artifact.versionText() + " runs alone)");
+      return null;
+    }
+    return t;
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceDesiredState {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceDesiredState.class);
   private static final Set<String> LEAVES =
-      Set.of(DesiredKeys.ENABLED, DesiredKeys.ARTIFACT, DesiredKeys.CONFIG, DesiredKeys.ROLLOUT, DesiredKeys.CANARY);
+      Set.of(DesiredKeys.ENABLED, DesiredKeys.ARTIFACT, DesiredKeys.CONFIG, DesiredKeys.ROLLOUT, DesiredKeys.CANARY,
+          DesiredKeys.TRAFFIC);
 
   private final String root;
   private final String service;
@@ -118,6 +119,7 @@ public final class ServiceDesiredState {
       case DesiredKeys.CONFIG -> Values.parseConfig(text);
       case DesiredKeys.ROLLOUT -> Values.parseRollout(text);
       case DesiredKeys.CANARY -> Values.parseCanary(text);
+      case DesiredKeys.TRAFFIC -> Values.parseTraffic(text);
       default -> throw new IllegalArgumentException("unknown plugin key '" + leaf + "'");
     };
   }
@@ -138,6 +140,7 @@ public final class ServiceDesiredState {
         (String) k.values.get(DesiredKeys.CONFIG),
         (Selection) k.values.get(DesiredKeys.ROLLOUT),
         (Canary) k.values.get(DesiredKeys.CANARY),
+        (Traffic) k.values.get(DesiredKeys.TRAFFIC),
         k.overrides,
         new ArrayList<>(k.errors.values()));
   }

@@ -78,6 +78,79 @@ public final class Values {
     return new Canary(artifact(a, "artifact."), selection(node, ""));
   }
 
+  /**
+   * {@code {"versions": {"1.0.0": 90, "2.0.0": 10}, "artifact": {…the second version's…}, "hashKey": "x-user",
+   * "pin": {"header": "x-deployment-id", "values": {"v2": "2.0.0"}}}}; {@code hashKey} and {@code pin} optional.
+   */
+  public static Traffic parseTraffic(String text) {
+    JsonNode node = parseJson(text);
+    requireObject(node, "traffic");
+    onlyFields(node, "", Set.of("versions", "artifact", "hashKey", "pin"));
+    JsonNode v = node.get("versions");
+    if (v == null || v.isNull()) throw new IllegalArgumentException("field 'versions' missing");
+    requireObject(v, "field 'versions'");
+    java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+    for (Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      java.util.Map.Entry<String, JsonNode> e = it.next();
+      requireVersion("versions", e.getKey());
+      JsonNode w = e.getValue();
+      if (!w.isIntegralNumber() || !w.canConvertToInt() || w.intValue() < 0 || w.intValue() > Traffic.MAX_WEIGHT) {
+        throw new IllegalArgumentException("field 'versions." + e.getKey() + "' must be an integer weight 0.." + Traffic.MAX_WEIGHT
+            + ", got " + abbreviate(w.toString()));
+      }
+      weights.put(e.getKey(), w.intValue());
+    }
+    if (weights.size() != 2) {
+      throw new IllegalArgumentException("field 'versions' must name exactly two versions, got " + weights.size() + ": " + weights.keySet());
+    }
+    if (weights.values().stream().mapToInt(Integer::intValue).sum() == 0) {
+      throw new IllegalArgumentException("field 'versions': the weights are all 0");
+    }
+    JsonNode a = node.get("artifact");
+    if (a == null || a.isNull()) throw new IllegalArgumentException("field 'artifact' missing (the second version's jar)");
+    ArtifactRef artifact = artifact(a, "artifact.");
+    if (artifact.version() == null || !weights.containsKey(artifact.version())) {
+      throw new IllegalArgumentException("field 'artifact.version' must be one of the versions " + weights.keySet() + ", got "
+          + artifact.versionText());
+    }
+    String hashKey = text(node, "", "hashKey", false);
+    if (hashKey != null) requireAttribute("hashKey", hashKey);
+    String header = null;
+    java.util.Map<String, String> pins = new java.util.LinkedHashMap<>();
+    JsonNode pin = node.get("pin");
+    if (pin != null && !pin.isNull()) {
+      requireObject(pin, "field 'pin'");
+      onlyFields(pin, "pin.", Set.of("header", "values"));
+      header = requireAttribute("pin.header", text(pin, "pin.", "header", true));
+      JsonNode values = pin.get("values");
+      if (values == null || values.isNull()) throw new IllegalArgumentException("field 'pin.values' missing");
+      requireObject(values, "field 'pin.values'");
+      for (Iterator<java.util.Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isTextual() || !weights.containsKey(e.getValue().asText())) {
+          throw new IllegalArgumentException("field 'pin.values." + e.getKey() + "' must name one of the versions " + weights.keySet()
+              + ", got " + abbreviate(e.getValue().toString()));
+        }
+        pins.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return new Traffic(weights, artifact, hashKey, header, pins);
+  }
+
+  private static void requireVersion(String field, String version) {
+    if (version.isBlank() || version.length() > MAX_VERSION_LENGTH) {
+      throw new IllegalArgumentException("field '" + field + "' holds a version of " + version.length() + " characters (1.."
+          + MAX_VERSION_LENGTH + ")");
+    }
+  }
+
+  private static String requireAttribute(String field, String name) {
+    if (name.isBlank() || name.length() > 128) {
+      throw new IllegalArgumentException("field '" + field + "' must be a name of 1..128 characters, got '" + abbreviate(name) + "'");
+    }
+    return name;
+  }
+
   static ArtifactRef artifact(JsonNode node, String path) {
     requireObject(node, path.isEmpty() ? "artifact" : path.substring(0, path.length() - 1));
     onlyFields(node, path, Set.of("url", "sha256", "version", "signature"));

@@ -19,7 +19,7 @@ public final class StatusHttp implements AutoCloseable {
   public interface Source {
     CompletableFuture<String> statusJson();
 
-    String metrics();
+    CompletableFuture<String> metrics();
 
     /** Null when ready, else the reason. */
     CompletableFuture<String> notReadyReason();
@@ -51,15 +51,20 @@ public final class StatusHttp implements AutoCloseable {
         else send(req, 200, "application/json", json);
       });
       case "/metrics" -> {
-        String text;
+        CompletableFuture<String> text;
         try {
           text = source.metrics();
         } catch (RuntimeException e) {
-          LOG.error("metrics scrape failed", e);
-          send(req, 500, "text/plain; charset=utf-8", "metrics unavailable: " + e + "\n");
-          return;
+          text = CompletableFuture.failedFuture(e);
         }
-        send(req, 200, "text/plain; version=0.0.4; charset=utf-8", text);
+        text.whenComplete((body, err) -> {
+          if (err != null) {
+            LOG.error("metrics scrape failed", err);
+            send(req, 500, "text/plain; charset=utf-8", "metrics unavailable: " + err + "\n");
+          } else {
+            send(req, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+          }
+        });
       }
       case "/healthz" -> send(req, 200, "text/plain; charset=utf-8", "ok\n");
       case "/readyz" -> source.notReadyReason().whenComplete((reason, err) -> {

@@ -11,8 +11,6 @@ import dev.switchboard.sidecar.desired.Resolution;
 import dev.switchboard.store.Backoff;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -151,21 +149,26 @@ public final class Reconciler implements AutoCloseable {
   public CompletableFuture<Void> attach(RuntimeConnection c) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     c.onEvent(s -> exec(() -> onEvent(c, s)));
-    c.status().whenComplete((list, err) -> exec(() -> {
+    // the runtime's live traffic splits come with its stats (an older runtime without stats has none)
+    CompletableFuture<Map<String, Object>> stats = c.stats().exceptionally(e -> Map.of());
+    c.status().thenCombine(stats, Map::entry).whenComplete((both, err) -> exec(() -> {
       if (err != null) {
         done.completeExceptionally(unwrap(err));
         return;
       }
       conn = c;
+      List<PluginStatus> list = both.getKey();
       for (PluginStatus s : list) {
         Slot slot = slots.computeIfAbsent(s.pluginId(), this::newSlot);
         if (!Objects.equals(slot.actual == null ? null : slot.actual.sha256(), s.sha256())) slot.appliedConfig = null;
         slot.actual = s;
+        slot.split = TrafficSteps.readopted(both.getValue(), s);
       }
       for (Slot slot : slots.values()) {
         if (list.stream().noneMatch(s -> s.pluginId().equals(slot.plugin))) {
           slot.actual = null;
           slot.appliedConfig = null;
+          slot.split = null;
         }
         slot.failures = 0;
         cancelRetry(slot);
@@ -186,6 +189,7 @@ public final class Reconciler implements AutoCloseable {
       for (Slot s : slots.values()) {
         s.actual = null;
         s.appliedConfig = null;
+        s.split = null;
         cancelRetry(s);
         publish(s);
       }
@@ -197,6 +201,18 @@ public final class Reconciler implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> slots.values().stream()
         .map(s -> s.report).filter(Objects::nonNull)
         .sorted((a, b) -> a.plugin().compareTo(b.plugin())).toList(), loop);
+  }
+
+  /**
+   * The runtime's live traffic splits (its {@code stats.traffic}: plugin → {@code versions} with weights and call
+   * counts), or empty when not attached or when the runtime cannot tell.
+   */
+  @SuppressWarnings("unchecked")
+  public CompletableFuture<Map<String, Object>> runtimeTraffic() {
+    return CompletableFuture.supplyAsync(() -> conn, loop).thenCompose(c -> c == null
+        ? CompletableFuture.completedFuture(Map.<String, Object>of())
+        : c.stats().thenApply(m -> m.get("traffic") instanceof Map<?, ?> t ? (Map<String, Object>) t : Map.<String, Object>of())
+            .exceptionally(e -> Map.of()));
   }
 
   /** True when attached, ready, and no plugin has an operation in flight or a pending retry. */
@@ -234,15 +250,18 @@ public final class Reconciler implements AutoCloseable {
     else publish(s);
   }
 
-  private enum Op { NONE, ACTIVATE, DEACTIVATE }
+  /** What the loop asks of the runtime for one plugin (traffic operations: {@link TrafficSteps}). */
+  enum Op { NONE, ACTIVATE, DEACTIVATE, SPLIT, PROMOTE, ABORT }
 
   private Op decide(Slot s) {
     Resolution r = s.target.resolution();
     if (r.runnable()) {
+      Op finish = TrafficSteps.finish(r, s.split, s.actual);
+      if (finish != null) return finish;
       boolean matches = s.actual != null && s.actual.state() == PluginState.ACTIVE
           && r.artifact().sha256().equals(s.actual.sha256())
           && r.configJson().equals(s.appliedConfig);
-      return matches ? Op.NONE : Op.ACTIVATE;
+      return matches ? TrafficSteps.split(r, s.split) : Op.ACTIVATE;
     }
     return s.actuallyInactive() ? Op.NONE : Op.DEACTIVATE;
   }
@@ -274,17 +293,18 @@ public final class Reconciler implements AutoCloseable {
     RuntimeConnection c = conn;
     long started = nanos.getAsLong();
     CompletableFuture<PluginStatus> result;
+    java.util.concurrent.atomic.AtomicReference<LiveSplit> splitAfter = new java.util.concurrent.atomic.AtomicReference<>();
     // The request goes to the host before the report of the phase is published: a report writes status keys
     // (store round trips on other threads) and logs, which a flip of a cached jar need not wait for.
-    if (op == Op.ACTIVATE) {
-      ArtifactRef a = t.resolution().artifact();
-      CompletableFuture<Path> fetched;
-      try {
-        gate.admit(s.plugin, a); // a refusal fails like a bad fetch: FAILED, counted, retried; what runs keeps running
-        fetched = fetcher.apply(a);
-      } catch (RuntimeException e) {
-        fetched = CompletableFuture.failedFuture(e);
-      }
+    if (op == Op.PROMOTE || op == Op.ABORT) {
+      s.state = SlotState.SHIFTING;
+      result = c.traffic(TrafficSteps.request(s.plugin, op, t.resolution(), null));
+    } else if (op == Op.SPLIT) {
+      s.state = SlotState.SHIFTING; // the first version serves throughout, fetch included
+      result = fetch(s, t.resolution().traffic().artifact())
+          .thenCompose(path -> c.traffic(TrafficSteps.request(s.plugin, op, t.resolution(), path)));
+    } else if (op == Op.ACTIVATE) {
+      CompletableFuture<Path> fetched = fetch(s, t.resolution().artifact());
       if (fetched.isDone() && !fetched.isCompletedExceptionally()) { // cached: nothing to fetch
         s.state = SlotState.LOADING;
         result = c.activate(activateRequest(s, t, fetched.join()));
@@ -295,6 +315,13 @@ public final class Reconciler implements AutoCloseable {
           return c.activate(activateRequest(s, t, path));
         });
       }
+      if (s.split != null) {
+        // an activation of exactly what runs keeps a split (a confirmation after a re-adoption); any other ends it
+        result = result.thenCompose(st -> c.stats().exceptionally(e -> Map.of()).thenApply(stats -> {
+          splitAfter.set(TrafficSteps.readopted(stats, st));
+          return st;
+        }));
+      }
     } else {
       s.state = SlotState.STOPPING;
       result = c.deactivate(s.plugin);
@@ -304,10 +331,20 @@ public final class Reconciler implements AutoCloseable {
     result.whenComplete((st, err) -> {
       long answered = nanos.getAsLong();
       exec(() -> {
-        if (LOG.isDebugEnabled()) logHops(s.plugin, op, t, started, sent, answered, nanos.getAsLong());
-        finished(s, t, op, c, st, err);
+        if (LOG.isDebugEnabled()) SlotReports.logHops(LOG, s.plugin, op, t, started, sent, answered, nanos.getAsLong());
+        finished(s, t, op, c, st, err, splitAfter.get());
       });
     });
+  }
+
+  /** Admits (signatures) and fetches {@code a}; a refusal fails like a bad fetch: FAILED, counted, retried; what runs keeps running. */
+  private CompletableFuture<Path> fetch(Slot s, ArtifactRef a) {
+    try {
+      gate.admit(s.plugin, a);
+      return fetcher.apply(a);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static ActivateRequest activateRequest(Slot s, Target t, Path jar) {
@@ -315,19 +352,8 @@ public final class Reconciler implements AutoCloseable {
         t.resolution().configJson());
   }
 
-  /** DEBUG: where the time between the store change and the runtime's answer went, per hop. */
-  private static void logHops(String plugin, Op op, Target t, long started, long sent, long answered, long back) {
-    LOG.debug("plugin {} {}: desired state submitted -> operation started {} ms (loop queue, earlier operation), -> request"
-        + " sent {} ms (fetch or cache check, frame written), -> runtime answered {} ms (host: control read, plugin operation,"
-        + " answer frame), -> back on the loop {} ms", plugin, op, ms(started - t.observedNanos()), ms(sent - started),
-        ms(answered - sent), ms(back - answered));
-  }
-
-  private static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
-  }
-
-  private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err) {
+  /** {@code splitAfter}: the split the runtime reported after an activation during a split (else null). */
+  private void finished(Slot s, Target t, Op op, RuntimeConnection c, PluginStatus st, Throwable err, LiveSplit splitAfter) {
     s.state = SlotState.IDLE;
     if (c != conn) {
       // detached (or re-attached to a new host) meanwhile: the answer is stale; the current
@@ -337,7 +363,7 @@ public final class Reconciler implements AutoCloseable {
     }
     String reason = null;
     String error = null;
-    Refusal refusal = err == null && op == Op.ACTIVATE ? st.refusal() : null;
+    Refusal refusal = err == null && op != Op.DEACTIVATE ? st.refusal() : null;
     if (err != null) {
       Throwable cause = unwrap(err);
       reason = FailureReasons.of(cause);
@@ -345,17 +371,18 @@ public final class Reconciler implements AutoCloseable {
     } else if (refusal != null && refusal.previousServing()) {
       // the previous instance still serves: keep what the runtime said about it, report the refusal
       reason = refusal.permanent() ? "runtime_refused" : FailureReasons.runtime(PluginState.FAILED);
-      error = "activation refused: " + st.error();
+      error = what(op) + " refused: " + st.error();
     } else {
-      s.actual = st;
-      PluginState want = op == Op.ACTIVATE ? PluginState.ACTIVE : PluginState.INACTIVE;
+      if (op != Op.SPLIT || st.state() == PluginState.ACTIVE) s.actual = st; // a refused split's FAILED is no state
+      PluginState want = op == Op.DEACTIVATE ? PluginState.INACTIVE : PluginState.ACTIVE;
       if (op == Op.ACTIVATE) s.appliedConfig = st.state() == PluginState.ACTIVE ? t.resolution().configJson() : null;
+      if (op == Op.PROMOTE) s.appliedConfig = null; // the second version ran with the config of its split: check it again
       if (st.state() != want) {
         reason = FailureReasons.runtime(st.state());
-        error = (op == Op.ACTIVATE ? "activation" : "deactivation") + " ended " + st.state()
-            + (st.error() == null ? "" : ": " + st.error());
+        error = what(op) + " ended " + st.state() + (st.error() == null ? "" : ": " + st.error());
       }
     }
+    s.split = op == Op.ACTIVATE && splitAfter != null ? splitAfter : TrafficSteps.after(op, err == null && reason == null, s.split, t.resolution());
     if (reason == null) {
       s.failures = 0;
       s.lastError = null;
@@ -363,7 +390,7 @@ public final class Reconciler implements AutoCloseable {
       if (t.generation() > s.flipRecordedFor) { // also when superseded meanwhile: the runtime answered this change
         s.flipRecordedFor = t.generation();
         Duration elapsed = Duration.ofNanos(nanos.getAsLong() - t.observedNanos());
-        notify(() -> listener.onFlip(s.plugin, op == Op.ACTIVATE, elapsed));
+        notify(() -> listener.onFlip(s.plugin, op != Op.DEACTIVATE, elapsed));
       }
       step(s);
       return;
@@ -403,6 +430,14 @@ public final class Reconciler implements AutoCloseable {
     publish(s);
   }
 
+  private static String what(Op op) {
+    return switch (op) {
+      case ACTIVATE -> "activation";
+      case DEACTIVATE -> "deactivation";
+      default -> "traffic " + op.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
   /** Leaves BACKING_OFF for IDLE, cancelling the scheduled retry; other states are kept. */
   private void cancelRetry(Slot s) {
     if (s.state != SlotState.BACKING_OFF) return;
@@ -412,45 +447,10 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void publish(Slot s) {
-    Resolution r = s.target.resolution();
-    PluginStatus a = s.actual;
-    String state;
-    String error = null;
-    if (s.state.inFlight()) {
-      state = (a != null && s.state == SlotState.LOADING
-          && (a.state() == PluginState.LOADING || a.state() == PluginState.STARTING)) ? a.state().name() : s.state.shown().name();
-    } else if (r.error() != null) {
-      state = PluginState.FAILED.name();
-      error = r.error() + (s.lastError == null ? "" : "; " + s.lastError + retryNote(s));
-    } else if (s.lastError != null) {
-      boolean serving = s.previousServing && a != null && a.state() == PluginState.ACTIVE;
-      state = serving ? PluginState.ACTIVE.name() : PluginState.FAILED.name();
-      error = s.lastError + retryNote(s);
-    } else {
-      state = a == null ? PluginState.INACTIVE.name() : a.state().name();
-      error = a == null ? null : a.error();
-    }
-    if (error == null && conn == null && ready && r.desired()) error = "not attached to the host JVM";
-    boolean showActual = a != null && a.state() != PluginState.INACTIVE;
-    String version = showActual && a.version() != null ? a.version() : r.artifact() == null ? null : r.artifact().version();
-    String sha = showActual && a.sha256() != null ? a.sha256() : r.artifact() == null ? null : r.artifact().sha256();
-    boolean active = a != null && a.state() == PluginState.ACTIVE;
-    // the runtime's time for the state it reports (a re-adopted plugin stays ACTIVE since its start, not since the adoption)
-    String since = a != null && a.since() != null && state.equals(a.state().name()) ? a.since() : now();
-    String unload = a == null || a.unload() == null ? null : a.unload().wire();
-    PluginReport next = new PluginReport(s.plugin, state, r.desired(), version, sha, since, error, s.target.generation(), active, unload);
+    PluginReport next = SlotReports.report(s, conn != null, ready);
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));
-  }
-
-  private static String retryNote(Slot s) {
-    return s.state == SlotState.REFUSED ? " (not retried until the desired state changes)"
-        : " (attempt " + s.failures + ", retrying)";
-  }
-
-  private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -12,6 +12,8 @@ final class Slot {
   PluginStatus actual;
   /** Config sent with the activation that made the current runtime state (null: unknown). */
   String appliedConfig;
+  /** The second version the runtime runs beside the first (null: one version). */
+  LiveSplit split;
   /** Where the reconciler stands with this plugin (see {@link SlotState} for the transitions). */
   SlotState state = SlotState.IDLE;
   int failures;

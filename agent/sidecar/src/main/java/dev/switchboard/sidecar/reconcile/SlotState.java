@@ -11,8 +11,9 @@ import dev.switchboard.control.PluginState;
  *   IDLE        -- activation needed, jar not cached ---------------------&gt; FETCHING
  *   IDLE        -- activation needed, jar cached -------------------------&gt; LOADING
  *   IDLE        -- deactivation needed -----------------------------------&gt; STOPPING
+ *   IDLE        -- traffic split, new weights, promote or abort needed ---&gt; SHIFTING
  *   FETCHING    -- jar fetched, activation sent --------------------------&gt; LOADING
- *   FETCHING, LOADING, STOPPING -- operation answered --------------------&gt; IDLE (then decides again)
+ *   FETCHING, LOADING, STOPPING, SHIFTING -- operation answered ----------&gt; IDLE (then decides again)
  *   IDLE        -- operation failed, retryable, target unchanged ---------&gt; BACKING_OFF
  *   IDLE        -- operation refused for good, target unchanged ----------&gt; REFUSED
  *   BACKING_OFF -- retry delay over --------------------------------------&gt; IDLE (then decides again)
@@ -31,6 +32,11 @@ enum SlotState {
   LOADING(PluginState.LOADING),
   /** A deactivation request is with the runtime; shown as STOPPING. */
   STOPPING(PluginState.STOPPING),
+  /**
+   * A traffic request (a second version beside the first, new weights, promote or abort) is with the runtime, after
+   * the second version's jar was fetched if needed; shown as ACTIVE: the first version serves throughout.
+   */
+  SHIFTING(PluginState.ACTIVE),
   /** The last operation failed; a retry is scheduled after a backoff ({@link Slot#retry} holds it). */
   BACKING_OFF(null),
   /**
@@ -45,7 +51,7 @@ enum SlotState {
     this.shown = shown;
   }
 
-  /** An operation is in flight (FETCHING, LOADING or STOPPING). */
+  /** An operation is in flight (FETCHING, LOADING, STOPPING or SHIFTING). */
   boolean inFlight() {
     return shown != null;
   }

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * start at 0: the flip histogram, one {@code switchboard_store_connected} per configured store,
  * {@code switchboard_agent_attached}, and, as soon as a plugin is known (its desired state was read), its
  * {@code switchboard_plugin_state} rows and a {@code switchboard_reconcile_failures_total} counter for every reason
- * of {@link FailureReasons} — so the first failure shows in {@code rate()}/{@code increase()}.
+ * of {@link FailureReasons} — so the first failure shows in {@code rate()}/{@code increase()}. While a plugin runs
+ * two versions ({@code traffic}), {@code switchboard_plugin_traffic_weight} and {@code switchboard_plugin_traffic_calls}
+ * have one row per version.
  */
 public final class SidecarMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -37,6 +39,8 @@ public final class SidecarMetrics {
   private final Map<String, AtomicInteger> stores = new ConcurrentHashMap<>();
   private final AtomicInteger attached = new AtomicInteger();
   private final Timer flips;
+  private final MultiGauge trafficWeight;
+  private final MultiGauge trafficCalls;
 
   public SidecarMetrics(String service, String node) {
     Objects.requireNonNull(service, "service == null");
@@ -44,6 +48,12 @@ public final class SidecarMetrics {
     registry.config().commonTags("service", service, "node", node);
     this.active = MultiGauge.builder("switchboard.plugin.active")
         .description("1 when the plugin version is ACTIVE in the host")
+        .register(registry);
+    this.trafficWeight = MultiGauge.builder("switchboard.plugin.traffic.weight")
+        .description("Weight of each of the two versions of a plugin live with calls shared")
+        .register(registry);
+    this.trafficCalls = MultiGauge.builder("switchboard.plugin.traffic.calls")
+        .description("Calls routed to each of the two versions of a plugin since its traffic split started (read from the host at each scrape)")
         .register(registry);
     this.states = MultiGauge.builder("switchboard.plugin.state")
         .description("1 for the plugin's current state as in the status key (one series per state), 0 for the others")
@@ -76,7 +86,8 @@ public final class SidecarMetrics {
     plugin(r.plugin());
     PluginReport prev = reports.put(r.plugin(), r);
     // several reports per flip (FETCHING, LOADING, ...) change nothing the active gauge shows: re-register only on a change
-    if (prev == null || prev.active() != r.active() || !Objects.equals(prev.version(), r.version())) {
+    if (prev == null || prev.active() != r.active() || !Objects.equals(prev.version(), r.version())
+        || !Objects.equals(prev.traffic(), r.traffic())) {
       refreshActive();
     }
     if (prev == null || !prev.state().equals(r.state())) {
@@ -92,11 +103,38 @@ public final class SidecarMetrics {
 
   private void refreshActive() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    List<MultiGauge.Row<?>> weights = new ArrayList<>();
     for (PluginReport r : reports.values()) {
-      rows.add(MultiGauge.Row.of(Tags.of("plugin", r.plugin(), "version", r.version() == null ? "" : r.version()),
-          r.active() ? 1 : 0));
+      rows.add(MultiGauge.Row.of(tags(r.plugin(), r.version() == null ? "" : r.version()), r.active() ? 1 : 0));
+      if (r.traffic() == null) continue;
+      r.traffic().weights().forEach((version, weight) -> {
+        if (!version.equals(r.version())) rows.add(MultiGauge.Row.of(tags(r.plugin(), version), r.active() ? 1 : 0));
+        weights.add(MultiGauge.Row.of(tags(r.plugin(), version), weight));
+      });
     }
     active.register(rows, true);
+    trafficWeight.register(weights, true);
+  }
+
+  private static Tags tags(String plugin, String version) {
+    return Tags.of("plugin", plugin, "version", version); // service and node: common tags
+  }
+
+  /**
+   * Sets {@code switchboard_plugin_traffic_calls} from the runtime's traffic figures (plugin → {@code versions} →
+   * {@code calls}); plugins without a split have no rows.
+   */
+  public synchronized void trafficCalls(Map<String, Object> runtimeTraffic) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    runtimeTraffic.forEach((plugin, figures) -> {
+      if (!(figures instanceof Map<?, ?> f) || !(f.get("versions") instanceof Map<?, ?> versions)) return;
+      versions.forEach((version, v) -> {
+        if (v instanceof Map<?, ?> m && m.get("calls") instanceof Number calls) {
+          rows.add(MultiGauge.Row.of(tags(plugin, String.valueOf(version)), calls.doubleValue()));
+        }
+      });
+    });
+    trafficCalls.register(rows, true);
   }
 
   private void refreshStates() {

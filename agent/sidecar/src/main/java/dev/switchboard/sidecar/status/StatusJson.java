@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.sidecar.desired.KeyError;
+import dev.switchboard.sidecar.reconcile.LiveSplit;
 import dev.switchboard.sidecar.reconcile.PluginReport;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** The JSON shapes of docs/reference.md §1 (status keys) and §4 ({@code /v1/status}). */
@@ -24,6 +26,33 @@ public final class StatusJson {
     o.put("error", r.error());
     o.put("generation", r.generation());
     if (r.unload() != null) o.put("unload", r.unload());
+    if (r.traffic() != null) o.set("traffic", traffic(r, null));
+    return o;
+  }
+
+  /**
+   * {@code {"versions": {"<version>": {"weight", "sha256"[, "calls"]}, …}, "hashKey"?, "pin"?: {"header", "values"}}}:
+   * the two versions live with calls shared; {@code calls} (since the split started) from the runtime's figures
+   * for the plugin when given.
+   */
+  static ObjectNode traffic(PluginReport r, Object figures) {
+    LiveSplit t = r.traffic();
+    Map<?, ?> live = figures instanceof Map<?, ?> m && m.get("versions") instanceof Map<?, ?> v ? v : Map.of();
+    ObjectNode o = JSON.createObjectNode();
+    ObjectNode versions = o.putObject("versions");
+    new TreeMap<>(t.weights()).forEach((version, weight) -> {
+      ObjectNode v = versions.putObject(version);
+      v.put("weight", weight);
+      v.put("sha256", version.equals(r.version()) ? r.sha256() : t.secondSha256());
+      if (live.get(version) instanceof Map<?, ?> f && f.get("calls") instanceof Number calls) v.put("calls", calls.longValue());
+    });
+    if (t.hashKey() != null) o.put("hashKey", t.hashKey());
+    if (t.pinHeader() != null) {
+      ObjectNode pin = o.putObject("pin");
+      pin.put("header", t.pinHeader());
+      ObjectNode values = pin.putObject("values");
+      new TreeMap<>(t.pins()).forEach(values::put);
+    }
     return o;
   }
 
@@ -56,6 +85,15 @@ public final class StatusJson {
    */
   public static String document(String service, String node, AgentStatus agent, List<PluginReport> plugins,
       List<KeyError> rejectedKeys) {
+    return document(service, node, agent, plugins, rejectedKeys, Map.of());
+  }
+
+  /**
+   * As {@link #document(String, String, AgentStatus, List, List)}, with each split's call counts per version from
+   * {@code runtimeTraffic} (the runtime's {@code stats.traffic}: plugin → figures).
+   */
+  public static String document(String service, String node, AgentStatus agent, List<PluginReport> plugins,
+      List<KeyError> rejectedKeys, Map<String, Object> runtimeTraffic) {
     ObjectNode o = JSON.createObjectNode();
     o.put("service", service);
     o.put("node", node);
@@ -65,6 +103,7 @@ public final class StatusJson {
       ObjectNode p = JSON.createObjectNode();
       p.put("plugin", r.plugin());
       p.setAll(plugin(r));
+      if (r.traffic() != null) p.set("traffic", traffic(r, runtimeTraffic.get(r.plugin())));
       arr.add(p);
     }
     ArrayNode rejected = o.putArray("rejectedKeys");

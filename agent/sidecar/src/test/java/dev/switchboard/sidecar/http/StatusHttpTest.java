@@ -17,7 +17,7 @@ class StatusHttpTest {
   void endpointsAnswerOnLoopbackWithTheRightCodesAndTypes() throws Exception {
     try (StatusHttp http = StatusHttp.start("127.0.0.1", 0, new StatusHttp.Source() {
           @Override public CompletableFuture<String> statusJson() { return CompletableFuture.completedFuture("{\"service\":\"s\"}"); }
-          @Override public String metrics() { return "switchboard_store_connected{store=\"etcd\"} 1.0\n"; }
+          @Override public CompletableFuture<String> metrics() { return CompletableFuture.completedFuture("switchboard_store_connected{store=\"etcd\"} 1.0\n"); }
           @Override public CompletableFuture<String> notReadyReason() { return CompletableFuture.completedFuture(notReady.get()); }
         })) {
       HttpClient c = HttpClient.newHttpClient();

@@ -305,6 +305,7 @@ final class EtcdWatch implements Watch {
     try {
       thread.schedule(() -> run(() -> {
         if (gen == generation && !healthy && !closed) {
+          LOG.info("etcd watch {}: no answer to a progress request within {} ms; reconnecting", prefix, PROGRESS_TIMEOUT_MS);
           failed("no answer to a progress request within " + PROGRESS_TIMEOUT_MS + " ms", false);
         }
       }), PROGRESS_TIMEOUT_MS, TimeUnit.MILLISECONDS);

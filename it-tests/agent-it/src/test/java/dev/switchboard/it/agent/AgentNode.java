@@ -3,6 +3,7 @@ package dev.switchboard.it.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testkit.Dist;
+import dev.switchboard.testkit.JettyHome;
 import dev.switchboard.testkit.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ final class AgentNode implements AutoCloseable {
   private final String etcd;
   private final String zookeeper;
   private final String prefer;
+  /** The host's packages plugins may see ({@code host.exports} in agent.yaml, YAML flow list). */
+  String exports = "[dev.switchboard.sample.spi]";
   /** More lines for agent.yaml (e.g. an {@code artifacts:} block). */
   final List<String> extraConfig = new ArrayList<>();
   Proc host;
@@ -50,6 +53,22 @@ final class AgentNode implements AutoCloseable {
     host = Proc.start("host-" + node + "-" + (++hosts), logs(),
         Proc.java("-jar", Dist.host().toString(), "--port", "0"));
     hostPort = Integer.parseInt(host.await("^LISTENING (\\d+)", Duration.ofSeconds(60)));
+    return writePid();
+  }
+
+  /**
+   * Starts an unmodified standalone Jetty from {@code home} ({@link JettyHome}) in a fresh base with only the
+   * {@code http} module, run by {@code java}, and writes its pid to the pid file the agent reads.
+   */
+  AgentNode startJetty(String java, Path home) throws Exception {
+    Path base = Files.createDirectories(dir.resolve("jetty-base-" + (hosts + 1)));
+    JettyHome.initBase(java, home, base, "http");
+    host = Proc.start("jetty-" + node + "-" + (++hosts), logs(), JettyHome.command(java, home, base));
+    hostPort = Integer.parseInt(host.await(JettyHome.PORT_LINE, Duration.ofSeconds(120)));
+    return writePid();
+  }
+
+  private AgentNode writePid() throws IOException {
     Path tmp = dir.resolve("host.pid.tmp");
     Files.writeString(tmp, host.pid() + "\n");
     Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -75,7 +94,7 @@ final class AgentNode implements AutoCloseable {
     if (prefer != null) yaml.add("prefer: " + prefer);
     yaml.add("host:");
     yaml.add("  pidFile: " + pidFile);
-    yaml.add("  exports: [dev.switchboard.sample.spi]");
+    yaml.add("  exports: " + exports);
     yaml.add("cacheDir: " + dir.resolve("cache"));
     yaml.add("controlDir: " + dir.resolve("ctl"));
     yaml.add("runtimeJar: " + Dist.runtime());

@@ -100,7 +100,11 @@ class ReferenceCompletenessTest {
 
   static String agentScrape() {
     SidecarMetrics agent = new SidecarMetrics("demo", "node-1");
-    agent.report(new PluginReport("p", "ACTIVE", true, "1.0.0", "0".repeat(64), "2026-01-01T00:00:00Z", null, 1, true));
+    agent.report(new PluginReport("p", "ACTIVE", true, "1.0.0", "0".repeat(64), "2026-01-01T00:00:00Z", null, 1, true, null,
+        new dev.switchboard.sidecar.reconcile.LiveSplit("1".repeat(64), java.util.Map.of("1.0.0", 90, "2.0.0", 10), null, null,
+            java.util.Map.of())));
+    agent.trafficCalls(java.util.Map.of("p", java.util.Map.of("versions", java.util.Map.of("1.0.0", java.util.Map.of("calls", 9L),
+        "2.0.0", java.util.Map.of("calls", 1L)))));
     agent.flip(Duration.ofMillis(40));
     agent.failure("p", "fetch");
     agent.storeState("etcd", true);

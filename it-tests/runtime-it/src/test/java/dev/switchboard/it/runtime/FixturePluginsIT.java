@@ -74,7 +74,7 @@ class FixturePluginsIT {
 
   @Test
   void wrongApiRangeIsRefusedBeforeAnyCodeRuns() {
-    refused("wrong-api", "descriptor: ", "api range [2.0,3.0) excludes runtime API 1.0");
+    refused("wrong-api", "descriptor: ", "api range [2.0,3.0) excludes runtime API 1.1");
   }
 
   @Test

@@ -59,9 +59,8 @@ final class HostProcess implements AutoCloseable {
    * port is read from Jetty's "Started ServerConnector@…{0.0.0.0:PORT}" line.
    */
   static HostProcess jetty(String javaBin, Path home, Path base) throws IOException {
-    List<String> cmd = List.of(javaBin, "-Xmx256m", "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
-        "jetty.base=" + base, "jetty.http.port=0");
-    return new HostProcess("jetty", cmd, java.util.regex.Pattern.compile("Started ServerConnector@\\S*\\{.*:(\\d+)\\}"), base, 180);
+    return new HostProcess("jetty", dev.switchboard.testkit.JettyHome.command(javaBin, home, base),
+        java.util.regex.Pattern.compile(dev.switchboard.testkit.JettyHome.PORT_LINE), base, 180);
   }
 
   /** The sample host on an ephemeral port, with the given java binary and extra JVM options. */

@@ -68,11 +68,7 @@ class JettyWebappIT {
   }
 
   private void prepareBase(Path home) throws Exception {
-    Process p = new ProcessBuilder(Jdks.java17(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,
-        "--add-modules=http,ee10-deploy").directory(base.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    dev.switchboard.testkit.JettyHome.initBase(Jdks.java17(), home, base, "http,ee10-deploy");
     Files.createDirectories(base.resolve("webapps"));
     Files.copy(Dist.file("webapps/sample-webapp.war"), base.resolve("webapps/sample-webapp.war"));
   }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +57,10 @@ class MethodAdviceIT {
     Map<String, Object> advice = advice(cli.statusJson());
     assertThat(advice).containsEntry("available", true).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
     assertThat((Long) advice.get("retransformedClasses")).isPositive();
+    assertThat(advice).containsEntry("wovenClasses", 1L);
+    Map<String, Object> woven = wovenClass(advice, "dev.switchboard.sample.host.FilterChain");
+    assertThat(woven).as("the installed bytes are the woven ones").containsEntry("restored", false);
+    assertThat(woven.get("current")).isNotEqualTo(woven.get("original"));
     assertThat(HostCli.plugins(cli.statusJson()).get("advice-header").get("error")).isNull();
 
     Cli.Result d = cli.deactivate("advice-header");
@@ -63,21 +68,30 @@ class MethodAdviceIT {
     for (int i = 0; i < 5; i++) assertThat(Http.header(Http.get(host.port), HEADER)).isNull();
     assertThat(cli.settledUnload("advice-header")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
     Map<String, Object> status = cli.statusJson();
-    assertThat(advice(status)).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L);
+    assertThat(advice(status)).containsEntry("sites", 0L).containsEntry("liveAdvice", 0L).containsEntry("wovenClasses", 0L);
+    Map<String, Object> restored = wovenClass(advice(status), "dev.switchboard.sample.host.FilterChain");
+    assertThat(restored).as("the bytes installed by the restoring retransformation are the original ones")
+        .containsEntry("restored", true).containsEntry("original", woven.get("original"));
+    assertThat(restored.get("current")).isEqualTo(woven.get("original"));
     System.out.println("advice stats after deactivation: " + advice(status));
   }
 
   @Test
   void twoPluginsAdvisingOneMethodRunInPluginIdOrderAndEachDeactivationLeavesTheOtherWorking() {
     // activated in the reverse of the documented order: the chain follows the plugin ids, not activation order
-    Cli.Result b = cli.activate(Dist.plugin("advice-header-b", "1.0.0"));
+    // both trace their handlers into the host's output: before handlers in plugin-id order, after-return in reverse
+    Cli.Result b = cli.activate(Dist.plugin("advice-header-b", "1.0.0"), "--config", "{\"trace\":true}");
     assertThat(b.exit()).as(b.toString()).isZero();
-    Cli.Result a = cli.activate(Dist.plugin("advice-header", "1.0.0"));
+    Cli.Result a = cli.activate(Dist.plugin("advice-header", "1.0.0"), "--config", "{\"trace\":true}");
     assertThat(a.exit()).as(a.toString()).isZero();
+    int from = host.lines.size();
     HttpResponse<String> both = Http.get(host.port);
     assertThat(both.body()).isEqualTo("hello");
     assertThat(Http.header(both, HEADER)).as("advice-header's before handler runs first, then advice-header-b's")
         .isEqualTo("both:advice-header/1.0.0,advice-header-b/1.0.0");
+    SampleHostIT.awaitTrue(() -> traces(from).size() >= 4, "four handler traces of one request in the host's output");
+    assertThat(traces(from)).as("the first advice (by plugin id) is the outermost").containsExactly(
+        "before advice-header", "before advice-header-b", "afterReturn advice-header-b", "afterReturn advice-header");
     assertThat(advice(cli.statusJson())).containsEntry("sites", 1L).containsEntry("liveAdvice", 2L);
 
     assertThat(cli.deactivate("advice-header").exit()).isZero();
@@ -146,6 +160,24 @@ class MethodAdviceIT {
   }
 
   @Test
+  void adviceDeclaredInPluginJsonIsWovenWithoutPluginCodeAndRemovedWithTheOriginalBytesBack() {
+    Cli.Result a = cli.activate(Dist.plugin("advice-declared", "1.0.0"));
+    assertThat(a.exit()).as(a.toString()).isZero();
+    assertThat(a.stdout()).contains("advice-declared").contains("ACTIVE");
+    HttpResponse<String> r = Http.get(host.port);
+    assertThat(r.body()).isEqualTo("hello");
+    assertThat(Http.header(r, HEADER)).isEqualTo("declared-in-plugin.json");
+    assertThat(advice(cli.statusJson())).containsEntry("sites", 1L).containsEntry("liveAdvice", 1L);
+
+    assertThat(cli.deactivate("advice-declared").exit()).isZero();
+    assertThat(Http.header(Http.get(host.port), HEADER)).isNull();
+    assertThat(cli.settledUnload("advice-declared")).containsEntry("state", "INACTIVE").containsEntry("unload", "collected");
+    Map<String, Object> after = advice(cli.statusJson());
+    assertThat(after).containsEntry("sites", 0L).containsEntry("wovenClasses", 0L);
+    assertThat(wovenClass(after, "dev.switchboard.sample.host.FilterChain")).containsEntry("restored", true);
+  }
+
+  @Test
   void adviceOnAJdkClassIsRefusedWithTheReasonAndNothingIsWoven() {
     Cli.Result a = cli.activate(Dist.plugin("advice-header", "1.0.0"), "--config", "{\"target\":\"java.lang.String\"}");
     assertThat(a.exit()).as(a.toString()).isEqualTo(1);
@@ -163,6 +195,22 @@ class MethodAdviceIT {
     assertThat(a.exit()).as(a.toString()).isEqualTo(1);
     assertThat(a.stdout()).contains("BAD_ADVICE").contains("loaded class dev.switchboard.sample.host.SampleHost has no method handle");
     assertThat(cli.deactivate("advice-header").exit()).isZero();
+  }
+
+  /** The handler traces ({@code advice-trace ...}) the host printed from output line {@code from} on. */
+  static List<String> traces(int from) {
+    List<String> all = host.lines;
+    return all.subList(from, all.size()).stream().filter(l -> l.contains("advice-trace "))
+        .map(l -> l.substring(l.indexOf("advice-trace ") + "advice-trace ".length()).trim()).toList();
+  }
+
+  /** The bytecode hashes of the one woven class named {@code name} (in whatever loader). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> wovenClass(Map<String, Object> advice, String name) {
+    Map<String, Object> classes = (Map<String, Object>) advice.get("classes");
+    List<String> keys = classes.keySet().stream().filter(k -> k.equals(name) || k.startsWith(name + "@")).toList();
+    assertThat(keys).as("woven classes named " + name + " in " + classes).hasSize(1);
+    return (Map<String, Object>) classes.get(keys.get(0));
   }
 
   @SuppressWarnings("unchecked")

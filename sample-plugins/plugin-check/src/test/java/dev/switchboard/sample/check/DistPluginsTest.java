@@ -137,7 +137,7 @@ class DistPluginsTest {
     assertThat(throwsInStart.unload()).isEqualTo(UnloadOutcome.COLLECTED);
 
     assertThat(activate("wrong-api", "plugins/fixtures/wrong-api-1.0.0.jar", "{}").error())
-        .isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.0");
+        .isEqualTo("descriptor: api range [2.0,3.0) excludes runtime API 1.1");
     assertThat(activate("malformed-descriptor", "plugins/fixtures/malformed-descriptor-1.0.0.jar", "{}").error())
         .startsWith("descriptor: plugin.json is not valid JSON: ");
     PluginStatus newer = activate("newer-java", "plugins/fixtures/newer-java-1.0.0.jar", "{}");

@@ -13,7 +13,10 @@ import java.lang.reflect.Method;
  * used through reflection on the host's own interfaces.
  *
  * <p>Config: {@code header} (default {@code X-Advice}); {@code target} (another class to advise, to see a refusal);
- * {@code failHandler} (the handler throws on every call, to see that the host's call is not affected).
+ * {@code failHandler} (the handler throws on every call, to see that the host's call is not affected); {@code
+ * advise} (default true; false: the plugin runs without declaring any advice); {@code trace} (the handlers log
+ * {@code advice-trace before <id>} and, from an after-return handler, {@code advice-trace afterReturn <id>} for
+ * every call, which shows the order of several plugins' handlers in the host's output).
  */
 public final class AdviceHeaderPlugin implements Plugin {
   static final String HANDLER = "dev.switchboard.sample.host.FilterChain";
@@ -24,13 +27,18 @@ public final class AdviceHeaderPlugin implements Plugin {
     String value = ctx.pluginId() + "/" + ctx.version();
     boolean fail = ctx.config().bool("failHandler", false);
     String target = ctx.config().string("target", HANDLER);
-    ctx.advise(MethodAdvice.on(target).method("handle")
+    if (!ctx.config().bool("advise", true)) return;
+    boolean trace = ctx.config().bool("trace", false);
+    System.Logger log = ctx.logger();
+    MethodAdvice.Builder b = MethodAdvice.on(target).method("handle")
         .descriptor(target.equals(HANDLER) ? "(Lio/vertx/core/http/HttpServerRequest;)V" : null)
         .before(call -> {
           if (fail) throw new IllegalStateException("failHandler is set: this handler fails on purpose");
+          if (trace) log.log(System.Logger.Level.INFO, "advice-trace before " + ctx.pluginId());
           mark(call, header, value);
-        })
-        .build());
+        });
+    if (trace) b.afterReturn(call -> log.log(System.Logger.Level.INFO, "advice-trace afterReturn " + ctx.pluginId()));
+    ctx.advise(b.build());
   }
 
   /**
@@ -38,7 +46,7 @@ public final class AdviceHeaderPlugin implements Plugin {
    * plugin running these sources under a second id) shows as {@code both:<earlier>,<this>}, which makes the order
    * of the handlers visible.
    */
-  private static void mark(AdviceCall call, String header, String value) throws ReflectiveOperationException {
+  static void mark(AdviceCall call, String header, String value) throws ReflectiveOperationException {
     Object request = call.argument(0);
     ClassLoader host = request.getClass().getClassLoader();
     Class<?> requestType = Class.forName("io.vertx.core.http.HttpServerRequest", false, host);

@@ -1,0 +1,6 @@
+package benchhost;
+
+/** Implemented by the classes {@link dev.switchboard.bench.AdviceCyclesBench} generates: one subtype advice weaves all. */
+public interface Marked {
+  int mark(int x);
+}
