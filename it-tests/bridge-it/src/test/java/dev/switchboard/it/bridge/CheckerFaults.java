@@ -208,9 +208,11 @@ final class CheckerFaults {
     for (BridgeProcess b : live) {
       b.resume();
     }
-    // each bridge's etcd watch resumes from before the compaction: it must re-read and diff
+    // each bridge's etcd watch resumes from before the compaction: it must re-read and diff — either it meets the
+    // compaction (logged), or its watch had already fallen back to a full read (after etcd's restart), which then
+    // reads at or after the compaction revision; both mean the bridge re-read the state instead of missing events
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> live.stream().allMatch(b -> compactedLines(b) > seenBefore.get(b)));
+        .until(() -> live.stream().allMatch(b -> compactedLines(b) > seenBefore.get(b) || fullReadAtOrAfter(b, compactAt)));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> bridges.stream().anyMatch(x -> x.alive() && x.leader()));
     f[1] = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
   }
@@ -226,6 +228,14 @@ final class CheckerFaults {
       }
       throw ex;
     }
+  }
+
+  private static final java.util.regex.Pattern FULL_READ = java.util.regex.Pattern.compile("key\\(s\\) at revision (\\d+), delivered");
+
+  /** Whether {@code b}'s etcd watch logged a full read at revision {@code revision} or later. */
+  private static boolean fullReadAtOrAfter(BridgeProcess b, long revision) {
+    return b.logText().lines().map(FULL_READ::matcher).filter(java.util.regex.Matcher::find)
+        .anyMatch(m -> Long.parseLong(m.group(1)) >= revision);
   }
 
   private static long compactedLines(BridgeProcess b) {
