@@ -127,7 +127,8 @@ class DesiredFeedTest {
     etcd.write(P + "artifact", ART);
     zk.write(P + "artifact", ART);
     zk.write(P + "enabled", "true");
-    feed(List.of(etcd, zk), Duration.ofMillis(200));
+    // a hold long enough that a loaded machine cannot let it run out between the reconnect and the first check
+    feed(List.of(etcd, zk), Duration.ofSeconds(2));
     zk.connect();
     await().until(() -> "zookeeper".equals(active.get("store")) && desired());
     etcd.connect();
