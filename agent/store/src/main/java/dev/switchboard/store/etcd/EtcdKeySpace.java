@@ -1,5 +1,6 @@
 package dev.switchboard.store.etcd;
 
+import dev.switchboard.store.Backoff;
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.EtcdOptions;
 import dev.switchboard.store.Futures;
@@ -22,6 +23,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,8 +43,14 @@ import org.slf4j.LoggerFactory;
  * {@link KeySpace} over etcd through jetcd. Internal: obtain it from {@code KeySpaces.etcd(...)}.
  *
  * <p>Versions are {@code mod_revision}s. Fenced writes are transactions comparing {@code
- * mod_revision} (absent: {@code version == 0}). The store state is CONNECTED while a
- * linearizable probe read (which needs an etcd leader) succeeds and every watch is caught up.
+ * mod_revision} (absent: {@code version == 0}). The store state is CONNECTED while etcd is known to answer with a
+ * leader and every watch is caught up.
+ *
+ * <p>Liveness costs etcd as little as it can: an answer that needs a leader (a keep-alive answer with a positive TTL, a
+ * response on a watch stream, which requires a leader) proves it, and only when nothing answered for {@link
+ * #PROBE_QUIET_MS} (jittered down to half of it) does the probe thread send a linearizable count-only read. A failed
+ * read is retried after a jittered backoff of 1 … 4 s, so a fleet never puts more than one read per agent in flight
+ * and stops adding reads to an etcd that is falling behind.
  */
 public final class EtcdKeySpace implements KeySpace {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdKeySpace.class);
@@ -58,6 +66,18 @@ public final class EtcdKeySpace implements KeySpace {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean probeOk;
   private volatile String problem;
+  /** When etcd last answered something that needs a leader (nanoTime); starts long ago. */
+  private volatile long lastHeardNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+  // confined to the probe thread
+  private long quietNanos = TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(PROBE_QUIET_MS));
+  private long nextReadNanos = System.nanoTime();
+  private int failedReads;
+  private long probeReads;
+
+  /** Without any other answer from etcd for this long (jittered to 50 … 100 %), the probe reads. */
+  static final long PROBE_QUIET_MS = 5000;
+
+  private static final Backoff PROBE_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
 
   private EtcdKeySpace(EtcdOptions options) {
     this.options = options;
@@ -129,13 +149,37 @@ public final class EtcdKeySpace implements KeySpace {
     }
   }
 
-  /** A linearizable count-only read: fails without a leader. */
+  /** etcd answered something that needs a leader: a keep-alive with a positive TTL, a watch response. */
+  void heard() {
+    lastHeardNanos = System.nanoTime();
+  }
+
+  /** Probe reads sent so far (for tests and diagnostics). */
+  long probeReads() {
+    return probeReads;
+  }
+
+  /**
+   * Runs every second on the probe thread: etcd is known live when it answered anything that needs a leader within the
+   * quiet window; else a linearizable count-only read (which fails without a leader) decides, at most one in flight,
+   * failed ones retried with a jittered backoff.
+   */
   private void probe() {
     if (closed.get()) {
       return;
     }
+    long now = System.nanoTime();
+    if (now - lastHeardNanos < quietNanos) {
+      failedReads = 0;
+      setProbe(true);
+      return;
+    }
+    if (now - nextReadNanos < 0) {
+      return; // a failed read backs off
+    }
     boolean ok;
     try {
+      probeReads++;
       kv.get(bytes("/"), GetOption.builder().withCountOnly(true).withLimit(1).build())
           .get(Math.min(timeoutMillis(), 3000), TimeUnit.MILLISECONDS);
       ok = true;
@@ -146,6 +190,7 @@ public final class EtcdKeySpace implements KeySpace {
       if (permissionDenied(Futures.unwrap(e))) {
         // a least-privilege user may not read "/": etcd checks permissions after the linearizable
         // read index, so a refusal still proves a connected, authenticated client and a leader
+        readAnswered();
         setProbe(true);
         return;
       }
@@ -159,7 +204,19 @@ public final class EtcdKeySpace implements KeySpace {
       problem = p;
       ok = false;
     }
+    if (ok) {
+      readAnswered();
+    } else {
+      failedReads++;
+      nextReadNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(PROBE_RETRY.delay(failedReads).toMillis()));
+    }
     setProbe(ok);
+  }
+
+  private void readAnswered() {
+    failedReads = 0;
+    quietNanos = TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(PROBE_QUIET_MS));
+    heard();
   }
 
   static boolean permissionDenied(Throwable t) {

@@ -1,5 +1,6 @@
 package dev.switchboard.store.etcd;
 
+import dev.switchboard.store.Backoff;
 import dev.switchboard.store.Futures;
 import dev.switchboard.store.internal.KeyedSequencer;
 import io.etcd.jetcd.ByteSequence;
@@ -13,18 +14,25 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keys bound to one lease with keep-alive. When the lease is lost (expired while partitioned,
- * revoked, keep-alive stream failed) a new lease is granted and every live key is put again with
- * its latest value. Lease changes happen on the key space's probe thread or the caller's, guarded
- * by {@code this}; no listener is called under that lock.
+ * Keys bound to one lease with keep-alive. A keep-alive stream that fails (etcd restarted, the connection dropped) is
+ * not a lost lease: the lease is asked for its TTL and, still alive, kept with a new keep-alive stream and no key
+ * written again. A lease that is lost (TTL 0: expired while partitioned, revoked) is restored: a new lease is granted
+ * and every live key is put again with its latest value, once per new lease (a key a caller already wrote under it
+ * is skipped). Restores run on the key space's probe thread only (at most one in flight), the first one a jittered
+ * 0.5 … 1 s after the loss and failed ones after a jittered exponential backoff up to 30 s ({@link Backoff}), so a
+ * fleet that lost etcd together neither comes back in one burst nor keeps an etcd that falls behind busy with
+ * restores. Lease changes are guarded by {@code this}; no listener is called under that lock.
  *
  * <p>Every live write is fenced on the key's mod revision after our previous write: a request that
  * timed out here may still reach etcd later (e.g. through a member that was frozen), after a newer
@@ -46,9 +54,25 @@ final class EtcdLiveKeys {
   private final Map<String, Long> revisions = new ConcurrentHashMap<>();
   /** Writes of one key reach etcd in the order they were made. */
   private final KeyedSequencer sequencer = new KeyedSequencer();
+  /** The lease of our last confirmed put of each key (removed on a failed write or a delete). */
+  private final Map<String, Long> writtenUnder = new ConcurrentHashMap<>();
   private long leaseId; // guarded by this
   private CloseableClient keepAlive; // guarded by this
   private volatile boolean lost;
+  /** The keep-alive stream of the current lease failed; the lease itself may be alive. Guarded by this. */
+  private boolean streamBroken;
+  /** Completed with the next granted lease; writes made while the lease is lost wait for it. Guarded by this. */
+  private CompletableFuture<Long> nextLease = new CompletableFuture<>();
+  /** No restore (TTL check, grant, re-puts) before this nanoTime. Guarded by this. */
+  private long restoreNotBefore = System.nanoTime();
+  private int failedRestores; // guarded by this
+  /** The last keep-alive answer with a positive TTL (nanoTime). */
+  private volatile long lastAnswerNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+  private final AtomicLong restores = new AtomicLong();
+  private final AtomicLong rePuts = new AtomicLong();
+
+  /** First restore delay (jittered to 0.5 … 1 s), doubled after each failed restore up to 30 s. */
+  static final Backoff RESTORE_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   EtcdLiveKeys(EtcdKeySpace ks) {
     this.ks = ks;
@@ -77,6 +101,10 @@ final class EtcdLiveKeys {
       if (leaseId != 0 && !lost) {
         return CompletableFuture.completedFuture(leaseId);
       }
+      if (lost) {
+        // the restore grants the next lease (with backoff); a write does not grant one of its own
+        return ks.guard(nextLease.copy(), "wait for a new lease");
+      }
     }
     return CompletableFuture.supplyAsync(this::lease, ks.scheduler);
   }
@@ -91,6 +119,10 @@ final class EtcdLiveKeys {
     if (value == null) {
       return CompletableFuture.completedFuture(null); // deleted meanwhile
     }
+    if (Long.valueOf(lease).equals(writtenUnder.get(key))) {
+      return CompletableFuture.completedFuture(null); // a caller's write already put the latest value under it
+    }
+    rePuts.incrementAndGet();
     return fenced(key, value, lease, "re-put live key " + key, 1);
   }
 
@@ -115,6 +147,11 @@ final class EtcdLiveKeys {
             r -> {
               if (r.isSucceeded()) {
                 revisions.put(key, value == null ? 0L : r.getHeader().getRevision());
+                if (value == null) {
+                  writtenUnder.remove(key);
+                } else {
+                  writtenUnder.put(key, lease);
+                }
                 return CompletableFuture.<Void>completedFuture(null);
               }
               long current = currentRevision(r);
@@ -129,6 +166,7 @@ final class EtcdLiveKeys {
             (ok, failure) -> {
               if (failure != null) {
                 revisions.remove(key); // the request may still land: the revision is unknown now
+                writtenUnder.remove(key);
               }
             });
   }
@@ -155,6 +193,7 @@ final class EtcdLiveKeys {
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
+                writtenUnder.remove(key);
                 unsettled.add(key);
               }
             });
@@ -178,41 +217,60 @@ final class EtcdLiveKeys {
   }
 
   /** The current lease, granted (with keep-alive) when there is none. */
-  private synchronized long lease() {
-    if (leaseId != 0 && !lost) {
-      return leaseId;
+  private long lease() {
+    CompletableFuture<Long> waiting;
+    long id;
+    synchronized (this) {
+      if (leaseId != 0 && !lost) {
+        return leaseId;
+      }
+      dropLease();
+      long ttl = ttlSeconds();
+      id = Futures.await(ks.guard(ks.client.getLeaseClient().grant(ttl), "grant lease"), ks.timeoutMillis(), "grant lease").getID();
+      leaseId = id;
+      ownLeases.add(id);
+      lost = false;
+      streamBroken = false;
+      keepAlive = keepAlive(id);
+      waiting = nextLease;
+      nextLease = new CompletableFuture<>();
+      LOG.info("etcd live keys: lease {} granted (TTL {} s)", Long.toHexString(id), ttl);
     }
-    dropLease();
-    long ttl = Math.max(2, ks.options.leaseTtl().toSeconds());
-    long id = Futures.await(ks.guard(ks.client.getLeaseClient().grant(ttl), "grant lease"), ks.timeoutMillis(), "grant lease").getID();
-    leaseId = id;
-    ownLeases.add(id);
-    lost = false;
-    keepAlive =
-        ks.client
-            .getLeaseClient()
-            .keepAlive(
-                id,
-                new StreamObserver<LeaseKeepAliveResponse>() {
-                  @Override
-                  public void onNext(LeaseKeepAliveResponse r) {
-                    if (r.getTTL() <= 0) {
-                      markLost(id, "keep-alive answered TTL " + r.getTTL());
-                    }
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    markLost(id, "keep-alive failed: " + t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    markLost(id, "keep-alive completed");
-                  }
-                });
-    LOG.info("etcd live keys: lease {} granted (TTL {} s)", Long.toHexString(id), ttl);
+    waiting.complete(id); // outside the lock: writes that waited for a lease continue
     return id;
+  }
+
+  private long ttlSeconds() {
+    return Math.max(2, ks.options.leaseTtl().toSeconds());
+  }
+
+  /** A keep-alive stream for {@code id}; its answers prove the lease and an etcd leader. Called under this. */
+  private CloseableClient keepAlive(long id) {
+    return ks.client
+        .getLeaseClient()
+        .keepAlive(
+            id,
+            new StreamObserver<LeaseKeepAliveResponse>() {
+              @Override
+              public void onNext(LeaseKeepAliveResponse r) {
+                if (r.getTTL() <= 0) {
+                  markLost(id, "keep-alive answered TTL " + r.getTTL());
+                } else {
+                  lastAnswerNanos = System.nanoTime();
+                  ks.heard();
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                markBroken(id, "keep-alive failed: " + t);
+              }
+
+              @Override
+              public void onCompleted() {
+                markBroken(id, "keep-alive completed");
+              }
+            });
   }
 
   private void markLost(long id, String why) {
@@ -221,8 +279,27 @@ final class EtcdLiveKeys {
         return;
       }
       lost = true;
+      failedRestores = 0;
+      restoreNotBefore = System.nanoTime() + firstDelayNanos();
     }
     LOG.warn("etcd live keys: lease {} lost ({}); will re-grant and re-put {} key(s)", Long.toHexString(id), why, desired.size());
+  }
+
+  /** The keep-alive stream ended: whether the lease survived is checked (after a jittered delay) by the next restore. */
+  private void markBroken(long id, String why) {
+    synchronized (this) {
+      if (id != leaseId || lost || streamBroken || ks.isClosed()) {
+        return;
+      }
+      streamBroken = true;
+      failedRestores = 0;
+      restoreNotBefore = System.nanoTime() + firstDelayNanos();
+    }
+    LOG.info("etcd live keys: keep-alive of lease {} ended ({}); checking the lease", Long.toHexString(id), why);
+  }
+
+  private static long firstDelayNanos() {
+    return TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(RESTORE_BACKOFF.delay(1).toMillis()));
   }
 
   private void dropLease() {
@@ -237,31 +314,45 @@ final class EtcdLiveKeys {
     leaseId = 0;
   }
 
-  /** Called by the probe while etcd answers: verifies the lease and restores the keys after a loss. */
+  /**
+   * Called by the probe thread while etcd answers: keeps the lease (a new keep-alive stream when the old one ended and
+   * the lease is alive), restores the keys after a loss, and writes keys whose last write failed. Nothing is sent while
+   * the keep-alive answers and no key is unsettled; a failed attempt is retried after a jittered backoff.
+   */
   void check() {
     if ((desired.isEmpty() && unsettled.isEmpty()) || ks.isClosed()) {
       return;
     }
+    long now = System.nanoTime();
     long id;
+    boolean broken;
     synchronized (this) {
+      if (now - restoreNotBefore < 0) {
+        return;
+      }
       id = leaseId;
+      broken = streamBroken;
     }
     try {
       if (id != 0 && !lost) {
-        long ttl =
-            Futures.await(
-                    ks.client.getLeaseClient().timeToLive(id, io.etcd.jetcd.options.LeaseOption.DEFAULT),
-                    ks.timeoutMillis(),
-                    "lease time-to-live")
-                .getTTL();
+        boolean answered = !broken && now - lastAnswerNanos < TimeUnit.SECONDS.toNanos(ttlSeconds()) * 2 / 3;
+        long ttl = answered ? 1 : timeToLive(id);
         if (ttl > 0) {
+          if (broken) {
+            reopen(id);
+          }
           settle(id);
+          restored();
           return;
         }
         markLost(id, "lease has TTL " + ttl + " (expired or revoked)");
       }
       if (id == 0 || lost) {
+        boolean afterLoss = lost; // else: the first lease (its grant with the first write failed)
         long fresh = lease();
+        if (afterLoss) {
+          restores.incrementAndGet();
+        }
         for (String key : desired.keySet()) {
           // In key order with the callers' writes, and with the value current when it runs, so a
           // restore never lands an older value after a newer one.
@@ -269,11 +360,59 @@ final class EtcdLiveKeys {
           unsettled.remove(key);
         }
         settle(fresh);
+        restored();
         LOG.info("etcd live keys: {} key(s) restored under lease {}", desired.size(), Long.toHexString(fresh));
       }
     } catch (RuntimeException e) {
-      LOG.warn("etcd live keys: restore failed, retrying: {}", e.toString());
+      long delay;
+      int attempt;
+      synchronized (this) {
+        attempt = ++failedRestores;
+        delay = Backoff.jitter(RESTORE_BACKOFF.delay(attempt + 1).toMillis());
+        restoreNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+      }
+      LOG.warn("etcd live keys: restore failed ({} in a row), next attempt in {} ms: {}", attempt, delay, e.toString());
     }
+  }
+
+  private long timeToLive(long id) {
+    return Futures.await(
+            ks.guard(ks.client.getLeaseClient().timeToLive(id, io.etcd.jetcd.options.LeaseOption.DEFAULT), "lease time-to-live"),
+            ks.timeoutMillis(),
+            "lease time-to-live")
+        .getTTL();
+  }
+
+  /** The lease outlived its keep-alive stream (an etcd restart keeps leases): keep it with a new stream. */
+  private void reopen(long id) {
+    synchronized (this) {
+      if (id != leaseId || lost || ks.isClosed()) {
+        return;
+      }
+      if (keepAlive != null) {
+        try {
+          keepAlive.close();
+        } catch (RuntimeException e) {
+          LOG.debug("closing keep-alive: {}", e.toString());
+        }
+      }
+      keepAlive = keepAlive(id);
+      streamBroken = false;
+    }
+    LOG.info("etcd live keys: lease {} still alive; keep-alive resumed, {} key(s) kept", Long.toHexString(id), desired.size());
+  }
+
+  private synchronized void restored() {
+    failedRestores = 0;
+  }
+
+  /** Leases granted after a loss, and keys written again because of one (for tests and diagnostics). */
+  long restores() {
+    return restores.get();
+  }
+
+  long rePuts() {
+    return rePuts.get();
   }
 
   synchronized void close() {

@@ -167,6 +167,7 @@ final class EtcdWatch implements Watch {
     if (gen != generation) {
       return;
     }
+    ks.heard(); // the stream requires a leader: any response on it proves one
     long headerRev = resp.getHeader().getRevision();
     LOG.debug("etcd watch {}: response created={} progress={} events={} header={} last={}", prefix, resp.isCreatedNotify(), resp.isProgressNotify(), resp.getEvents().size(), headerRev, lastRevision);
     if (resp.isCreatedNotify()) {
