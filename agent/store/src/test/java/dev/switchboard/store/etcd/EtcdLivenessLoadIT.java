@@ -46,7 +46,7 @@ class EtcdLivenessLoadIT {
   void anAgentWhoseKeepAlivesAreAnsweredSendsNoProbeReadsAndNoLeaseChecks() throws Exception {
     String p = "/quiet-" + System.nanoTime();
     try (EtcdKeySpace ks = EtcdKeySpace.open(options())) {
-      ks.putLive(p + "/status", b("up")).get(20, TimeUnit.SECONDS);
+      putLive(ks, p + "/status");
       Recorder r = new Recorder();
       try (Watch w = ks.watch(p, r)) {
         await().atMost(Duration.ofSeconds(20)).until(() -> r.synced >= 1 && ks.state() == StoreState.CONNECTED);
@@ -70,7 +70,7 @@ class EtcdLivenessLoadIT {
     String k = "/kept-" + System.nanoTime() + "/status";
     try (EtcdKeySpace ks = EtcdKeySpace.open(options());
         Client raw = Client.builder().endpoints(etcd.member(0).endpoint()).build()) {
-      ks.putLive(k, b("up")).get(20, TimeUnit.SECONDS);
+      putLive(ks, k);
       KeyValue before = raw.getKVClient().get(bs(k)).get(10, TimeUnit.SECONDS).getKvs().get(0);
       etcd.member(0).kill();
       etcd.member(0).start();
@@ -84,6 +84,36 @@ class EtcdLivenessLoadIT {
       assertThat(after.getModRevision()).as("the key's mod revision (not written again)").isEqualTo(before.getModRevision());
       assertThat(ks.live.restores()).as("leases granted after a loss").isZero();
     }
+  }
+
+  @Test
+  void aLeaseEtcdKeepsRefusingIsAskedForWithAGrowingBackoffNotOnEveryProbe() throws Exception {
+    // etcd refuses a TTL above 9e9 s ("too large lease TTL") while it answers everything else: every restore fails
+    EtcdOptions refused = EtcdOptions.builder(etcd.member(0).endpoint()).leaseTtl(Duration.ofSeconds(9_000_000_001L)).build();
+    long grants = count("grpc_server_handled_total", "LeaseGrant");
+    try (EtcdKeySpace ks = EtcdKeySpace.open(refused)) {
+      assertThat(ks.putLive("/refused-" + System.nanoTime() + "/status", b("up")))
+          .as("the first write, whose lease etcd refuses")
+          .failsWithin(Duration.ofSeconds(20));
+      await().atMost(Duration.ofSeconds(20)).until(() -> ks.state() == StoreState.CONNECTED);
+      long first = count("grpc_server_handled_total", "LeaseGrant") - grants;
+      // twelve seconds of a connected etcd refusing every grant: the old probe thread asked on every probe (12 times);
+      // the backoff (0.5–1 s, then 1–2, 2–4, 4–8 s) asks at most four times
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> System.nanoTime() - until >= 0);
+      long asked = count("grpc_server_handled_total", "LeaseGrant") - grants - first;
+      System.out.println("lease grants refused in 12 s while etcd answered: " + asked + " (plus " + first + " with the first write)");
+      assertThat(asked).as("grant attempts in 12 s").isBetween(2L, 5L);
+      assertThat(ks.state()).isEqualTo(StoreState.CONNECTED);
+    }
+  }
+
+  /** A loaded machine can let a 3 s lease expire between its grant and the first write: the write is retried. */
+  private static void putLive(EtcdKeySpace ks, String key) {
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+      ks.putLive(key, b("up")).get(20, TimeUnit.SECONDS);
+      return true;
+    });
   }
 
   /** The sum over all result codes of {@code metric} for the gRPC method {@code method}, read from etcd's /metrics. */
