@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the status keys of docs/reference.md §1 to every connected store with {@link KeySpace#putLive}
  * (leased in etcd, ephemeral in ZooKeeper), in order, from one thread. A store that (re)connects
- * gets every key written again. Writes of one key are coalesced: while one is on its way to a store, newer values
+ * gets every key written again whose newest value it has not confirmed (a write skipped or failed while it was away);
+ * keys it confirmed are the adapter's to keep (it re-creates live keys after a lease or session loss), so a store
+ * restart costs one re-write per key, not two. Writes of one key are coalesced: while one is on its way to a store, newer values
  * replace each other and only the newest is written next.
  */
 public final class StatusPublisher implements AutoCloseable {
@@ -46,6 +48,8 @@ public final class StatusPublisher implements AutoCloseable {
    * write per key and in-flight write, and the newest value is always the one written next.
    */
   private final Map<KeySpace, Map<String, byte[]>> queued = new java.util.IdentityHashMap<>();
+  /** Per store, the value of each key whose write the store confirmed (absent: none, or deleted). */
+  private final Map<KeySpace, Map<String, byte[]>> confirmed = new java.util.IdentityHashMap<>();
   /** Marks a queued delete (compared by identity). */
   private static final byte[] DELETE = new byte[0];
 
@@ -56,14 +60,26 @@ public final class StatusPublisher implements AutoCloseable {
     this.node = node;
     for (KeySpace ks : this.stores) {
       queued.put(ks, new java.util.concurrent.ConcurrentHashMap<>());
+      confirmed.put(ks, new java.util.concurrent.ConcurrentHashMap<>());
       lanes.put(ks, Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-status-" + ks.storeName());
         t.setDaemon(true);
         return t;
       }));
       ks.addStateListener(s -> {
-        if (s == StoreState.CONNECTED) submit(() -> current.forEach((k, v) -> write(ks, k, v)));
+        if (s == StoreState.CONNECTED) submit(() -> rewriteUnconfirmed(ks));
       });
+    }
+  }
+
+  /** Writes to {@code ks} every key whose newest value (or removal) it has not confirmed. */
+  private void rewriteUnconfirmed(KeySpace ks) {
+    Map<String, byte[]> done = confirmed.get(ks);
+    current.forEach((k, v) -> {
+      if (!java.util.Arrays.equals(done.get(k), v)) write(ks, k, v);
+    });
+    for (String k : List.copyOf(done.keySet())) {
+      if (!current.containsKey(k)) write(ks, k, DELETE);
     }
   }
 
@@ -109,8 +125,14 @@ public final class StatusPublisher implements AutoCloseable {
       byte[] v = q.remove(key);
       if (v == null || ks.state() != StoreState.CONNECTED) return; // rewritten when it connects
       try {
-        if (v == DELETE) ks.deleteLive(key).get(10, TimeUnit.SECONDS);
-        else ks.putLive(key, v).get(10, TimeUnit.SECONDS);
+        if (v == DELETE) {
+          confirmed.get(ks).remove(key);
+          ks.deleteLive(key).get(10, TimeUnit.SECONDS);
+        } else {
+          confirmed.get(ks).remove(key);
+          ks.putLive(key, v).get(10, TimeUnit.SECONDS);
+          confirmed.get(ks).put(key, v);
+        }
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
         int attempt = failures + 1;
         long delay = Backoff.jitter(RETRY.delay(attempt).toMillis());

@@ -44,6 +44,35 @@ class StatusPublisherCoalescingIT {
     }
   }
 
+  @Test
+  void aStoreThatComesBackWithItsLiveKeysGetsNoStatusWriteAgain() throws Exception {
+    try (KeySpace ks = KeySpaces.etcd(EtcdOptions.builder(etcd.endpoints()).build());
+        io.etcd.jetcd.Client raw = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoints()).build()) {
+      java.util.List<dev.switchboard.store.StoreState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ks.addStateListener(states::add);
+      StatusPublisher p = new StatusPublisher(List.of(ks), "/switchboard", "shop", "node-2");
+      String key = "/switchboard/status/shop/node-2/plugins/rh";
+      p.plugin(report(1));
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ks.get(key).join().isPresent());
+      long revision = modRevision(raw, key);
+      // etcd keeps the lease over a restart: the adapter keeps the key, nothing needs writing again
+      etcd.member(0).kill();
+      await().atMost(Duration.ofSeconds(30)).until(() -> states.contains(dev.switchboard.store.StoreState.DISCONNECTED));
+      etcd.member(0).start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> ks.state() == dev.switchboard.store.StoreState.CONNECTED);
+      // a later key on the same ordered lane: once it landed, any re-write of the first key queued at the reconnect has too
+      String later = "/switchboard/status/shop/node-2/plugins/other";
+      p.plugin(new PluginReport("other", "ACTIVE", true, "1.0.0", "b".repeat(64), "2026-12-03T16:00:00.000Z", null, 1, true));
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ks.get(later).join().isPresent());
+      assertThat(modRevision(raw, key)).as("mod revision of %s after the restart", key).isEqualTo(revision);
+      p.close();
+    }
+  }
+
+  private static long modRevision(io.etcd.jetcd.Client raw, String key) throws Exception {
+    return raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from(key, StandardCharsets.UTF_8)).get(10, java.util.concurrent.TimeUnit.SECONDS).getKvs().get(0).getModRevision();
+  }
+
   private static PluginReport report(long generation) {
     return new PluginReport("rh", generation % 2 == 0 ? "ACTIVE" : "STARTING", true, "1.0.0", "a".repeat(64),
         "2026-12-03T16:00:00.000Z", null, generation, true);
