@@ -106,7 +106,12 @@ public final class ZooKeeperSlowRequestsPlugin implements Plugin, Reconfigurable
   }
 
   private HttpServer serve(int port) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    HttpServer s;
+    try {
+      s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    } catch (IOException e) {
+      throw new IOException("port " + port + " cannot be bound on 127.0.0.1: " + e.getMessage(), e);
+    }
     s.createContext("/", this::answer);
     s.setExecutor(executor);
     s.start();
