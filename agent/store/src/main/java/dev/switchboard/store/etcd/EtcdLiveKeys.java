@@ -216,35 +216,61 @@ final class EtcdLiveKeys {
     }
   }
 
-  /** The current lease, granted (with keep-alive) when there is none. */
+  /**
+   * The current lease, granted (with keep-alive) when there is none. Runs on the probe thread only; no jetcd call is
+   * made under {@code this}: jetcd calls {@link #markLost}/{@link #markBroken} from its event loop, and a lock held
+   * across a jetcd call (or a wait for its answer, which that event loop delivers) stalled or dead-locked the client.
+   */
   private long lease() {
-    CompletableFuture<Long> waiting;
-    long id;
+    CloseableClient old;
     synchronized (this) {
       if (leaseId != 0 && !lost) {
         return leaseId;
       }
-      dropLease();
-      long ttl = ttlSeconds();
-      id = Futures.await(ks.guard(ks.client.getLeaseClient().grant(ttl), "grant lease"), ks.timeoutMillis(), "grant lease").getID();
+      old = keepAlive;
+      keepAlive = null;
+      leaseId = 0;
+    }
+    closeQuietly(old);
+    long ttl = ttlSeconds();
+    long id = Futures.await(ks.guard(ks.client.getLeaseClient().grant(ttl), "grant lease"), ks.timeoutMillis(), "grant lease").getID();
+    ownLeases.add(id);
+    synchronized (this) {
       leaseId = id;
-      ownLeases.add(id);
       lost = false;
       streamBroken = false;
-      keepAlive = keepAlive(id);
+    }
+    CloseableClient stream = keepAlive(id);
+    CompletableFuture<Long> waiting;
+    synchronized (this) {
+      if (leaseId == id) {
+        keepAlive = stream;
+        stream = null;
+      }
       waiting = nextLease;
       nextLease = new CompletableFuture<>();
-      LOG.info("etcd live keys: lease {} granted (TTL {} s)", Long.toHexString(id), ttl);
     }
-    waiting.complete(id); // outside the lock: writes that waited for a lease continue
+    closeQuietly(stream); // closed meanwhile
+    LOG.info("etcd live keys: lease {} granted (TTL {} s)", Long.toHexString(id), ttl);
+    waiting.complete(id); // writes that waited for a lease continue
     return id;
+  }
+
+  private static void closeQuietly(CloseableClient c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing keep-alive: {}", e.toString());
+      }
+    }
   }
 
   private long ttlSeconds() {
     return Math.max(2, ks.options.leaseTtl().toSeconds());
   }
 
-  /** A keep-alive stream for {@code id}; its answers prove the lease and an etcd leader. Called under this. */
+  /** A keep-alive stream for {@code id}; its answers prove the lease and an etcd leader. Never called under this. */
   private CloseableClient keepAlive(long id) {
     return ks.client
         .getLeaseClient()
@@ -300,18 +326,6 @@ final class EtcdLiveKeys {
 
   private static long firstDelayNanos() {
     return TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(RESTORE_BACKOFF.delay(1).toMillis()));
-  }
-
-  private void dropLease() {
-    if (keepAlive != null) {
-      try {
-        keepAlive.close();
-      } catch (RuntimeException e) {
-        LOG.debug("closing keep-alive: {}", e.toString());
-      }
-      keepAlive = null;
-    }
-    leaseId = 0;
   }
 
   /**
@@ -385,20 +399,18 @@ final class EtcdLiveKeys {
 
   /** The lease outlived its keep-alive stream (an etcd restart keeps leases): keep it with a new stream. */
   private void reopen(long id) {
+    CloseableClient stream = keepAlive(id);
+    CloseableClient old = null;
     synchronized (this) {
-      if (id != leaseId || lost || ks.isClosed()) {
-        return;
+      if (id == leaseId && !lost && !ks.isClosed()) {
+        old = keepAlive;
+        keepAlive = stream;
+        stream = null;
+        streamBroken = false;
       }
-      if (keepAlive != null) {
-        try {
-          keepAlive.close();
-        } catch (RuntimeException e) {
-          LOG.debug("closing keep-alive: {}", e.toString());
-        }
-      }
-      keepAlive = keepAlive(id);
-      streamBroken = false;
     }
+    closeQuietly(old);
+    closeQuietly(stream);
     LOG.info("etcd live keys: lease {} still alive; keep-alive resumed, {} key(s) kept", Long.toHexString(id), desired.size());
   }
 
@@ -415,9 +427,16 @@ final class EtcdLiveKeys {
     return rePuts.get();
   }
 
-  synchronized void close() {
-    long id = leaseId;
-    dropLease();
+  void close() {
+    long id;
+    CloseableClient old;
+    synchronized (this) {
+      id = leaseId;
+      old = keepAlive;
+      keepAlive = null;
+      leaseId = 0;
+    }
+    closeQuietly(old);
     if (id != 0) {
       try {
         ks.client.getLeaseClient().revoke(id).get(1, java.util.concurrent.TimeUnit.SECONDS);
