@@ -72,7 +72,7 @@ public final class EtcdKeySpace implements KeySpace {
   private long quietNanos = TimeUnit.MILLISECONDS.toNanos(Backoff.jitter(PROBE_QUIET_MS));
   private long nextReadNanos = System.nanoTime();
   private int failedReads;
-  private long probeReads;
+  private volatile long probeReads;
 
   /** Without any other answer from etcd for this long (jittered to 50 … 100 %), the probe reads. */
   static final long PROBE_QUIET_MS = 5000;

@@ -239,6 +239,7 @@ final class EtcdLiveKeys {
       leaseId = id;
       lost = false;
       streamBroken = false;
+      lastAnswerNanos = System.nanoTime(); // granted now: as good as an answer
     }
     CloseableClient stream = keepAlive(id);
     CompletableFuture<Long> waiting;
@@ -352,8 +353,8 @@ final class EtcdLiveKeys {
         boolean answered = !broken && now - lastAnswerNanos < TimeUnit.SECONDS.toNanos(ttlSeconds()) * 2 / 3;
         long ttl = answered ? 1 : timeToLive(id);
         if (ttl > 0) {
-          if (broken) {
-            reopen(id);
+          if (!answered) {
+            reopen(id); // the stream ended, or went silent without ending: the lease is alive, keep it with a new one
           }
           settle(id);
           restored();
@@ -363,6 +364,9 @@ final class EtcdLiveKeys {
       }
       if (id == 0 || lost) {
         boolean afterLoss = lost; // else: the first lease (its grant with the first write failed)
+        // every key needs writing under the new lease: one that is not re-put below (a failure stops the loop) is
+        // written by the next attempt's settle
+        unsettled.addAll(desired.keySet());
         long fresh = lease();
         if (afterLoss) {
           restores.incrementAndGet();
@@ -382,7 +386,11 @@ final class EtcdLiveKeys {
       int attempt;
       synchronized (this) {
         attempt = ++failedRestores;
-        delay = Backoff.jitter(RESTORE_BACKOFF.delay(attempt + 1).toMillis());
+        long max = RESTORE_BACKOFF.delay(attempt + 1).toMillis();
+        if (leaseId != 0 && !lost) {
+          max = Math.min(max, TimeUnit.SECONDS.toMillis(ttlSeconds()) / 3); // a live lease without keep-alive: check it in time
+        }
+        delay = Backoff.jitter(max);
         restoreNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
       }
       LOG.warn("etcd live keys: restore failed ({} in a row), next attempt in {} ms: {}", attempt, delay, e.toString());
