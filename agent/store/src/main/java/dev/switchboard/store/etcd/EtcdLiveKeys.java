@@ -201,18 +201,30 @@ final class EtcdLiveKeys {
 
   /** Writes the current value (or the delete) of every key whose last write failed. */
   private void settle(long lease) {
+    RuntimeException first = null;
     for (String key : Set.copyOf(unsettled)) {
       unsettled.remove(key);
-      Futures.await(
-          inKeyOrder(
-              key,
-              () ->
-                  desired.containsKey(key)
-                      ? rePut(key, lease)
-                      : fenced(key, null, 0, "deleteLive " + key, 1)),
-          ks.timeoutMillis(),
-          "settle live key " + key);
-      LOG.info("etcd live keys: {} written again after a failed write", key);
+      try {
+        Futures.await(
+            inKeyOrder(
+                key,
+                () ->
+                    desired.containsKey(key)
+                        ? rePut(key, lease)
+                        : fenced(key, null, 0, "deleteLive " + key, 1)),
+            ks.timeoutMillis(),
+            "settle live key " + key);
+        LOG.debug("etcd live keys: {} written again", key);
+      } catch (RuntimeException e) {
+        // one key that keeps failing must not keep the others from being written: go on, report the first failure
+        unsettled.add(key);
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -364,19 +376,14 @@ final class EtcdLiveKeys {
       }
       if (id == 0 || lost) {
         boolean afterLoss = lost; // else: the first lease (its grant with the first write failed)
-        // every key needs writing under the new lease: one that is not re-put below (a failure stops the loop) is
-        // written by the next attempt's settle
+        // every key needs writing under the new lease; one whose write fails stays unsettled for the next attempt
         unsettled.addAll(desired.keySet());
         long fresh = lease();
         if (afterLoss) {
           restores.incrementAndGet();
         }
-        for (String key : desired.keySet()) {
-          // In key order with the callers' writes, and with the value current when it runs, so a
-          // restore never lands an older value after a newer one.
-          Futures.await(inKeyOrder(key, () -> rePut(key, fresh)), ks.timeoutMillis(), "re-put live key " + key);
-          unsettled.remove(key);
-        }
+        // In key order with the callers' writes, and with the value current when it runs, so a restore never lands
+        // an older value after a newer one; a key a caller already wrote under the new lease is skipped.
         settle(fresh);
         restored();
         LOG.info("etcd live keys: {} key(s) restored under lease {}", desired.size(), Long.toHexString(fresh));

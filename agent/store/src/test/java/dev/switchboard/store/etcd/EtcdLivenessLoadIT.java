@@ -108,6 +108,29 @@ class EtcdLivenessLoadIT {
     }
   }
 
+  @Test
+  void aKeyEtcdRefusesDoesNotKeepTheOtherLiveKeysFromComingBackAfterALeaseLoss() throws Exception {
+    String p = "/refused-one-" + System.nanoTime();
+    // etcd refuses requests above 1.5 MiB: this key's every write fails, the others' succeed
+    EtcdOptions big = EtcdOptions.builder(etcd.member(0).endpoint()).leaseTtl(Duration.ofSeconds(3)).maxValueBytes(4 * 1024 * 1024).build();
+    try (EtcdKeySpace ks = EtcdKeySpace.open(big);
+        Client raw = Client.builder().endpoints(etcd.member(0).endpoint()).build()) {
+      java.util.List<String> small = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        small.add(p + "/k" + i);
+        putLive(ks, p + "/k" + i);
+      }
+      assertThat(ks.putLive(p + "/huge", new byte[2 * 1024 * 1024])).as("a 2 MiB live write").failsWithin(Duration.ofSeconds(30));
+      long lease = raw.getKVClient().get(bs(small.get(0))).get(10, TimeUnit.SECONDS).getKvs().get(0).getLease();
+      raw.getLeaseClient().revoke(lease).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        for (String k : small) {
+          assertThat(raw.getKVClient().get(bs(k)).get(10, TimeUnit.SECONDS).getKvs()).as("%s after the lease loss", k).hasSize(1);
+        }
+      });
+    }
+  }
+
   /** A loaded machine can let a 3 s lease expire between its grant and the first write: the write is retried. */
   private static void putLive(EtcdKeySpace ks, String key) {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
