@@ -198,7 +198,11 @@ final class KeyMerge {
       if (res == Ledger.Result.OK) {
         OptionalLong made;
         try {
-          made = Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
+          // ZooKeeper conditions a write on the data version only, which a znode deleted and created
+          // again starts anew at 0: right before the write, the znode must still be the very write
+          // the merge read (its mzxid) — what is left is one round trip between this read and the write
+          made = r.z() != null && !zkUnchanged(zkKey, r) ? OptionalLong.empty()
+              : Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
         } catch (RuntimeException ex) {
           ledger.markUncertain(etcdKey); // whether it happened is not known: the next merge re-reads the ledger and judges the intent
           throw ex;
