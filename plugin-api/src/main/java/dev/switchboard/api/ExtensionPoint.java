@@ -31,20 +31,20 @@ import java.util.function.Consumer;
  */
 public final class ExtensionPoint<T> {
   @SuppressWarnings("rawtypes")
-  private static final Extensions.Slot[] NONE = new Extensions.Slot[0];
+  private static final ExtensionSlot[] NONE = new ExtensionSlot[0];
 
   /**
    * An immutable snapshot of the extensions with its version (unique within the point, from 1), and the
    * traffic routes of plugins running two instances (null when none; then {@code routeOf} is null too).
    */
   static final class Snapshot<T> {
-    final Extensions.Slot<T>[] slots;
+    final ExtensionSlot<T>[] slots;
     final long version;
     final Route[] routes;
     /** Per slot: the index of its owner's route in {@code routes}, or -1. */
     final int[] routeOf;
 
-    Snapshot(Extensions.Slot<T>[] slots, long version, Route[] routes, int[] routeOf) {
+    Snapshot(ExtensionSlot<T>[] slots, long version, Route[] routes, int[] routeOf) {
       this.slots = slots;
       this.version = version;
       this.routes = routes;
@@ -107,7 +107,7 @@ public final class ExtensionPoint<T> {
   private Snapshot<T> enterCounted() {
     for (;;) {
       Snapshot<T> s = snapshot;
-      for (Extensions.Slot<T> slot : s.slots) {
+      for (ExtensionSlot<T> slot : s.slots) {
         slot.owner.enter();
       }
       if (snapshot == s) {
@@ -117,8 +117,8 @@ public final class ExtensionPoint<T> {
     }
   }
 
-  private static void exitCounted(Extensions.Slot<?>[] s) {
-    for (Extensions.Slot<?> slot : s) {
+  private static void exitCounted(ExtensionSlot<?>[] s) {
+    for (ExtensionSlot<?> slot : s) {
       slot.owner.exit();
     }
   }
@@ -162,7 +162,7 @@ public final class ExtensionPoint<T> {
         Routed.callAll(s, action, argument, key);
         return;
       }
-      for (Extensions.Slot<T> slot : s.slots) {
+      for (ExtensionSlot<T> slot : s.slots) {
         action.accept(slot.extension, argument);
       }
     } finally {
@@ -203,7 +203,7 @@ public final class ExtensionPoint<T> {
       if (s.routes != null) {
         return Routed.callWhile(s, action, argument, key);
       }
-      for (Extensions.Slot<T> slot : s.slots) {
+      for (ExtensionSlot<T> slot : s.slots) {
         if (!action.test(slot.extension, argument)) {
           return false;
         }
@@ -277,9 +277,9 @@ public final class ExtensionPoint<T> {
 
   /** A copy of the current extensions (allocates; for diagnostics and tests, not the hot path). */
   public List<T> snapshot() {
-    Extensions.Slot<T>[] s = snapshot.slots;
+    ExtensionSlot<T>[] s = snapshot.slots;
     List<T> out = new ArrayList<>(s.length);
-    for (Extensions.Slot<T> slot : s) {
+    for (ExtensionSlot<T> slot : s) {
       out.add(slot.extension);
     }
     return out;
@@ -291,28 +291,28 @@ public final class ExtensionPoint<T> {
    * drain knows which versions held its extensions).
    */
   @SuppressWarnings("unchecked")
-  synchronized void swap(List<Extensions.Slot<?>> remove, List<Extensions.Slot<?>> add) {
-    Extensions.Slot<T>[] old = snapshot.slots;
-    List<Extensions.Slot<T>> next = new ArrayList<>(old.length + add.size());
-    for (Extensions.Slot<T> s : old) {
+  synchronized void swap(List<ExtensionSlot<?>> remove, List<ExtensionSlot<?>> add) {
+    ExtensionSlot<T>[] old = snapshot.slots;
+    List<ExtensionSlot<T>> next = new ArrayList<>(old.length + add.size());
+    for (ExtensionSlot<T> s : old) {
       if (!containsIdentity(remove, s)) {
         next.add(s);
       }
     }
-    for (Extensions.Slot<?> s : add) {
+    for (ExtensionSlot<?> s : add) {
       if (!containsIdentity(next, s)) {
-        next.add((Extensions.Slot<T>) s);
+        next.add((ExtensionSlot<T>) s);
       }
     }
     long version = ++versions;
     Extensions.Owner last = null;
-    for (Extensions.Slot<T> s : next) {
+    for (ExtensionSlot<T> s : next) {
       if (s.owner != last) {
         s.owner.liveIn(this, version);
         last = s.owner;
       }
     }
-    Extensions.Slot<T>[] slots = next.isEmpty() ? NONE : next.toArray(new Extensions.Slot[0]);
+    ExtensionSlot<T>[] slots = next.isEmpty() ? NONE : next.toArray(new ExtensionSlot[0]);
     List<Route> routes = new ArrayList<>(0);
     int[] routeOf = new int[slots.length];
     for (int i = 0; i < slots.length; i++) {
@@ -338,8 +338,8 @@ public final class ExtensionPoint<T> {
     return r == null ? List.of() : List.of(r);
   }
 
-  private static boolean containsIdentity(List<? extends Extensions.Slot<?>> list, Extensions.Slot<?> s) {
-    for (Extensions.Slot<?> x : list) {
+  private static boolean containsIdentity(List<? extends ExtensionSlot<?>> list, ExtensionSlot<?> s) {
+    for (ExtensionSlot<?> x : list) {
       if (x == s) {
         return true;
       }

@@ -54,52 +54,6 @@ public final class Extensions {
     return (ExtensionPoint<T>) POINTS.get(type);
   }
 
-  /** One registered extension. */
-  static final class Slot<T> implements Registration {
-    final Class<T> type;
-    final T extension;
-    final Owner owner;
-
-    Slot(Class<T> type, T extension, Owner owner) {
-      this.type = type;
-      this.extension = extension;
-      this.owner = owner;
-    }
-
-    @Override
-    public Class<?> type() {
-      return type;
-    }
-
-    @Override
-    public Object extension() {
-      return extension;
-    }
-
-    @Override
-    public void close() {
-      owner.remove(this);
-    }
-
-    @Override
-    public String toString() {
-      return type.getName() + " <- " + extension.getClass().getName() + " (" + owner.label + ")";
-    }
-  }
-
-  /** The versions of one point's snapshots that held an owner's extensions: from first to last. */
-  private static final class Span {
-    final ExtensionPoint<?> point;
-    final long first;
-    long last; // guarded by the owner
-
-    Span(ExtensionPoint<?> point, long version) {
-      this.point = point;
-      this.first = version;
-      this.last = version;
-    }
-  }
-
   /**
    * The registrations of one loaded plugin (one per plugin instance; an upgrade has two). Before
    * {@link #publish(Owner)} registrations are staged (invisible to the host); afterwards they go
@@ -110,9 +64,9 @@ public final class Extensions {
     private final String label;
     /** Calls of virtual threads only (other threads announce themselves in their point's records). */
     private final LongAdder inFlight = new LongAdder();
-    private final List<Slot<?>> slots = new ArrayList<>(); // guarded by this
+    private final List<ExtensionSlot<?>> slots = new ArrayList<>(); // guarded by this
     /** Per point: the versions of its snapshots that held one of this owner's extensions; guarded by this. */
-    private final List<Span> spans = new ArrayList<>();
+    private final List<OwnerSpan> spans = new ArrayList<>();
     private boolean published; // guarded by this
     private boolean closed; // guarded by this
     /** The traffic split this owner shares with another instance of its plugin; written under MEMBERSHIP. */
@@ -147,7 +101,7 @@ public final class Extensions {
     /** The types this owner has registrations for (the points a route change must rebuild). */
     private synchronized List<Class<?>> types() {
       List<Class<?>> out = new ArrayList<>();
-      for (Slot<?> s : slots) {
+      for (ExtensionSlot<?> s : slots) {
         if (!out.contains(s.type)) out.add(s.type);
       }
       return out;
@@ -165,7 +119,7 @@ public final class Extensions {
         throw new IllegalArgumentException(
             "extension " + extension.getClass().getName() + " does not implement " + type.getName());
       }
-      Slot<T> slot = new Slot<>(type, extension, this);
+      ExtensionSlot<T> slot = new ExtensionSlot<>(type, extension, this);
       synchronized (MEMBERSHIP) {
         boolean goLive;
         synchronized (this) {
@@ -182,7 +136,7 @@ public final class Extensions {
       return slot;
     }
 
-    void remove(Slot<?> slot) {
+    void remove(ExtensionSlot<?> slot) {
       synchronized (MEMBERSHIP) {
         boolean wasLive;
         synchronized (this) {
@@ -249,21 +203,21 @@ public final class Extensions {
     }
 
     private void publishSlots(Owner previous) {
-      Map<Class<?>, List<Slot<?>>> add = new LinkedHashMap<>();
+      Map<Class<?>, List<ExtensionSlot<?>>> add = new LinkedHashMap<>();
       synchronized (this) {
         if (closed) {
           throw new PluginException(PluginException.Code.CLOSED, "registrations of " + label + " are closed");
         }
         published = true;
-        for (Slot<?> s : slots) {
+        for (ExtensionSlot<?> s : slots) {
           add.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
         }
       }
-      Map<Class<?>, List<Slot<?>>> remove = previous == null ? Map.of() : previous.closeAndGroup();
-      for (Map.Entry<Class<?>, List<Slot<?>>> e : add.entrySet()) {
+      Map<Class<?>, List<ExtensionSlot<?>>> remove = previous == null ? Map.of() : previous.closeAndGroup();
+      for (Map.Entry<Class<?>, List<ExtensionSlot<?>>> e : add.entrySet()) {
         point(e.getKey()).swap(remove.getOrDefault(e.getKey(), List.of()), e.getValue());
       }
-      for (Map.Entry<Class<?>, List<Slot<?>>> e : remove.entrySet()) {
+      for (Map.Entry<Class<?>, List<ExtensionSlot<?>>> e : remove.entrySet()) {
         if (!add.containsKey(e.getKey())) {
           point(e.getKey()).swap(e.getValue(), List.of());
         }
@@ -272,21 +226,21 @@ public final class Extensions {
 
     /** Called by {@code point}'s swap (under its lock): snapshot {@code version} holds an extension of this owner. */
     synchronized void liveIn(ExtensionPoint<?> point, long version) {
-      for (Span s : spans) {
+      for (OwnerSpan s : spans) {
         if (s.point == point) {
           s.last = version;
           return;
         }
       }
-      spans.add(new Span(point, version));
+      spans.add(new OwnerSpan(point, version));
     }
 
-    private Map<Class<?>, List<Slot<?>>> closeAndGroup() {
-      Map<Class<?>, List<Slot<?>>> groups = new LinkedHashMap<>();
+    private Map<Class<?>, List<ExtensionSlot<?>>> closeAndGroup() {
+      Map<Class<?>, List<ExtensionSlot<?>>> groups = new LinkedHashMap<>();
       synchronized (this) {
         closed = true;
         if (published) {
-          for (Slot<?> s : slots) {
+          for (ExtensionSlot<?> s : slots) {
             groups.computeIfAbsent(s.type, t -> new ArrayList<>()).add(s);
           }
         }
@@ -298,7 +252,7 @@ public final class Extensions {
     /** Removes every registration (new calls stop reaching them) and refuses new ones. Idempotent. */
     void unregisterAll() {
       synchronized (MEMBERSHIP) {
-        for (Map.Entry<Class<?>, List<Slot<?>>> e : closeAndGroup().entrySet()) {
+        for (Map.Entry<Class<?>, List<ExtensionSlot<?>>> e : closeAndGroup().entrySet()) {
           point(e.getKey()).swap(e.getValue(), List.of());
         }
       }
@@ -316,7 +270,7 @@ public final class Extensions {
         points = new ExtensionPoint<?>[spans.size()];
         ranges = new long[2 * spans.size()];
         for (int i = 0; i < points.length; i++) {
-          Span s = spans.get(i);
+          OwnerSpan s = spans.get(i);
           points[i] = s.point;
           ranges[2 * i] = s.first;
           ranges[2 * i + 1] = s.last;

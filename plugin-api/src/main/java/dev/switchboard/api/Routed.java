@@ -13,9 +13,9 @@ final class Routed {
   private Routed() {}
 
   static <T, A> void callAll(ExtensionPoint.Snapshot<T> s, BiConsumer<? super T, ? super A> action, A argument, RoutingKey key) {
-    Extensions.Slot<T>[] slots = s.slots;
+    ExtensionSlot<T>[] slots = s.slots;
     if (s.routes == null) {
-      for (Extensions.Slot<T> slot : slots) {
+      for (ExtensionSlot<T> slot : slots) {
         action.accept(slot.extension, argument);
       }
       return;
@@ -30,9 +30,9 @@ final class Routed {
   }
 
   static <T, A> boolean callWhile(ExtensionPoint.Snapshot<T> s, BiPredicate<? super T, ? super A> action, A argument, RoutingKey key) {
-    Extensions.Slot<T>[] slots = s.slots;
+    ExtensionSlot<T>[] slots = s.slots;
     if (s.routes == null) {
-      for (Extensions.Slot<T> slot : slots) {
+      for (ExtensionSlot<T> slot : slots) {
         if (!action.test(slot.extension, argument)) {
           return false;
         }

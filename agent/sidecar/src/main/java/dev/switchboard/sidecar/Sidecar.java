@@ -11,6 +11,7 @@ import dev.switchboard.sidecar.host.HostLocator;
 import dev.switchboard.sidecar.host.HostSupervisor;
 import dev.switchboard.sidecar.http.StatusHttp;
 import dev.switchboard.sidecar.reconcile.PluginReport;
+import dev.switchboard.sidecar.reconcile.ReconcileListener;
 import dev.switchboard.sidecar.reconcile.Reconciler;
 import dev.switchboard.sidecar.status.AgentStatus;
 import dev.switchboard.sidecar.status.SidecarMetrics;
@@ -90,7 +91,7 @@ public final class Sidecar implements AutoCloseable {
       String how = config.artifactTrust().check(plugin, artifact);
       if (artifact.signature() != null) LOG.info("plugin {} version {}: {}", plugin, artifact.versionText(), how);
       else LOG.debug("plugin {} version {}: {}", plugin, artifact.versionText(), how);
-    }, cache::fetch, new Reconciler.Listener() {
+    }, cache::fetch, new ReconcileListener() {
       @Override
       public void onReport(PluginReport r) {
         metrics.report(r);

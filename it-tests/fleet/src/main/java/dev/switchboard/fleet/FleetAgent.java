@@ -3,6 +3,7 @@ package dev.switchboard.fleet;
 import dev.switchboard.sidecar.desired.DesiredFeed;
 import dev.switchboard.sidecar.desired.Resolution;
 import dev.switchboard.sidecar.reconcile.PluginReport;
+import dev.switchboard.sidecar.reconcile.ReconcileListener;
 import dev.switchboard.sidecar.reconcile.Reconciler;
 import dev.switchboard.sidecar.status.AgentStatus;
 import dev.switchboard.sidecar.status.StatusPublisher;
@@ -52,7 +53,7 @@ public final class FleetAgent implements AutoCloseable {
     if (zookeeper != null) s.add(KeySpaces.zookeeper(ZooKeeperOptions.builder(zookeeper).build()));
     this.stores = List.copyOf(s);
     this.publisher = new StatusPublisher(stores, root, service, node);
-    this.reconciler = new Reconciler(ref -> CompletableFuture.completedFuture(STAND_IN_JAR), new Reconciler.Listener() {
+    this.reconciler = new Reconciler(ref -> CompletableFuture.completedFuture(STAND_IN_JAR), new ReconcileListener() {
       @Override
       public void onReport(PluginReport r) {
         publisher.plugin(r);

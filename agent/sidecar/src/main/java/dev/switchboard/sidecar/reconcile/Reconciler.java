@@ -3,9 +3,7 @@ package dev.switchboard.sidecar.reconcile;
 import dev.switchboard.control.ActivateRequest;
 import dev.switchboard.control.PluginState;
 import dev.switchboard.control.PluginStatus;
-import dev.switchboard.control.Refusal;
 import dev.switchboard.control.RuntimeConnection;
-import dev.switchboard.sidecar.artifact.ArtifactException;
 import dev.switchboard.sidecar.desired.ArtifactRef;
 import dev.switchboard.sidecar.desired.Resolution;
 import dev.switchboard.store.Backoff;
@@ -14,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,35 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-  /** Receives reports and measurements; called on the loop thread with no lock held. */
-  public interface Listener {
-    default void onReport(PluginReport report) {}
-
-    default void onRemoved(String plugin) {}
-
-    /** A change observed at the store reached the runtime's ACTIVE/INACTIVE answer. */
-    default void onFlip(String plugin, boolean active, Duration elapsed) {}
-
-    default void onFailure(String plugin, String reason) {}
-
-    /** A task on the loop threw (a bug in the reconciler): logged, and reported here. */
-    default void onLoopError(RuntimeException error) {}
-  }
-
-  /**
-   * Decides on the loop thread, before the fetch, whether an artifact may be loaded for a plugin
-   * (signatures); throws to refuse, with a message that is the plugin's error.
-   */
-  public interface ArtifactGate {
-    ArtifactGate OPEN = (plugin, artifact) -> {};
-
-    void admit(String plugin, ArtifactRef artifact);
-  }
-
   private final ScheduledExecutorService loop;
   private final Function<ArtifactRef, CompletableFuture<Path>> fetcher;
   private final ArtifactGate gate;
-  private final Listener listener;
+  private final ReconcileListener listener;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final LongSupplier nanos;
@@ -78,12 +49,12 @@ public final class Reconciler implements AutoCloseable {
   private RuntimeConnection conn;
   private boolean ready;
 
-  public Reconciler(Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener, Duration initialBackoff, Duration maxBackoff) {
+  public Reconciler(Function<ArtifactRef, CompletableFuture<Path>> fetcher, ReconcileListener listener, Duration initialBackoff, Duration maxBackoff) {
     this(ArtifactGate.OPEN, fetcher, listener, initialBackoff, maxBackoff);
   }
 
   /** {@code gate} admits or refuses each artifact before it is fetched and loaded. */
-  public Reconciler(ArtifactGate gate, Function<ArtifactRef, CompletableFuture<Path>> fetcher, Listener listener,
+  public Reconciler(ArtifactGate gate, Function<ArtifactRef, CompletableFuture<Path>> fetcher, ReconcileListener listener,
       Duration initialBackoff, Duration maxBackoff) {
     this.gate = Objects.requireNonNull(gate, "gate == null");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
@@ -153,23 +124,18 @@ public final class Reconciler implements AutoCloseable {
     CompletableFuture<Map<String, Object>> stats = c.stats().exceptionally(e -> Map.of());
     c.status().thenCombine(stats, Map::entry).whenComplete((both, err) -> exec(() -> {
       if (err != null) {
-        done.completeExceptionally(unwrap(err));
+        done.completeExceptionally(Outcome.unwrap(err));
         return;
       }
       conn = c;
       List<PluginStatus> list = both.getKey();
       for (PluginStatus s : list) {
         Slot slot = slots.computeIfAbsent(s.pluginId(), this::newSlot);
-        if (!Objects.equals(slot.actual == null ? null : slot.actual.sha256(), s.sha256())) slot.appliedConfig = null;
-        slot.actual = s;
+        slot.observed(s);
         slot.split = TrafficSteps.readopted(both.getValue(), s);
       }
       for (Slot slot : slots.values()) {
-        if (list.stream().noneMatch(s -> s.pluginId().equals(slot.plugin))) {
-          slot.actual = null;
-          slot.appliedConfig = null;
-          slot.split = null;
-        }
+        if (list.stream().noneMatch(s -> s.pluginId().equals(slot.plugin))) slot.forgetActual();
         slot.failures = 0;
         cancelRetry(slot);
         if (slot.state == SlotState.REFUSED) slot.state = SlotState.IDLE; // another runtime (or host) may answer differently
@@ -187,9 +153,7 @@ public final class Reconciler implements AutoCloseable {
       if (conn != c) return;
       conn = null;
       for (Slot s : slots.values()) {
-        s.actual = null;
-        s.appliedConfig = null;
-        s.split = null;
+        s.forgetActual();
         cancelRetry(s);
         publish(s);
       }
@@ -243,8 +207,7 @@ public final class Reconciler implements AutoCloseable {
     if (c != conn) return;
     Slot s = slots.computeIfAbsent(status.pluginId(), this::newSlot);
     if (s.state.inFlight()) return; // the operation's own answer is authoritative
-    if (!Objects.equals(s.actual == null ? null : s.actual.sha256(), status.sha256())) s.appliedConfig = null;
-    s.actual = status;
+    s.observed(status);
     PluginState st = status.state();
     if (st == PluginState.ACTIVE || st == PluginState.INACTIVE || st == PluginState.FAILED) step(s);
     else publish(s);
@@ -361,29 +324,14 @@ public final class Reconciler implements AutoCloseable {
       step(s);
       return;
     }
-    String reason = null;
-    String error = null;
-    Refusal refusal = err == null && op != Op.DEACTIVATE ? st.refusal() : null;
-    if (err != null) {
-      Throwable cause = unwrap(err);
-      reason = FailureReasons.of(cause);
-      error = cause.getMessage();
-    } else if (refusal != null && refusal.previousServing()) {
-      // the previous instance still serves: keep what the runtime said about it, report the refusal
-      reason = refusal.permanent() ? "runtime_refused" : FailureReasons.runtime(PluginState.FAILED);
-      error = what(op) + " refused: " + st.error();
-    } else {
+    Outcome o = Outcome.of(op, st, err);
+    if (Outcome.describesState(op, st, err)) {
       if (op != Op.SPLIT || st.state() == PluginState.ACTIVE) s.actual = st; // a refused split's FAILED is no state
-      PluginState want = op == Op.DEACTIVATE ? PluginState.INACTIVE : PluginState.ACTIVE;
       if (op == Op.ACTIVATE) s.appliedConfig = st.state() == PluginState.ACTIVE ? t.resolution().configJson() : null;
       if (op == Op.PROMOTE) s.appliedConfig = null; // the second version ran with the config of its split: check it again
-      if (st.state() != want) {
-        reason = FailureReasons.runtime(st.state());
-        error = what(op) + " ended " + st.state() + (st.error() == null ? "" : ": " + st.error());
-      }
     }
-    s.split = op == Op.ACTIVATE && splitAfter != null ? splitAfter : TrafficSteps.after(op, err == null && reason == null, s.split, t.resolution());
-    if (reason == null) {
+    s.split = op == Op.ACTIVATE && splitAfter != null ? splitAfter : TrafficSteps.after(op, o.ok(), s.split, t.resolution());
+    if (o.ok()) {
       s.failures = 0;
       s.lastError = null;
       s.previousServing = false;
@@ -396,30 +344,21 @@ public final class Reconciler implements AutoCloseable {
       return;
     }
     s.failures++;
-    s.lastError = error;
-    s.previousServing = refusal != null && refusal.previousServing();
-    boolean refused = false;
-    if (refusal != null && refusal.permanent()) {
-      reason = "runtime_refused";
-      refused = true;
-    }
-    if (err != null && unwrap(err) instanceof ArtifactException a && a.code().signatureRefusal()) {
-      refused = true; // the verdict depends only on the value and the trusted keys: asking again cannot change it
-    }
-    String r = reason;
-    notify(() -> listener.onFailure(s.plugin, r));
+    s.lastError = o.error();
+    s.previousServing = o.previousServing();
+    notify(() -> listener.onFailure(s.plugin, o.reason()));
     if (t != s.target) {
       step(s); // a newer desired state arrived: try it now
       return;
     }
-    if (refused) {
+    if (o.refused()) {
       s.state = SlotState.REFUSED;
-      LOG.warn("plugin {}: {} (refused; not retried until its desired state changes)", s.plugin, error);
+      LOG.warn("plugin {}: {} (refused; not retried until its desired state changes)", s.plugin, o.error());
       publish(s);
       return;
     }
     long delay = new Backoff(initialBackoff, maxBackoff).delay(s.failures).toMillis();
-    LOG.warn("plugin {}: {} (attempt {}, retrying in {} ms)", s.plugin, error, s.failures, delay);
+    LOG.warn("plugin {}: {} (attempt {}, retrying in {} ms)", s.plugin, o.error(), s.failures, delay);
     s.state = SlotState.BACKING_OFF;
     s.retry = loop.schedule(() -> exec(() -> {
       if (s.state != SlotState.BACKING_OFF) return; // cancelled after it fired: whatever cancelled it has stepped
@@ -428,14 +367,6 @@ public final class Reconciler implements AutoCloseable {
       step(s);
     }), delay, TimeUnit.MILLISECONDS);
     publish(s);
-  }
-
-  private static String what(Op op) {
-    return switch (op) {
-      case ACTIVATE -> "activation";
-      case DEACTIVATE -> "deactivation";
-      default -> "traffic " + op.name().toLowerCase(Locale.ROOT);
-    };
   }
 
   /** Leaves BACKING_OFF for IDLE, cancelling the scheduled retry; other states are kept. */
@@ -451,11 +382,6 @@ public final class Reconciler implements AutoCloseable {
     if (next.sameAs(s.report)) return;
     s.report = next;
     notify(() -> listener.onReport(next));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
-    return t;
   }
 
   @Override

@@ -29,6 +29,19 @@ final class Slot {
     this.plugin = plugin;
   }
 
+  /** The runtime reported {@code status} outside an operation: a different jar means the applied config is unknown. */
+  void observed(PluginStatus status) {
+    if (!java.util.Objects.equals(actual == null ? null : actual.sha256(), status.sha256())) appliedConfig = null;
+    actual = status;
+  }
+
+  /** Nothing is known about the runtime's side any more (detached, or the runtime does not know the plugin). */
+  void forgetActual() {
+    actual = null;
+    appliedConfig = null;
+    split = null;
+  }
+
   boolean actuallyInactive() {
     return actual == null || actual.state() == PluginState.INACTIVE;
   }

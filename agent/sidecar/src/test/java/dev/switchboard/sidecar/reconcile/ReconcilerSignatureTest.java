@@ -35,7 +35,7 @@ class ReconcilerSignatureTest {
   final Reconciler reconciler = new Reconciler((plugin, a) -> trust.check(plugin, a), a -> {
     fetched.add(a.sha256());
     return CompletableFuture.completedFuture(Path.of("/cache/" + a.sha256() + ".jar"));
-  }, new Reconciler.Listener() {
+  }, new ReconcileListener() {
     @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
     @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
   }, Duration.ofMillis(20), Duration.ofMillis(200));

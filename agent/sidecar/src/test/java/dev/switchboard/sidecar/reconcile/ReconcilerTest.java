@@ -37,7 +37,7 @@ class ReconcilerTest {
   final List<String> failures = new CopyOnWriteArrayList<>();
   final AtomicInteger fetches = new AtomicInteger();
   final List<RuntimeException> loopErrors = new CopyOnWriteArrayList<>();
-  final Reconciler reconciler = new Reconciler(this::fetch, new Reconciler.Listener() {
+  final Reconciler reconciler = new Reconciler(this::fetch, new ReconcileListener() {
     @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); history.add(r); }
     @Override public void onRemoved(String p) { removed.add(p); reports.remove(p); }
     @Override public void onFlip(String p, boolean active, Duration d) { flips.add(d); }

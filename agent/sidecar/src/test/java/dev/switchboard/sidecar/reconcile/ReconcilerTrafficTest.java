@@ -29,7 +29,7 @@ class ReconcilerTrafficTest {
   final List<String> failures = new CopyOnWriteArrayList<>();
   final List<RuntimeException> loopErrors = new CopyOnWriteArrayList<>();
   final Reconciler reconciler = new Reconciler(a -> CompletableFuture.completedFuture(Path.of("/cache/" + a.sha256() + ".jar")),
-      new Reconciler.Listener() {
+      new ReconcileListener() {
         @Override public void onReport(PluginReport r) { reports.put(r.plugin(), r); }
         @Override public void onFailure(String p, String reason) { failures.add(p + ":" + reason); }
         @Override public void onLoopError(RuntimeException e) { loopErrors.add(e); }
@@ -153,7 +153,7 @@ class ReconcilerTrafficTest {
     int before = runtime.ops.size();
 
     try (Reconciler again = new Reconciler(a -> CompletableFuture.completedFuture(Path.of("/cache/" + a.sha256() + ".jar")),
-        new Reconciler.Listener() {}, Duration.ofMillis(20), Duration.ofMillis(200))) {
+        new ReconcileListener() {}, Duration.ofMillis(20), Duration.ofMillis(200))) {
       again.submit("p", run(V1, split(V2, 90, 10)), true);
       again.desiredReady();
       again.attach(runtime).join();
