@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * into a {@link Reads}; {@link Merge#decide} (pure); {@link #apply} the decision with fenced writes
  * and record the agreed state with the revisions the writes produced — into etcd one transaction
  * conditional on the key's mod_revision and the leader's term that also records the ledger entry;
- * into ZooKeeper an intent (fenced on the term), the write conditional on the znode version (or
- * create-if-absent), then the ledger entry.
+ * into ZooKeeper an intent (fenced on the term), a re-read that must find the znode still at the
+ * mzxid the merge read, the write conditional on the znode version (or create-if-absent), then the
+ * ledger entry.
  */
 final class KeyMerge {
   private static final Logger LOG = LoggerFactory.getLogger(KeyMerge.class);
