@@ -133,6 +133,7 @@ final class KeyMerge {
 
   /** Step 1: both stores, the ledger entry (and an interrupted write's intent) and the key's state; null if the key is skipped. */
   Reads read(String etcdKey, String zkKey) throws Exception {
+    long readAt = System.nanoTime();
     CompletableFuture<Optional<Entry>> fe = c.etcd().get(etcdKey);
     CompletableFuture<Optional<Entry>> fz = c.zk().get(zkKey);
     Optional<Entry> e;
@@ -164,6 +165,7 @@ final class KeyMerge {
     Seen zs = seen(z);
     Base stored = c.ledger().base(etcdKey);
     Ledger.Intent intent = c.ledger().intent(etcdKey);
+    c.updateState(etcdKey, s -> s.readShows(Side.ETCD, es, readAt).readShows(Side.ZOOKEEPER, zs, readAt));
     KeyState state = c.state(etcdKey);
     Agreed base = state.base(stored);
     if (intent != null) {

@@ -138,6 +138,20 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
   }
 
   /**
+   * The state once a merge's read of {@code side}, issued at {@code nanos}, returned {@code read}
+   * (null: absent). When that store no longer holds the write of a tentative agreement made by the
+   * other store's change less than the race window before, the two changes are a race however late
+   * this store's watch delivers its change (a loaded machine can delay ZooKeeper's notification and
+   * read past the window): the agreement is dropped, as when the watch delivers the change in time.
+   */
+  public KeyState readShows(Side side, Seen read, long nanos) {
+    if (agreedBy == null || agreedBy == side || nanos - agreedAt >= RACE_WINDOW_NANOS || agreed.classify(read, side) == Agreed.Change.UNCHANGED) {
+      return this;
+    }
+    return new KeyState(etcd, zk, before, etcdFloor, zkFloor, null, null, 0, seq, etcdView, zkView);
+  }
+
+  /**
    * The state after a merge recorded {@code a} in the ledger: both stores held it (at its
    * revisions) when the merge read or wrote them, which is newer than any event still on its way
    * from before; {@code etcdRevision}/{@code zkRevision} are the highest revisions the merge saw.

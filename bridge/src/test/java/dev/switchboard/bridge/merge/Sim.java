@@ -95,6 +95,12 @@ final class Sim {
     return this;
   }
 
+  /** From now on deliveries are {@code millis} apart. */
+  Sim apart(long millis) {
+    step = millis * 1_000_000L;
+    return this;
+  }
+
   /** The watch of {@code side} delivers its oldest pending event. */
   Sim deliver(Side side) {
     KeyState.Obs o = (side == Side.ETCD ? etcdEvents : zkEvents).poll();
@@ -214,6 +220,7 @@ final class Sim {
     if (valueOnly) {
       d = Merge.decide(e == null ? null : e.value(), z == null ? null : z.value(), ledger == null ? null : ledger.value(), winner);
     } else {
+      state = state.readShows(Side.ETCD, e, clock).readShows(Side.ZOOKEEPER, z, clock); // the merge reads both stores now
       d = Merge.decide(e, z, state.base(ledger), winner, state);
       if (d.waits() && etcdEvents.isEmpty() && zkEvents.isEmpty()) {
         // no event is on its way: as the engine after waiting 5 s in vain, decide without it

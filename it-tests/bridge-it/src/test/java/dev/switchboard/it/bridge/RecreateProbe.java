@@ -111,8 +111,10 @@ final class RecreateProbe {
         }
         if (kind.mustKeep && !outcome.equals("true")) {
           recreateLost[k].incrementAndGet();
+          String when = String.format("%.1f s into the run%s", (done - hc.t0) / 1e9, hc.duringFault(done, System.nanoTime()) ? ", during a fault" : ", outside faults");
+          System.out.println("history checker: " + key + ": " + kind.what + ": the re-created value was lost (" + when + ")");
           if (STRICT) {
-            violations.add(key + ": " + kind.what + ": the re-created value was lost");
+            violations.add(key + ": " + kind.what + ": the re-created value was lost (" + when + ")");
             return;
           }
         }
