@@ -31,6 +31,12 @@ final class HostProcess implements AutoCloseable {
   /** With {@code portLine}: waits for a line it finds in, the port is its group 1. */
   private HostProcess(String name, List<String> command, java.util.regex.Pattern portLine, Path workDir, int startSeconds)
       throws IOException {
+    this(name, command, portLine, workDir, startSeconds, -1);
+  }
+
+  /** {@code knownPort}: the port when the caller chose it (no {@code portLine}), else -1. */
+  private HostProcess(String name, List<String> command, java.util.regex.Pattern portLine, Path workDir, int startSeconds,
+      int knownPort) throws IOException {
     this.name = name;
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (workDir != null) pb.directory(workDir.toFile());
@@ -38,7 +44,7 @@ final class HostProcess implements AutoCloseable {
     Thread t = new Thread(this::pump, "host-output-" + process.pid());
     t.setDaemon(true);
     t.start();
-    int p = -1;
+    int p = knownPort;
     if (portLine != null) {
       String line;
       try {
@@ -61,6 +67,25 @@ final class HostProcess implements AutoCloseable {
   static HostProcess jetty(String javaBin, Path home, Path base) throws IOException {
     return new HostProcess("jetty", dev.switchboard.testkit.JettyHome.command(javaBin, home, base),
         java.util.regex.Pattern.compile(dev.switchboard.testkit.JettyHome.PORT_LINE), base, 180);
+  }
+
+  /**
+   * An unmodified ZooKeeper server ({@code java -cp <its jars> org.apache.zookeeper.server.ZooKeeperServerMain zoo.cfg},
+   * zoo.cfg and data in {@code work}) on 127.0.0.1:{@code clientPort}, ready once it answers {@code srvr} there.
+   */
+  static HostProcess zooKeeper(String java, Path work, int clientPort) throws IOException {
+    HostProcess h = new HostProcess("zookeeper", dev.switchboard.testkit.StandaloneZooKeeper.command(java, work, clientPort), null,
+        work, 0, clientPort);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!dev.switchboard.testkit.StandaloneZooKeeper.serving(clientPort)) {
+      if (!h.process.isAlive() || System.nanoTime() > end) {
+        h.close();
+        throw new AssertionError("ZooKeeper on port " + clientPort + " not serving within 60 s; alive=" + h.process.isAlive()
+            + "; output:\n" + h.output());
+      }
+      sleep(50);
+    }
+    return h;
   }
 
   /** The sample host on an ephemeral port, with the given java binary and extra JVM options. */

@@ -111,7 +111,7 @@ public final class ZooKeeperNodes {
     }
 
     /** The zoo.cfg of one server; {@code serverLines} is empty for a standalone server. */
-    static String zooCfg(String dataDir, int clientPort, List<String> serverLines) {
+    public static String zooCfg(String dataDir, int clientPort, List<String> serverLines) {
         StringBuilder cfg = new StringBuilder()
                 .append("tickTime=1000\n")
                 .append("initLimit=20\n")
@@ -133,7 +133,8 @@ public final class ZooKeeperNodes {
         return cfg.toString();
     }
 
-    private static String serverClassPath() {
+    /** The jars of a ZooKeeper server (and what it needs to start) on this JVM's class path, joined. */
+    public static String serverClassPath() {
         Set<String> entries = new LinkedHashSet<>();
         for (String name : REQUIRED) {
             entries.add(jarOf(name, true));
