@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * into a {@link Reads}; {@link Merge#decide} (pure); {@link #apply} the decision with fenced writes
  * and record the agreed state with the revisions the writes produced — into etcd one transaction
  * conditional on the key's mod_revision and the leader's term that also records the ledger entry;
- * into ZooKeeper an intent (fenced on the term), the write conditional on the znode version (or
- * create-if-absent), then the ledger entry.
+ * into ZooKeeper an intent (fenced on the term), a re-read that must find the znode still at the
+ * mzxid the merge read, the write conditional on the znode version (or create-if-absent), then the
+ * ledger entry.
  */
 final class KeyMerge {
   private static final Logger LOG = LoggerFactory.getLogger(KeyMerge.class);
@@ -132,6 +133,7 @@ final class KeyMerge {
 
   /** Step 1: both stores, the ledger entry (and an interrupted write's intent) and the key's state; null if the key is skipped. */
   Reads read(String etcdKey, String zkKey) throws Exception {
+    long readAt = System.nanoTime();
     CompletableFuture<Optional<Entry>> fe = c.etcd().get(etcdKey);
     CompletableFuture<Optional<Entry>> fz = c.zk().get(zkKey);
     Optional<Entry> e;
@@ -163,6 +165,7 @@ final class KeyMerge {
     Seen zs = seen(z);
     Base stored = c.ledger().base(etcdKey);
     Ledger.Intent intent = c.ledger().intent(etcdKey);
+    c.updateState(etcdKey, s -> s.readShows(Side.ETCD, es, readAt).readShows(Side.ZOOKEEPER, zs, readAt));
     KeyState state = c.state(etcdKey);
     Agreed base = state.base(stored);
     if (intent != null) {
@@ -198,7 +201,11 @@ final class KeyMerge {
       if (res == Ledger.Result.OK) {
         OptionalLong made;
         try {
-          made = Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
+          // ZooKeeper conditions a write on the data version only, which a znode deleted and created
+          // again starts anew at 0: right before the write, the znode must still be the very write
+          // the merge read (its mzxid) — what is left is one round trip between this read and the write
+          made = r.z() != null && !zkUnchanged(zkKey, r) ? OptionalLong.empty()
+              : Futures.await(c.zk().writeIfVersion(zkKey, d.value(), r.zVersion()), c.timeoutMs() * 2, "write " + zkKey);
         } catch (RuntimeException ex) {
           ledger.markUncertain(etcdKey); // whether it happened is not known: the next merge re-reads the ledger and judges the intent
           throw ex;

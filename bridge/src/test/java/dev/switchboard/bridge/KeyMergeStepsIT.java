@@ -180,4 +180,30 @@ class KeyMergeStepsIT {
     assertThat(read(z, key)).isEqualTo("true");
     assertThat(bridge.metrics().conflicts()).as("the race, counted").isEqualTo(conflicts + 1);
   }
+
+  @Test
+  void aCopyOfEtcdsDeleteIsRefusedWhenTheZnodeItReadWasDeletedAndCreatedAgainAtTheSameVersion() throws Exception {
+    // the history checker's "deleted in both stores, re-created in ZooKeeper": ZooKeeper conditions a
+    // delete on the data version only, which a re-created znode starts again at 0, so the copy of
+    // etcd's delete, conditional on version 0 of the znode it read, deleted the re-create unseen
+    String key = root + "/aside/s/plugins/d/enabled";
+    KeyMerge m = synced(key, "true");
+    e.delete(key).get();
+    deliver(key);
+    KeyMerge.Reads r = m.read(key, key);
+    Decision d = Merge.decide(r.e(), r.z(), r.base(), Side.ETCD, r.state());
+    assertThat(d.target()).isEqualTo(Side.ZOOKEEPER);
+    assertThat(d.value()).isNull();
+    z.delete(key).get(); // a client deletes it in ZooKeeper too, and creates it again
+    z.put(key, b("true")).get();
+    assertThat(z.get(key).get().orElseThrow().version()).as("the re-created znode's version").isEqualTo(r.zVersion());
+    assertThat(m.apply(key, key, r, d)).as("copy of a delete onto a znode created after the merge read").isEqualTo(KeyMerge.Outcome.FENCED);
+    assertThat(read(z, key)).isEqualTo("true");
+    assertThat(bridge.engine().ledger().intent(key)).as("the intent of a write that did not happen").isNull();
+    long conflicts = bridge.metrics().conflicts();
+    settle(m, key); // etcd's delete and ZooKeeper's re-create: a race, decided by the rule and counted
+    assertThat(read(e, key)).isNull();
+    assertThat(read(z, key)).isNull();
+    assertThat(bridge.metrics().conflicts()).as("the race, counted").isEqualTo(conflicts + 1);
+  }
 }

@@ -34,9 +34,18 @@ import java.util.Arrays;
  * @param agreedAt when that change was seen (nanos, the caller's clock)
  * @param seq how many changes were observed: a merge's record does not replace what the watches
  *     delivered while it ran
+ * @param etcdView what etcd's watch last delivered (null: nothing, the key absent in its view),
+ *     also when it was older than the floor
+ * @param zkView the same for ZooKeeper's watch. Its watch is level-triggered (a notification makes it
+ *     read the znode now): a znode the bridge created and a client deleted before the watch read it
+ *     is delivered neither as created nor as deleted. So a store's last change known from a merge
+ *     ({@code etcd}/{@code zk} after {@link #recorded}) is only taken for what the store holds when
+ *     its watch has shown it too: only then does it make an agreement, and a delete read from a
+ *     store is delivered when its watch's view is absent.
  */
-public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkFloor, Agreed before, Side agreedBy, long agreedAt, long seq) {
-  public static final KeyState EMPTY = new KeyState(null, null, null, Base.UNKNOWN, Base.UNKNOWN, null, null, 0, 0);
+public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkFloor, Agreed before, Side agreedBy, long agreedAt, long seq,
+    Obs etcdView, Obs zkView) {
+  public static final KeyState EMPTY = new KeyState(null, null, null, Base.UNKNOWN, Base.UNKNOWN, null, null, 0, 0, null, null);
   /** Changes of the two stores seen less than this apart are a race, not an order. */
   public static final long RACE_WINDOW_NANOS = 1_000_000_000L;
   /** The time of an observation made long after anything else (no race window applies). */
@@ -81,11 +90,16 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
   public KeyState observe(Side side, byte[] value, long revision, long nanos) {
     long rev = revision > 0 ? revision : Base.UNKNOWN;
     long floor = side == Side.ETCD ? etcdFloor : zkFloor;
+    Obs now = new Obs(value == null ? null : value.clone(), value == null ? Base.UNKNOWN : rev);
+    Obs ev = side == Side.ETCD ? now : etcdView;
+    Obs zv = side == Side.ZOOKEEPER ? now : zkView;
     if (rev != Base.UNKNOWN && rev <= floor) {
-      return this;
+      // older than what a merge acted on, or its very write (an echo): the store's last change stays,
+      // but the watch has now shown it — an agreement its record left unconfirmed may stand now
+      KeyState shown = new KeyState(etcd, zk, agreed, etcdFloor, zkFloor, before, agreedBy, agreedAt, seq, ev, zv);
+      return now.equals(obs(side)) ? shown.agreeIfShown(side, nanos) : shown;
     }
     long newFloor = Math.max(floor, rev);
-    Obs now = new Obs(value == null ? null : value.clone(), value == null ? Base.UNKNOWN : rev);
     Obs e = side == Side.ETCD ? now : etcd;
     Obs z = side == Side.ZOOKEEPER ? now : zk;
     Agreed a = agreed;
@@ -102,16 +116,39 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
       b = null;
       by = null;
     }
-    // only present values agree this way: a ZooKeeper delete carries no revision, so a late one
-    // cannot be told from a fresh one (absent in both is agreed by a merge only)
-    if (e != null && z != null && e.value() != null && Arrays.equals(e.value(), z.value())
-        && (a == null || a.etcdRevision() != e.revision() || a.zkRevision() != z.revision())) {
-      b = a;
-      a = new Agreed(e.value(), e.revision(), z.revision());
-      by = side;
-      at = nanos;
+    return new KeyState(e, z, a, side == Side.ETCD ? newFloor : etcdFloor, side == Side.ZOOKEEPER ? newFloor : zkFloor, b, by, at, seq + 1, ev, zv)
+        .agreeIfShown(side, nanos);
+  }
+
+  /**
+   * The state once the last changes of both stores, when equal and present and each shown by its
+   * store's watch, are the agreed state (made by {@code side}'s change seen at {@code nanos},
+   * tentative). Only present values agree this way: a ZooKeeper delete carries no revision, so a
+   * late one cannot be told from a fresh one (absent in both is agreed by a merge only).
+   */
+  private KeyState agreeIfShown(Side side, long nanos) {
+    if (etcd == null || zk == null || etcd.value() == null || !Arrays.equals(etcd.value(), zk.value())
+        || !etcd.equals(etcdView) || !zk.equals(zkView)) {
+      return this;
     }
-    return new KeyState(e, z, a, side == Side.ETCD ? newFloor : etcdFloor, side == Side.ZOOKEEPER ? newFloor : zkFloor, b, by, at, seq + 1);
+    if (agreed != null && agreed.etcdRevision() == etcd.revision() && agreed.zkRevision() == zk.revision()) {
+      return this;
+    }
+    return new KeyState(etcd, zk, new Agreed(etcd.value(), etcd.revision(), zk.revision()), etcdFloor, zkFloor, agreed, side, nanos, seq, etcdView, zkView);
+  }
+
+  /**
+   * The state once a merge's read of {@code side}, issued at {@code nanos}, returned {@code read}
+   * (null: absent). When that store no longer holds the write of a tentative agreement made by the
+   * other store's change less than the race window before, the two changes are a race however late
+   * this store's watch delivers its change (a loaded machine can delay ZooKeeper's notification and
+   * read past the window): the agreement is dropped, as when the watch delivers the change in time.
+   */
+  public KeyState readShows(Side side, Seen read, long nanos) {
+    if (agreedBy == null || agreedBy == side || nanos - agreedAt >= RACE_WINDOW_NANOS || agreed.classify(read, side) == Agreed.Change.UNCHANGED) {
+      return this;
+    }
+    return new KeyState(etcd, zk, before, etcdFloor, zkFloor, null, null, 0, seq, etcdView, zkView);
   }
 
   /**
@@ -132,7 +169,7 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     long ef = Math.max(etcdFloor, Math.max(etcdRevision, a.etcdRevision()));
     long zf = Math.max(zkFloor, Math.max(zkRevision, a.zkRevision()));
     boolean later = seq != seqAtRead;
-    return new KeyState(later ? etcd : new Obs(a.value(), a.etcdRevision()), later ? zk : new Obs(a.value(), a.zkRevision()), a, ef, zf, null, null, 0, seq);
+    return new KeyState(later ? etcd : new Obs(a.value(), a.etcdRevision()), later ? zk : new Obs(a.value(), a.zkRevision()), a, ef, zf, null, null, 0, seq, etcdView, zkView);
   }
 
 
@@ -166,8 +203,8 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     if (saw(side, read)) {
       return true;
     }
-    if (read == null) { // a delete: delivered unless the watch last delivered a value
-      Obs o = obs(side);
+    if (read == null) { // a delete: delivered unless the watch last showed a value
+      Obs o = side == Side.ETCD ? etcdView : zkView;
       return o == null || o.value() == null;
     }
     return read.revision() != Base.UNKNOWN && read.revision() <= (side == Side.ETCD ? etcdFloor : zkFloor);
@@ -180,10 +217,11 @@ public record KeyState(Obs etcd, Obs zk, Agreed agreed, long etcdFloor, long zkF
     }
     if (read == null) {
       Obs gone = new Obs(null, Base.UNKNOWN);
-      return new KeyState(side == Side.ETCD ? gone : etcd, side == Side.ZOOKEEPER ? gone : zk, agreed, etcdFloor, zkFloor, before, agreedBy, agreedAt, seq);
+      return new KeyState(side == Side.ETCD ? gone : etcd, side == Side.ZOOKEEPER ? gone : zk, agreed, etcdFloor, zkFloor, before, agreedBy, agreedAt, seq,
+          side == Side.ETCD ? gone : etcdView, side == Side.ZOOKEEPER ? gone : zkView);
     }
-    return side == Side.ETCD ? new KeyState(etcd, zk, agreed, Math.max(etcdFloor, read.revision()), zkFloor, before, agreedBy, agreedAt, seq)
-        : new KeyState(etcd, zk, agreed, etcdFloor, Math.max(zkFloor, read.revision()), before, agreedBy, agreedAt, seq);
+    return side == Side.ETCD ? new KeyState(etcd, zk, agreed, Math.max(etcdFloor, read.revision()), zkFloor, before, agreedBy, agreedAt, seq, etcdView, zkView)
+        : new KeyState(etcd, zk, agreed, etcdFloor, Math.max(zkFloor, read.revision()), before, agreedBy, agreedAt, seq, etcdView, zkView);
   }
 
   /** Whether the store's current {@code read} (null: absent) is a change this process saw its watch deliver. */

@@ -118,9 +118,8 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
   /** Deletes every desired-state key (both stores) and waits until no pod runs a plugin. */
   public void clearDesiredState() {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    // Until both stores stay empty for 1.5 s: a bridge merge still in flight may mirror a key back, and a
-    // scenario writing the same value again before the bridge has seen the deletes would race them.
-    long emptySince = -1;
+    // Deletes until a pass finds both stores empty. A scenario may write the same values again at
+    // once: the bridge decides a delete and a re-create milliseconds apart by its rule (docs/bridge.md)
     while (true) {
       boolean empty = true;
       for (Store s : Store.values()) {
@@ -129,16 +128,10 @@ public final class SystemTopology implements BeforeAllCallback, AfterAllCallback
           Flags.retry("delete " + key, () -> flags.store(s).delete(key).get(10, java.util.concurrent.TimeUnit.SECONDS));
         }
       }
-      long now = System.nanoTime();
-      if (!empty) {
-        emptySince = -1;
-      } else if (emptySince < 0) {
-        emptySince = now;
-      } else if (now - emptySince > Duration.ofMillis(1500).toNanos()) {
+      if (empty) {
         break;
       }
-      if (now > deadline) throw new IllegalStateException("desired state still reappearing 60 s after it was cleared");
-      DistCopy.sleep(100);
+      if (System.nanoTime() > deadline) throw new IllegalStateException("desired state still reappearing 60 s after it was cleared");
     }
     for (Pod p : pods) {
       while (true) {
